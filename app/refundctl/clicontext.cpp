@@ -1,0 +1,64 @@
+#include "clicontext.h"
+
+#include "models/database.h"
+
+#include <QCoreApplication>
+#include <cstdio>
+
+CliContext::CliContext(const QString &command, const QStringList &arguments)
+    : m_command(command), m_arguments(arguments), m_out(stdout), m_err(stderr)
+{
+}
+
+CliContext::~CliContext() = default;
+
+int CliContext::usageError(const QString &message)
+{
+    m_err << QCoreApplication::translate("refundctl", "refundctl %1: %2").arg(m_command, message)
+          << Qt::endl;
+    m_err << QCoreApplication::translate("refundctl", "Try 'refundctl %1 --help'.").arg(m_command)
+          << Qt::endl;
+    return Exit::Usage;
+}
+
+bool CliContext::parse(QCommandLineParser &parser, const QString &description, int *exitCode)
+{
+    parser.setApplicationDescription(description);
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption databaseOption(
+        QStringLiteral("database"),
+        QCoreApplication::translate("refundctl",
+                                    "Database URL: sqlite:/path/file.db or "
+                                    "postgresql://user[:password]@host[:port]/dbname "
+                                    "(default: $REFUNDDESK_DATABASE, else the demo file)."),
+        QStringLiteral("url"));
+    const QCommandLineOption helpOption(
+        {QStringLiteral("h"), QStringLiteral("help")},
+        QCoreApplication::translate("refundctl", "Show this help."));
+    parser.addOption(databaseOption);
+    parser.addOption(helpOption);
+
+    QStringList args{QStringLiteral("refundctl %1").arg(m_command)};
+    args += m_arguments;
+    if (!parser.parse(args)) {
+        *exitCode = usageError(parser.errorText());
+        return false;
+    }
+    if (parser.isSet(helpOption)) {
+        m_out << parser.helpText();
+        m_out.flush();
+        *exitCode = Exit::Ok;
+        return false;
+    }
+    m_databaseUrl = parser.value(databaseOption);
+    return true;
+}
+
+Database &CliContext::database(bool migrate)
+{
+    if (!m_database) {
+        m_database = std::make_unique<Database>(Database::resolveUrl(m_databaseUrl));
+        m_database->open(migrate ? Database::Migrate::Yes : Database::Migrate::No);
+    }
+    return *m_database;
+}

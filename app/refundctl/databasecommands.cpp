@@ -1,0 +1,134 @@
+#include "databasecommands.h"
+
+#include "clicontext.h"
+#include "models/database.h"
+#include "models/schema.h"
+#include "models/statsrepository.h"
+#include "policy/demodatagenerator.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("refundctl", text);
+}
+} // namespace
+
+int DatabaseCommands::init(CliContext &cli)
+{
+    QCommandLineParser parser;
+    int exitCode = 0;
+    if (!cli.parse(parser, tr("Creates the database schema, or upgrades it to the latest version. "
+                              "Safe to run again."),
+                   &exitCode))
+        return exitCode;
+    if (!parser.positionalArguments().isEmpty())
+        return cli.usageError(tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+
+    Database &db = cli.database(false);
+    const int before = db.schemaVersion();
+    db.migrate();
+    const int after = db.schemaVersion();
+    if (before == after)
+        cli.out() << tr("%1: schema is up to date (version %2)").arg(db.url().toDisplayString()).arg(after)
+                  << Qt::endl;
+    else
+        cli.out() << tr("%1: schema upgraded from version %2 to %3")
+                         .arg(db.url().toDisplayString())
+                         .arg(before)
+                         .arg(after)
+                  << Qt::endl;
+    return Exit::Ok;
+}
+
+int DatabaseCommands::demo(CliContext &cli)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption accountsOption(QStringLiteral("accounts"),
+                                            tr("Number of accounts to create (default 200)."),
+                                            QStringLiteral("n"), QStringLiteral("200"));
+    const QCommandLineOption seedOption(QStringLiteral("seed"),
+                                        tr("Random seed: the same seed gives the same data (default 1)."),
+                                        QStringLiteral("s"), QStringLiteral("1"));
+    const QCommandLineOption untilOption(
+        QStringLiteral("until"),
+        tr("Last day (YYYY-MM-DD, UTC) of the 12 months the data covers (default today)."),
+        QStringLiteral("date"));
+    const QCommandLineOption quietOption(QStringLiteral("quiet"), tr("Print no progress."));
+    parser.addOptions({accountsOption, seedOption, untilOption, quietOption});
+    int exitCode = 0;
+    if (!cli.parse(parser,
+                   tr("Fills the database with realistic, reproducible demo data: accounts on all "
+                      "five policy profiles, purchases, jobs, credit-backs, refund requests, "
+                      "chargebacks and outages."),
+                   &exitCode))
+        return exitCode;
+    if (!parser.positionalArguments().isEmpty())
+        return cli.usageError(tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+
+    DemoOptions options;
+    bool ok = false;
+    options.accounts = parser.value(accountsOption).toInt(&ok);
+    if (!ok || options.accounts < 0 || options.accounts > 10'000'000)
+        return cli.usageError(tr("--accounts needs a whole number from 0 to 10000000, not '%1'")
+                                  .arg(parser.value(accountsOption)));
+    options.seed = parser.value(seedOption).toULongLong(&ok);
+    if (!ok)
+        return cli.usageError(
+            tr("--seed needs a non-negative whole number, not '%1'").arg(parser.value(seedOption)));
+    if (parser.isSet(untilOption)) {
+        options.until = QDate::fromString(parser.value(untilOption), Qt::ISODate);
+        if (!options.until.isValid())
+            return cli.usageError(
+                tr("--until needs a date as YYYY-MM-DD, not '%1'").arg(parser.value(untilOption)));
+    }
+
+    Database &db = cli.database();
+    const bool quiet = parser.isSet(quietOption);
+    DemoDataGenerator generator(db);
+    const DemoResult result = generator.generate(options, [&](qint64 done, qint64 total) {
+        if (!quiet)
+            cli.err() << '\r' << tr("accounts: %1 / %2").arg(done).arg(total) << Qt::flush;
+    });
+    if (!quiet && options.accounts > 0)
+        cli.err() << Qt::endl;
+    const double rate = result.seconds > 0 ? double(result.rows) / result.seconds : 0;
+    cli.out() << tr("%1 rows (%2 accounts, %3 ledger entries, %4 refund requests) in %5 s: "
+                    "%6 rows/s into %7")
+                     .arg(result.rows)
+                     .arg(result.accounts)
+                     .arg(result.ledgerEntries)
+                     .arg(result.requests)
+                     .arg(result.seconds, 0, 'f', 2)
+                     .arg(qint64(rate))
+                     .arg(db.url().toDisplayString())
+              << Qt::endl;
+    return Exit::Ok;
+}
+
+int DatabaseCommands::stats(CliContext &cli)
+{
+    QCommandLineParser parser;
+    int exitCode = 0;
+    if (!cli.parse(parser, tr("Prints counts of the database as one JSON object."), &exitCode))
+        return exitCode;
+    if (!parser.positionalArguments().isEmpty())
+        return cli.usageError(tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+
+    const DatabaseStats s = StatsRepository(cli.database().connection()).collect();
+    QJsonObject byStatus;
+    for (auto it = s.requestsByStatus.cbegin(); it != s.requestsByStatus.cend(); ++it)
+        byStatus.insert(it.key(), it.value());
+    const QJsonObject json{{QStringLiteral("accounts"), s.accounts},
+                           {QStringLiteral("purchases"), s.purchases},
+                           {QStringLiteral("jobs"), s.jobs},
+                           {QStringLiteral("ledger_entries"), s.ledgerEntries},
+                           {QStringLiteral("requests_by_status"), byStatus},
+                           {QStringLiteral("refunded_cents"), s.refundedCents},
+                           {QStringLiteral("credits_restored"), s.creditsRestored}};
+    cli.out() << QJsonDocument(json).toJson(QJsonDocument::Compact) << Qt::endl;
+    return Exit::Ok;
+}

@@ -1,0 +1,10 @@
+#pragma once
+// refundctl subcommands that set up and describe a database: init, demo, stats.
+
+class CliContext;
+
+namespace DatabaseCommands {
+int init(CliContext &cli);
+int demo(CliContext &cli);
+int stats(CliContext &cli);
+} // namespace DatabaseCommands

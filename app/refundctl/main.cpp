@@ -1,0 +1,91 @@
+// refundctl: the command-line twin of Refund Desk, for servers and cron.
+
+#include "clicontext.h"
+#include "databasecommands.h"
+#include "models/databaseerror.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+#include <functional>
+#include <map>
+
+namespace {
+struct Command
+{
+    const char *summary;
+    std::function<int(CliContext &)> run;
+};
+
+const std::map<QString, Command> &commands()
+{
+    static const std::map<QString, Command> list{
+        {QStringLiteral("init"), {QT_TRANSLATE_NOOP("refundctl", "create or upgrade the database schema"), DatabaseCommands::init}},
+        {QStringLiteral("demo"), {QT_TRANSLATE_NOOP("refundctl", "fill the database with reproducible demo data"), DatabaseCommands::demo}},
+        {QStringLiteral("stats"), {QT_TRANSLATE_NOOP("refundctl", "print counts of the database as JSON"), DatabaseCommands::stats}},
+    };
+    return list;
+}
+
+void printHelp(QTextStream &out)
+{
+    out << QCoreApplication::translate("refundctl",
+                                       "Usage: refundctl COMMAND [options]\n"
+                                       "The command-line twin of Refund Desk.\n\nCommands:\n");
+    for (const auto &[name, command] : commands())
+        out << QStringLiteral("  %1  %2\n")
+                   .arg(name, -10)
+                   .arg(QCoreApplication::translate("refundctl", command.summary));
+    out << QCoreApplication::translate(
+        "refundctl",
+        "\nEvery command takes --database URL (sqlite:/path/file.db or "
+        "postgresql://user[:password]@host[:port]/dbname);\nwithout it $REFUNDDESK_DATABASE, "
+        "else the embedded demo file.\n'refundctl COMMAND --help' describes a command.\n");
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("refunddesk"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(REFUNDDESK_VERSION));
+
+    QStringList args = app.arguments().mid(1);
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")
+        || args.first() == QLatin1String("help")) {
+        printHelp(args.isEmpty() ? err : out);
+        return args.isEmpty() ? Exit::Usage : Exit::Ok;
+    }
+    if (args.first() == QLatin1String("--version")) {
+        out << QStringLiteral("refundctl %1\n").arg(QCoreApplication::applicationVersion());
+        return Exit::Ok;
+    }
+    // A global --database before the command is passed on to it.
+    QStringList leading;
+    while (!args.isEmpty() && args.first().startsWith(QLatin1String("--database"))) {
+        leading << args.takeFirst();
+        if (!leading.last().contains(QLatin1Char('=')) && !args.isEmpty())
+            leading << args.takeFirst();
+    }
+    if (args.isEmpty()) {
+        printHelp(err);
+        return Exit::Usage;
+    }
+    const QString name = args.takeFirst();
+    const auto it = commands().find(name);
+    if (it == commands().end()) {
+        err << QCoreApplication::translate("refundctl", "refundctl: unknown command '%1'").arg(name)
+            << Qt::endl;
+        printHelp(err);
+        return Exit::Usage;
+    }
+    CliContext cli(name, leading + args);
+    try {
+        return it->second.run(cli);
+    } catch (const DatabaseError &e) {
+        cli.err() << QCoreApplication::translate("refundctl", "refundctl %1: %2").arg(name, e.message())
+                  << Qt::endl;
+        return Exit::Failure;
+    }
+}

@@ -1,0 +1,94 @@
+// refunddesk: the reviewer's desktop application.
+
+#include "models/database.h"
+#include "models/databaseerror.h"
+#include "models/sqlstatement.h"
+#include "policy/demodatagenerator.h"
+#include "ui/mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QScreen>
+#include <QTimer>
+#include <QTranslator>
+
+namespace {
+// First start on the embedded file: give the newcomer something to look at.
+void createDemoIfEmpty(Database &db)
+{
+    const qint64 accounts =
+        SqlStatement::scalar(db.connection(), QStringLiteral("SELECT COUNT(*) FROM accounts")).toLongLong();
+    if (accounts > 0)
+        return;
+    QProgressDialog progress(QCoreApplication::translate("main", "Creating the demo database…"),
+                             QString(), 0, 2000);
+    progress.setWindowTitle(QCoreApplication::translate("main", "Refund Desk"));
+    progress.setMinimumDuration(300);
+    DemoOptions options;
+    options.accounts = 2000;
+    DemoDataGenerator(db).generate(options, [&](qint64 done, qint64) {
+        progress.setValue(int(done));
+    });
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("refunddesk"));
+    QApplication::setApplicationDisplayName(QApplication::translate("main", "Refund Desk"));
+    QApplication::setApplicationVersion(QStringLiteral(REFUNDDESK_VERSION));
+
+    QTranslator qtTranslator;
+    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        app.installTranslator(&qtTranslator);
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("refunddesk"), QStringLiteral("_"),
+                        QStringLiteral(":/i18n")))
+        app.installTranslator(&translator);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Refund review for prepaid-credit platforms."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption databaseOption(
+        QStringLiteral("database"),
+        QApplication::translate("main", "Database URL: sqlite:/path/file.db or postgresql://user@host[:port]/dbname."),
+        QStringLiteral("url"));
+    const QCommandLineOption demoOption(
+        QStringLiteral("create-demo"),
+        QApplication::translate("main", "Fill the database with demo data if it has no accounts yet."));
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"),
+        QApplication::translate("main", "Save a PNG of the main window to FILE and quit."),
+        QStringLiteral("file"));
+    parser.addOptions({databaseOption, demoOption, screenshotOption});
+    parser.process(app);
+
+    Database database(Database::resolveUrl(parser.value(databaseOption)));
+    try {
+        database.open();
+        if (parser.isSet(demoOption))
+            createDemoIfEmpty(database);
+    } catch (const DatabaseError &e) {
+        QMessageBox::critical(nullptr, QApplication::translate("main", "Refund Desk"),
+                              QApplication::translate("main", "Cannot open the database.\n\n%1").arg(e.message()));
+        return 1;
+    }
+
+    MainWindow window(database);
+    window.show();
+    if (parser.isSet(screenshotOption)) {
+        const QString file = parser.value(screenshotOption);
+        QTimer::singleShot(800, &window, [&window, file] {
+            window.grab().save(file);
+            QApplication::quit();
+        });
+    }
+    return app.exec();
+}

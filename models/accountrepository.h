@@ -1,0 +1,33 @@
+#pragma once
+// Reads and writes accounts.
+
+#include <QSqlDatabase>
+#include <QString>
+#include <optional>
+
+struct AccountRecord
+{
+    qint64 id = 0;
+    QString email;
+    QString displayName;
+    QString status = QStringLiteral("active"); // active, suspended, terminated
+    QString profile;
+    qint64 balanceCredits = 0;
+    qint64 createdAt = 0; // UTC seconds since the epoch
+};
+
+class AccountRepository
+{
+public:
+    explicit AccountRepository(const QSqlDatabase &db) : m_db(db) {}
+
+    qint64 create(const AccountRecord &account);
+    std::optional<AccountRecord> find(qint64 id) const;
+    std::optional<AccountRecord> findByEmail(const QString &email) const;
+    void setStatus(qint64 id, const QString &status);
+    qint64 count() const;
+
+private:
+    std::optional<AccountRecord> findWhere(const QString &condition, const QVariant &value) const;
+    QSqlDatabase m_db;
+};

@@ -1,0 +1,44 @@
+#pragma once
+// Fast loading: rows go out as prepared multi-row INSERTs with bound values.
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QStringList>
+#include <QVariant>
+#include <map>
+#include <memory>
+
+class SqlDialect;
+
+class BulkInserter
+{
+public:
+    BulkInserter(const QSqlDatabase &db, const SqlDialect &dialect, const QString &table,
+                 const QStringList &columns);
+    ~BulkInserter();
+
+    // Queues one row; its values come in the order of the columns. Nothing is written until
+    // flush(), so the caller decides the order in which tables reach the database (foreign keys).
+    void addRow(std::initializer_list<QVariant> values);
+    qint64 pendingRows() const { return m_pendingRows; }
+    // Writes everything queued, in statements of up to rowsPerStatement rows. Throws DatabaseError.
+    void flush();
+    qint64 rowsWritten() const { return m_written; }
+    const QString &table() const { return m_table; }
+
+private:
+    QString statementFor(int rows) const;
+    QSqlQuery &statement(int rows);
+    void execute(QSqlQuery &query, qsizetype firstValue, int rows);
+
+    QSqlDatabase m_db;
+    QString m_table;
+    QStringList m_columns;
+    int m_rowsPerStatement;
+    qint64 m_pendingRows = 0;
+    QVariantList m_values;
+    // Prepared statements by row count: the full size and the powers of two below it, so a
+    // remainder costs at most log2(rows) statements and no new prepare.
+    std::map<int, std::unique_ptr<QSqlQuery>> m_statements;
+    qint64 m_written = 0;
+};

@@ -1,0 +1,212 @@
+#include "database.h"
+
+#include "databaseerror.h"
+#include "schema.h"
+#include "sqlstatement.h"
+#include "writetransaction.h"
+
+#include <QAtomicInt>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include "sqlerrortext.h"
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QThread>
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Database", text);
+}
+
+QAtomicInt instanceCounter;
+
+SqlDialect::Kind kindOf(const DatabaseUrl &url)
+{
+    return url.backend() == DatabaseUrl::Backend::Postgres ? SqlDialect::Kind::Postgres
+                                                           : SqlDialect::Kind::Sqlite;
+}
+} // namespace
+
+Database::Database(const DatabaseUrl &url)
+    : m_url(url), m_dialect(kindOf(url)),
+      m_prefix(QStringLiteral("refunddesk-%1-").arg(instanceCounter.fetchAndAddRelaxed(1)))
+{
+}
+
+Database::~Database()
+{
+    QMutexLocker lock(&m_mutex);
+    for (const QString &name : std::as_const(m_connectionNames)) {
+        {
+            QSqlDatabase db = QSqlDatabase::database(name, false);
+            if (db.isOpen())
+                db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+}
+
+QString Database::describe(const QString &what) const
+{
+    return tr("%1: %2").arg(m_url.toDisplayString(), what);
+}
+
+void Database::open(Migrate migrate)
+{
+    connection();
+    if (migrate == Migrate::Yes)
+        this->migrate();
+}
+
+QSqlDatabase Database::connection()
+{
+    const QString name =
+        m_prefix + QString::number(reinterpret_cast<quintptr>(QThread::currentThread()), 16);
+    if (QSqlDatabase::contains(name)) {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        if (db.isOpen())
+            return db;
+    }
+    return openConnection(name);
+}
+
+QSqlDatabase Database::openConnection(const QString &name)
+{
+    if (!m_url.isValid())
+        throw DatabaseError(tr("invalid database URL \"%1\": %2").arg(m_url.toDisplayString(), m_url.errorString()));
+    const QString driver = m_url.qtDriver();
+    if (!QSqlDatabase::isDriverAvailable(driver)) {
+        const QString package = m_url.backend() == DatabaseUrl::Backend::Postgres
+                                    ? QStringLiteral("libqt6sql6-psql")
+                                    : QStringLiteral("libqt6sql6-sqlite");
+        throw DatabaseError(describe(
+            tr("the Qt SQL driver %1 is not installed (Debian package %2)").arg(driver, package)));
+    }
+
+    QSqlDatabase db = QSqlDatabase::contains(name) ? QSqlDatabase::database(name, false)
+                                                   : QSqlDatabase::addDatabase(driver, name);
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_connectionNames.contains(name))
+            m_connectionNames << name;
+    }
+
+    if (m_url.backend() == DatabaseUrl::Backend::Sqlite) {
+        const QFileInfo file(m_url.path());
+        if (m_url.path() == defaultUrl().path())
+            QDir().mkpath(file.path()); // first start: the user's data folder may not exist yet
+        if (!file.dir().exists())
+            throw DatabaseError(describe(tr("the folder %1 does not exist").arg(file.path())));
+        db.setDatabaseName(m_url.path());
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=30000"));
+    } else {
+        db.setHostName(m_url.host());
+        db.setPort(m_url.port());
+        db.setUserName(m_url.user());
+        db.setPassword(m_url.password());
+        db.setDatabaseName(m_url.databaseName());
+        db.setConnectOptions(QStringLiteral("connect_timeout=10;application_name=refunddesk"));
+    }
+    if (!db.open()) {
+        const QString why = sqlErrorText(db.lastError());
+        throw DatabaseError(describe(tr("cannot connect: %1").arg(why)));
+    }
+
+    try {
+        if (m_dialect.isSqlite()) {
+            // A file that is not a database (or is damaged) fails here, not at open().
+            SqlStatement::run(db, QStringLiteral("PRAGMA foreign_keys = ON"));
+            SqlStatement::scalar(db, QStringLiteral("PRAGMA journal_mode = WAL"));
+            SqlStatement::run(db, QStringLiteral("PRAGMA synchronous = NORMAL"));
+            SqlStatement::scalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master"));
+        } else {
+            SqlStatement::run(db, QStringLiteral("SET TIME ZONE 'UTC'"));
+            SqlStatement::run(db, QStringLiteral("SET client_min_messages = WARNING"));
+        }
+    } catch (const DatabaseError &e) {
+        db.close();
+        throw DatabaseError(describe(tr("cannot use the database: %1").arg(e.message())));
+    }
+    return db;
+}
+
+int Database::schemaVersion()
+{
+    QSqlDatabase db = connection();
+    if (!db.tables().contains(QStringLiteral("schema_version")))
+        return 0;
+    return SqlStatement::scalar(db, QStringLiteral("SELECT MAX(version) FROM schema_version"))
+        .toInt();
+}
+
+void Database::migrate(int target)
+{
+    const int latest = Schema::latestVersion();
+    if (target < 0 || target > latest)
+        target = latest;
+    QSqlDatabase db = connection();
+
+    int current = schemaVersion();
+    if (current > latest)
+        throw DatabaseError(
+            describe(tr("the database has schema version %1, newer than this program knows (%2); "
+                        "use a newer Refund Desk")
+                         .arg(current)
+                         .arg(latest)));
+    if (current >= target)
+        return;
+
+    if (current == 0) {
+        WriteTransaction tx(*this);
+        SqlStatement::run(db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version ("
+                                             " version INTEGER PRIMARY KEY,"
+                                             " applied_at BIGINT NOT NULL)"));
+        tx.commit();
+    }
+
+    for (int version = current + 1; version <= target; ++version) {
+        try {
+            WriteTransaction tx(*this);
+            if (m_dialect.isPostgres())
+                SqlStatement::run(db, QStringLiteral("LOCK TABLE schema_version IN EXCLUSIVE MODE"));
+            // Another process may have upgraded while we waited for the lock.
+            const int now =
+                SqlStatement::scalar(db, QStringLiteral("SELECT MAX(version) FROM schema_version"))
+                    .toInt();
+            if (now >= version)
+                continue;
+            for (const QString &statement : Schema::upgradeStep(version, m_dialect))
+                SqlStatement::run(db, statement);
+            SqlStatement st(db, QStringLiteral(
+                                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)"));
+            st.bindAll({version, QDateTime::currentSecsSinceEpoch()}).exec();
+            tx.commit();
+        } catch (const DatabaseError &e) {
+            throw DatabaseError(
+                describe(tr("upgrading the schema to version %1 failed, nothing was changed: %2")
+                             .arg(version)
+                             .arg(e.message())));
+        }
+    }
+}
+
+DatabaseUrl Database::defaultUrl()
+{
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (dir.isEmpty())
+        dir = QDir::homePath() + QStringLiteral("/.local/share/refunddesk");
+    return DatabaseUrl::sqliteFile(dir + QStringLiteral("/refunddesk.db"));
+}
+
+DatabaseUrl Database::resolveUrl(const QString &commandLineValue)
+{
+    if (!commandLineValue.isEmpty())
+        return DatabaseUrl::parse(commandLineValue);
+    const QString env = qEnvironmentVariable("REFUNDDESK_DATABASE");
+    if (!env.isEmpty())
+        return DatabaseUrl::parse(env);
+    return defaultUrl();
+}

@@ -1,0 +1,50 @@
+#pragma once
+// Owns the connections to one database (one per thread) and its schema.
+
+#include "databaseurl.h"
+#include "sqldialect.h"
+
+#include <QMutex>
+#include <QSqlDatabase>
+#include <QStringList>
+
+class Database
+{
+public:
+    explicit Database(const DatabaseUrl &url);
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    // Opens (or reuses) the calling thread's connection and, unless told otherwise, brings
+    // the schema up to date. Throws DatabaseError naming the URL and what failed.
+    enum class Migrate { Yes, No };
+    void open(Migrate migrate = Migrate::Yes);
+
+    // The calling thread's connection, opened on first use. Throws DatabaseError.
+    QSqlDatabase connection();
+
+    const DatabaseUrl &url() const { return m_url; }
+    const SqlDialect &dialect() const { return m_dialect; }
+
+    // Schema version stored in the database; 0 for an empty one.
+    int schemaVersion();
+    // Runs the missing migration steps up to `target` (default: latest). Throws on a
+    // database newer than this program.
+    void migrate(int target = -1);
+
+    // The default embedded database: AppDataLocation/refunddesk.db
+    static DatabaseUrl defaultUrl();
+    // --database value, else $REFUNDDESK_DATABASE, else the default.
+    static DatabaseUrl resolveUrl(const QString &commandLineValue);
+
+private:
+    QSqlDatabase openConnection(const QString &name);
+    QString describe(const QString &what) const;
+
+    DatabaseUrl m_url;
+    SqlDialect m_dialect;
+    QString m_prefix;
+    QMutex m_mutex;
+    QStringList m_connectionNames;
+};

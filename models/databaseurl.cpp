@@ -1,0 +1,131 @@
+#include "databaseurl.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QUrl>
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("DatabaseUrl", text);
+}
+} // namespace
+
+QString DatabaseUrl::maskPassword(const QString &text)
+{
+    const qsizetype scheme = text.indexOf(QLatin1String("://"));
+    const qsizetype at = text.lastIndexOf(QLatin1Char('@'));
+    if (scheme < 0 || at < scheme)
+        return text;
+    const qsizetype colon = text.indexOf(QLatin1Char(':'), scheme + 3);
+    if (colon < 0 || colon > at)
+        return text;
+    return text.left(colon + 1) + QStringLiteral("***") + text.mid(at);
+}
+
+DatabaseUrl DatabaseUrl::sqliteFile(const QString &path)
+{
+    DatabaseUrl url;
+    url.m_backend = Backend::Sqlite;
+    url.m_path = QDir::cleanPath(QDir::current().absoluteFilePath(path));
+    return url;
+}
+
+DatabaseUrl DatabaseUrl::parse(const QString &text)
+{
+    DatabaseUrl url;
+    const QString trimmed = text.trimmed();
+    url.m_raw = trimmed;
+    if (trimmed.isEmpty()) {
+        url.m_error = tr("the database URL is empty");
+        return url;
+    }
+    if (trimmed.startsWith(QLatin1String("sqlite:"))) {
+        QString path = trimmed.mid(int(qstrlen("sqlite:")));
+        if (path.startsWith(QLatin1String("//")))
+            path = path.mid(2); // sqlite:///abs/path
+        if (path.isEmpty()) {
+            url.m_error = tr("a sqlite: URL needs a file path, e.g. sqlite:/home/me/refunds.db");
+            return url;
+        }
+        return sqliteFile(path);
+    }
+    if (trimmed.startsWith(QLatin1String("postgresql://"))
+        || trimmed.startsWith(QLatin1String("postgres://"))) {
+        const QUrl parsed(trimmed, QUrl::StrictMode);
+        if (!parsed.isValid() || parsed.host().isEmpty()) {
+            url.m_error = tr("a PostgreSQL URL looks like postgresql://user[:password]@host[:port]/dbname");
+            return url;
+        }
+        QString db = parsed.path();
+        if (db.startsWith(QLatin1Char('/')))
+            db = db.mid(1);
+        if (db.isEmpty() || db.contains(QLatin1Char('/'))) {
+            url.m_error = tr("the PostgreSQL URL names no database (…/dbname)");
+            return url;
+        }
+        url.m_backend = Backend::Postgres;
+        url.m_host = parsed.host();
+        url.m_port = parsed.port(5432);
+        url.m_user = parsed.userName(QUrl::FullyDecoded);
+        url.m_password = parsed.password(QUrl::FullyDecoded);
+        url.m_database = QUrl::fromPercentEncoding(db.toUtf8());
+        return url;
+    }
+    url.m_error = tr("unknown database URL scheme; use sqlite:/path/file.db or "
+                     "postgresql://user@host[:port]/dbname");
+    return url;
+}
+
+QString DatabaseUrl::qtDriver() const
+{
+    switch (m_backend) {
+    case Backend::Sqlite:
+        return QStringLiteral("QSQLITE");
+    case Backend::Postgres:
+        return QStringLiteral("QPSQL");
+    case Backend::Invalid:
+        break;
+    }
+    return {};
+}
+
+DatabaseUrl DatabaseUrl::withDatabaseName(const QString &name) const
+{
+    DatabaseUrl copy = *this;
+    copy.m_database = name;
+    return copy;
+}
+
+static QString postgresUrl(const DatabaseUrl &u, const QString &password)
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("postgresql"));
+    url.setHost(u.host());
+    url.setPort(u.port());
+    url.setUserName(u.user());
+    if (!password.isEmpty())
+        url.setPassword(password);
+    url.setPath(QLatin1Char('/') + u.databaseName());
+    return url.toString();
+}
+
+QString DatabaseUrl::toDisplayString() const
+{
+    switch (m_backend) {
+    case Backend::Sqlite:
+        return QStringLiteral("sqlite:") + m_path;
+    case Backend::Postgres:
+        return postgresUrl(*this, m_password.isEmpty() ? QString() : QStringLiteral("***"));
+    case Backend::Invalid:
+        break;
+    }
+    return maskPassword(m_raw);
+}
+
+QString DatabaseUrl::toString() const
+{
+    if (m_backend == Backend::Postgres)
+        return postgresUrl(*this, m_password);
+    return toDisplayString();
+}

@@ -1,0 +1,34 @@
+#include "jobrepository.h"
+
+#include "sqlstatement.h"
+
+qint64 JobRepository::create(const JobRecord &j)
+{
+    SqlStatement st(m_db, QStringLiteral("INSERT INTO jobs (account_id, created_at, model, credits,"
+                                         " status, failure, error_detail)"
+                                         " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+    st.bindAll({j.accountId, j.createdAt, j.model, j.credits, j.status,
+                j.failure.isEmpty() ? QVariant() : QVariant(j.failure), j.errorDetail})
+        .exec();
+    st.next();
+    return st.value(0).toLongLong();
+}
+
+std::optional<JobRecord> JobRepository::find(qint64 id) const
+{
+    SqlStatement st(m_db, QStringLiteral("SELECT id, account_id, created_at, model, credits, status,"
+                                         " failure, error_detail FROM jobs WHERE id = ?"));
+    st.bind(id).exec();
+    if (!st.next())
+        return std::nullopt;
+    JobRecord j;
+    j.id = st.value(0).toLongLong();
+    j.accountId = st.value(1).toLongLong();
+    j.createdAt = st.value(2).toLongLong();
+    j.model = st.value(3).toString();
+    j.credits = st.value(4).toLongLong();
+    j.status = st.value(5).toString();
+    j.failure = st.value(6).toString();
+    j.errorDetail = st.value(7).toString();
+    return j;
+}

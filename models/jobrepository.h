@@ -1,0 +1,30 @@
+#pragma once
+// Reads and writes generation jobs.
+
+#include <QSqlDatabase>
+#include <QString>
+#include <optional>
+
+struct JobRecord
+{
+    qint64 id = 0;
+    qint64 accountId = 0;
+    qint64 createdAt = 0;
+    QString model;
+    qint64 credits = 0;
+    QString status = QStringLiteral("succeeded"); // queued, running, succeeded, failed
+    QString failure;                              // platform, user, unknown; empty unless failed
+    QString errorDetail;
+};
+
+class JobRepository
+{
+public:
+    explicit JobRepository(const QSqlDatabase &db) : m_db(db) {}
+
+    qint64 create(const JobRecord &job);
+    std::optional<JobRecord> find(qint64 id) const;
+
+private:
+    QSqlDatabase m_db;
+};

@@ -1,0 +1,34 @@
+#pragma once
+// Appends to the credit ledger (never changes or removes an entry) and reads balances.
+
+#include <QSqlDatabase>
+#include <QString>
+
+struct LedgerEntryRecord
+{
+    qint64 id = 0;
+    qint64 accountId = 0;
+    qint64 createdAt = 0;
+    QString entryType; // purchase, usage, job_credit_back, refund, clawback, forfeiture, adjustment
+    qint64 credits = 0; // signed: what the entry adds to the balance
+    qint64 purchaseId = 0;
+    qint64 jobId = 0;
+    qint64 requestId = 0;
+    qint64 reversesEntryId = 0;
+    QString createdBy;
+    QString note;
+};
+
+class LedgerRepository
+{
+public:
+    explicit LedgerRepository(const QSqlDatabase &db) : m_db(db) {}
+
+    // Appends the entry and moves the account's balance with it. Call inside a write
+    // transaction; the database refuses a negative balance or a second credit-back of a job.
+    qint64 append(const LedgerEntryRecord &entry);
+    qint64 sumForAccount(qint64 accountId) const;
+
+private:
+    QSqlDatabase m_db;
+};

@@ -1,0 +1,37 @@
+#pragma once
+// Reads and writes credit purchases.
+
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+#include <optional>
+
+struct PurchaseRecord
+{
+    qint64 id = 0;
+    qint64 accountId = 0;
+    qint64 createdAt = 0;
+    QString kind = QStringLiteral("credits"); // credits, subscription
+    QString package;
+    qint64 credits = 0;
+    qint64 amountCents = 0;
+    QString currency = QStringLiteral("USD");
+    qint64 feeCents = 0;
+    QString paymentRef;
+    int chargeCount = 1;
+    bool delivered = true;
+    bool disputed = false;
+};
+
+class PurchaseRepository
+{
+public:
+    explicit PurchaseRepository(const QSqlDatabase &db) : m_db(db) {}
+
+    qint64 create(const PurchaseRecord &purchase);
+    std::optional<PurchaseRecord> find(qint64 id) const;
+    QList<PurchaseRecord> forAccount(qint64 accountId) const;
+
+private:
+    QSqlDatabase m_db;
+};

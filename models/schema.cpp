@@ -1,0 +1,226 @@
+#include "schema.h"
+
+#include "sqldialect.h"
+
+namespace {
+
+QStringList migrateToV1(const SqlDialect &d)
+{
+    const QString id = d.idColumn();
+    QStringList s;
+    s << QStringLiteral(
+             "CREATE TABLE accounts (%1,"
+             " email TEXT NOT NULL UNIQUE,"
+             " display_name TEXT NOT NULL,"
+             " status TEXT NOT NULL DEFAULT 'active'"
+             "  CHECK (status IN ('active', 'suspended', 'terminated')),"
+             " profile TEXT NOT NULL CHECK (profile <> ''),"
+             " balance_credits BIGINT NOT NULL DEFAULT 0 CHECK (balance_credits >= 0),"
+             " created_at BIGINT NOT NULL)")
+             .arg(id);
+    s << QStringLiteral(
+             "CREATE TABLE purchases (%1,"
+             " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+             " created_at BIGINT NOT NULL,"
+             " kind TEXT NOT NULL DEFAULT 'credits' CHECK (kind IN ('credits', 'subscription')),"
+             " package TEXT NOT NULL DEFAULT '',"
+             " credits BIGINT NOT NULL CHECK (credits >= 0),"
+             " amount_cents BIGINT NOT NULL CHECK (amount_cents >= 0),"
+             " currency TEXT NOT NULL CHECK (length(currency) = 3),"
+             " fee_cents BIGINT NOT NULL DEFAULT 0"
+             "  CHECK (fee_cents >= 0 AND fee_cents <= amount_cents),"
+             " payment_ref TEXT NOT NULL UNIQUE,"
+             " charge_count INTEGER NOT NULL DEFAULT 1 CHECK (charge_count >= 1),"
+             " %2, %3)")
+             .arg(id, d.boolColumn(QStringLiteral("delivered"), true),
+                  d.boolColumn(QStringLiteral("disputed"), false));
+    s << QStringLiteral("CREATE INDEX purchases_account ON purchases (account_id, created_at)");
+    s << QStringLiteral("CREATE INDEX purchases_created ON purchases (created_at)");
+    // Credits are spent oldest lot first; a lot remembers what is left of it.
+    s << QStringLiteral(
+             "CREATE TABLE credit_lots (%1,"
+             " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+             " purchase_id BIGINT UNIQUE REFERENCES purchases (id),"
+             " created_at BIGINT NOT NULL,"
+             " credits_total BIGINT NOT NULL CHECK (credits_total > 0),"
+             " credits_remaining BIGINT NOT NULL"
+             "  CHECK (credits_remaining >= 0 AND credits_remaining <= credits_total))")
+             .arg(id);
+    s << QStringLiteral("CREATE INDEX credit_lots_account ON credit_lots (account_id, id)");
+    s << QStringLiteral(
+             "CREATE TABLE jobs (%1,"
+             " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+             " created_at BIGINT NOT NULL,"
+             " model TEXT NOT NULL DEFAULT '',"
+             " credits BIGINT NOT NULL CHECK (credits > 0),"
+             " status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed')),"
+             " failure TEXT CHECK (failure IN ('platform', 'user', 'unknown')),"
+             " error_detail TEXT NOT NULL DEFAULT '',"
+             " CHECK ((status = 'failed') = (failure IS NOT NULL)))")
+             .arg(id);
+    s << QStringLiteral("CREATE INDEX jobs_account ON jobs (account_id, created_at)");
+    s << QStringLiteral("CREATE INDEX jobs_created ON jobs (created_at)");
+    s << QStringLiteral("CREATE INDEX jobs_status ON jobs (status, failure)");
+    s << QStringLiteral("CREATE TABLE outages (%1,"
+                        " started_at BIGINT NOT NULL,"
+                        " ended_at BIGINT NOT NULL CHECK (ended_at >= started_at),"
+                        " description TEXT NOT NULL DEFAULT '')")
+             .arg(id);
+    s << QStringLiteral(
+             "CREATE TABLE refund_requests (%1,"
+             " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+             " type TEXT NOT NULL CHECK (type IN ('failed_job', 'unused_credits',"
+             "  'accidental_purchase', 'duplicate_charge', 'billing_error', 'not_delivered',"
+             "  'outage', 'dissatisfaction', 'subscription', 'legal', 'chargeback')),"
+             " status TEXT NOT NULL DEFAULT 'new'"
+             "  CHECK (status IN ('new', 'pending', 'escalated', 'approved', 'denied')),"
+             " purchase_id BIGINT REFERENCES purchases (id),"
+             " job_id BIGINT REFERENCES jobs (id),"
+             " claimed_amount_cents BIGINT CHECK (claimed_amount_cents >= 0),"
+             " message TEXT NOT NULL DEFAULT '',"
+             " received_at BIGINT NOT NULL,"
+             " updated_at BIGINT NOT NULL,"
+             " assigned_to TEXT,"
+             " triaged_at BIGINT,"
+             " decided_at BIGINT,"
+             " rec_verdict TEXT CHECK (rec_verdict IN ('approve', 'deny', 'review')),"
+             " rec_remedy TEXT CHECK (rec_remedy IN ('money_refund', 'credit_restore', 'none')),"
+             " rec_refund_cents BIGINT CHECK (rec_refund_cents >= 0),"
+             " rec_credits BIGINT CHECK (rec_credits >= 0),"
+             " rec_actions TEXT,"
+             " rec_clauses TEXT,"
+             " rec_respond_by TEXT,"
+             " rec_explanation TEXT,"
+             " rec_profile TEXT,"
+             " rec_profile_version INTEGER,"
+             " CHECK ((status IN ('approved', 'denied')) = (decided_at IS NOT NULL)))")
+             .arg(id);
+    s << QStringLiteral("CREATE INDEX requests_status ON refund_requests (status, received_at)");
+    s << QStringLiteral("CREATE INDEX requests_account ON refund_requests (account_id)");
+    s << QStringLiteral("CREATE INDEX requests_received ON refund_requests (received_at)");
+    s << QStringLiteral(
+             "CREATE TABLE ledger_entries (%1,"
+             " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+             " created_at BIGINT NOT NULL,"
+             " entry_type TEXT NOT NULL CHECK (entry_type IN ('purchase', 'usage',"
+             "  'job_credit_back', 'refund', 'clawback', 'forfeiture', 'adjustment')),"
+             " credits BIGINT NOT NULL CHECK (credits <> 0),"
+             " purchase_id BIGINT REFERENCES purchases (id),"
+             " job_id BIGINT REFERENCES jobs (id),"
+             " request_id BIGINT REFERENCES refund_requests (id),"
+             " reverses_entry_id BIGINT REFERENCES ledger_entries (id),"
+             " created_by TEXT NOT NULL,"
+             " note TEXT NOT NULL DEFAULT '',"
+             " CHECK ((entry_type IN ('purchase', 'job_credit_back') AND credits > 0)"
+             "  OR (entry_type IN ('usage', 'refund', 'clawback', 'forfeiture') AND credits < 0)"
+             "  OR entry_type = 'adjustment'),"
+             " CHECK (entry_type NOT IN ('usage', 'job_credit_back') OR job_id IS NOT NULL),"
+             " CHECK (entry_type <> 'purchase' OR purchase_id IS NOT NULL))")
+             .arg(id);
+    // One compensation per generation event, enforced by the database itself.
+    s << QStringLiteral("CREATE UNIQUE INDEX ledger_one_credit_back_per_job ON ledger_entries"
+                        " (job_id) WHERE entry_type = 'job_credit_back'");
+    s << QStringLiteral("CREATE UNIQUE INDEX ledger_one_usage_per_job ON ledger_entries"
+                        " (job_id) WHERE entry_type = 'usage'");
+    s << QStringLiteral("CREATE UNIQUE INDEX ledger_one_entry_per_purchase ON ledger_entries"
+                        " (purchase_id) WHERE entry_type = 'purchase'");
+    s << QStringLiteral("CREATE INDEX ledger_account ON ledger_entries (account_id, id)");
+    s << QStringLiteral("CREATE INDEX ledger_created ON ledger_entries (created_at)");
+    s << QStringLiteral("CREATE INDEX ledger_request ON ledger_entries (request_id)");
+    s << d.appendOnlyTriggers(QStringLiteral("ledger_entries"));
+    s << QStringLiteral(
+             "CREATE TABLE decisions (%1,"
+             " request_id BIGINT NOT NULL UNIQUE REFERENCES refund_requests (id),"
+             " verdict TEXT NOT NULL CHECK (verdict IN ('approve', 'deny')),"
+             " remedy TEXT NOT NULL CHECK (remedy IN ('money_refund', 'credit_restore', 'none')),"
+             " refund_cents BIGINT NOT NULL DEFAULT 0 CHECK (refund_cents >= 0),"
+             " credits BIGINT NOT NULL DEFAULT 0 CHECK (credits >= 0),"
+             " currency TEXT,"
+             " reviewer TEXT NOT NULL CHECK (reviewer <> ''),"
+             " decided_at BIGINT NOT NULL,"
+             " profile TEXT NOT NULL,"
+             " profile_version INTEGER NOT NULL,"
+             " rec_verdict TEXT,"
+             " %2,"
+             " note TEXT NOT NULL DEFAULT '',"
+             " CHECK (verdict = 'approve' OR (refund_cents = 0 AND credits = 0)))")
+             .arg(id, d.boolColumn(QStringLiteral("is_override"), false));
+    s << QStringLiteral("CREATE INDEX decisions_decided ON decisions (decided_at)");
+    s << QStringLiteral(
+             "CREATE TABLE payouts (%1,"
+             " request_id BIGINT REFERENCES refund_requests (id),"
+             " purchase_id BIGINT NOT NULL REFERENCES purchases (id),"
+             " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+             " amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),"
+             " currency TEXT NOT NULL CHECK (length(currency) = 3),"
+             " status TEXT NOT NULL DEFAULT 'pending'"
+             "  CHECK (status IN ('pending', 'sent', 'succeeded', 'failed', 'unknown')),"
+             " gateway_ref TEXT,"
+             " created_at BIGINT NOT NULL,"
+             " updated_at BIGINT NOT NULL)")
+             .arg(id);
+    s << QStringLiteral("CREATE INDEX payouts_purchase ON payouts (purchase_id)");
+    s << QStringLiteral("CREATE INDEX payouts_status ON payouts (status, created_at)");
+    s << QStringLiteral(
+             "CREATE TABLE chargebacks (%1,"
+             " purchase_id BIGINT NOT NULL REFERENCES purchases (id),"
+             " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+             " request_id BIGINT REFERENCES refund_requests (id),"
+             " opened_at BIGINT NOT NULL,"
+             " amount_cents BIGINT NOT NULL CHECK (amount_cents >= 0),"
+             " currency TEXT NOT NULL CHECK (length(currency) = 3),"
+             " reason TEXT NOT NULL DEFAULT '',"
+             " status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'won', 'lost')),"
+             " resolved_at BIGINT,"
+             " %2,"
+             " CHECK ((status = 'open') = (resolved_at IS NULL)))")
+             .arg(id, d.boolColumn(QStringLiteral("contacted_support_first"), false));
+    s << QStringLiteral("CREATE INDEX chargebacks_opened ON chargebacks (opened_at)");
+    s << QStringLiteral(
+             "CREATE TABLE audit_log (%1,"
+             " at BIGINT NOT NULL,"
+             " actor TEXT NOT NULL,"
+             " action TEXT NOT NULL,"
+             " account_id BIGINT REFERENCES accounts (id),"
+             " request_id BIGINT REFERENCES refund_requests (id),"
+             " profile TEXT,"
+             " profile_version INTEGER,"
+             " recommendation TEXT,"
+             " note TEXT NOT NULL DEFAULT '',"
+             " details TEXT NOT NULL DEFAULT '')")
+             .arg(id);
+    s << QStringLiteral("CREATE INDEX audit_request ON audit_log (request_id, id)");
+    s << QStringLiteral("CREATE INDEX audit_at ON audit_log (at)");
+    s << d.appendOnlyTriggers(QStringLiteral("audit_log"));
+    return s;
+}
+
+QStringList migrateToV2(const SqlDialect &)
+{
+    // Company-defined policy profiles, versioned: a decision names the version it used.
+    return {QStringLiteral("CREATE TABLE policy_profiles ("
+                           " profile TEXT NOT NULL,"
+                           " version INTEGER NOT NULL CHECK (version >= 1),"
+                           " company TEXT NOT NULL,"
+                           " body TEXT NOT NULL,"
+                           " created_at BIGINT NOT NULL,"
+                           " created_by TEXT NOT NULL,"
+                           " PRIMARY KEY (profile, version))")};
+}
+
+using Step = QStringList (*)(const SqlDialect &);
+constexpr Step steps[] = {migrateToV1, migrateToV2};
+
+} // namespace
+
+int Schema::latestVersion()
+{
+    return int(std::size(steps));
+}
+
+QStringList Schema::upgradeStep(int version, const SqlDialect &dialect)
+{
+    if (version < 1 || version > latestVersion())
+        return {};
+    return steps[version - 1](dialect);
+}

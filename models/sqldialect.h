@@ -1,0 +1,34 @@
+#pragma once
+// What SQLite and PostgreSQL spell differently, in one place.
+
+#include <QString>
+#include <QStringList>
+
+class SqlDialect
+{
+public:
+    enum class Kind { Sqlite, Postgres };
+
+    explicit SqlDialect(Kind kind) : m_kind(kind) {}
+    Kind kind() const { return m_kind; }
+    bool isSqlite() const { return m_kind == Kind::Sqlite; }
+    bool isPostgres() const { return m_kind == Kind::Postgres; }
+
+    // Column definition of an auto-numbered 64-bit primary key named id.
+    QString idColumn() const;
+    // A boolean column that accepts only true/false (0/1 on SQLite).
+    QString boolColumn(const QString &name, bool defaultValue) const;
+    // Starts a transaction that holds the write lock from its first statement.
+    QString beginWrite() const;
+    // Statements that make the database itself refuse UPDATE and DELETE on a table.
+    QStringList appendOnlyTriggers(const QString &table) const;
+    // After rows were inserted with explicit ids: moves the id generator past them.
+    QString resetIdentity(const QString &table) const;
+    // SQLSTATE-like test: was this error a lost race that should be retried?
+    bool isRetryable(const QString &nativeErrorCode, const QString &text) const;
+    // Largest number of bound values one statement may carry.
+    int maxBindValues() const { return isSqlite() ? 32000 : 65000; }
+
+private:
+    Kind m_kind;
+};

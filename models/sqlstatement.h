@@ -1,0 +1,36 @@
+#pragma once
+// A prepared, bound statement that throws DatabaseError (with the statement) on failure.
+
+#include <QSqlQuery>
+#include <QVariant>
+#include <initializer_list>
+
+class SqlStatement
+{
+public:
+    SqlStatement(const QSqlDatabase &db, const QString &sql);
+
+    // A null QString binds as '' (our NOT NULL text columns); bind QVariant() for SQL NULL.
+    SqlStatement &bind(const QVariant &value);
+    SqlStatement &bindAll(std::initializer_list<QVariant> values);
+    // Executes with the values bound so far; they are cleared for the next run.
+    SqlStatement &exec();
+    bool next() { return m_query.next(); }
+    QVariant value(int index) const { return m_query.value(index); }
+    QVariant value(const QString &column) const { return m_query.value(column); }
+    int numRowsAffected() const { return m_query.numRowsAffected(); }
+    QSqlQuery &query() { return m_query; }
+
+    // Runs a statement without values.
+    static void run(const QSqlDatabase &db, const QString &sql);
+    // What bind() sends for `value`.
+    static QVariant bindable(const QVariant &value);
+    // First column of the first row of a statement with values, or `fallback` when no row.
+    static QVariant scalar(const QSqlDatabase &db, const QString &sql,
+                           std::initializer_list<QVariant> values = {},
+                           const QVariant &fallback = {});
+
+private:
+    QSqlQuery m_query;
+    QString m_sql;
+};

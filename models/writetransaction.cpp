@@ -1,0 +1,28 @@
+#include "writetransaction.h"
+
+#include "database.h"
+#include "sqlstatement.h"
+
+#include <QSqlQuery>
+
+WriteTransaction::WriteTransaction(Database &database) : m_db(database.connection())
+{
+    // Not QSqlDatabase::transaction(): on SQLite that issues a deferred BEGIN, and two
+    // writers upgrading their read locks at once fail with "database is locked".
+    SqlStatement::run(m_db, database.dialect().beginWrite());
+    m_open = true;
+}
+
+WriteTransaction::~WriteTransaction()
+{
+    if (m_open) {
+        QSqlQuery rollback(m_db);
+        rollback.exec(QStringLiteral("ROLLBACK"));
+    }
+}
+
+void WriteTransaction::commit()
+{
+    SqlStatement::run(m_db, QStringLiteral("COMMIT"));
+    m_open = false;
+}

@@ -1,0 +1,269 @@
+// The data layer on both backends: migrations, constraints, transactions, concurrent writers.
+
+#include "models/accountrepository.h"
+#include "models/databaseerror.h"
+#include "models/jobrepository.h"
+#include "models/ledgerrepository.h"
+#include "models/purchaserepository.h"
+#include "models/schema.h"
+#include "models/sqlstatement.h"
+#include "models/writetransaction.h"
+#include "support/testdatabase.h"
+
+#include <QSqlRecord>
+#include <QTest>
+#include <QThread>
+
+namespace {
+qint64 makeAccount(Database &db, const QString &email = QStringLiteral("a@example.com"))
+{
+    AccountRecord a;
+    a.email = email;
+    a.displayName = QStringLiteral("Zoë \"Z\" O'Brien, Ltd");
+    a.profile = QStringLiteral("hummingbytes");
+    a.createdAt = 1'700'000'000;
+    return AccountRepository(db.connection()).create(a);
+}
+
+qint64 count(Database &db, const QString &table)
+{
+    return SqlStatement::scalar(db.connection(), QStringLiteral("SELECT COUNT(*) FROM %1").arg(table))
+        .toLongLong();
+}
+
+struct Fixture
+{
+    qint64 account = 0;
+    qint64 purchase = 0;
+    qint64 job = 0;
+};
+
+Fixture purchaseAndFailedJob(Database &db)
+{
+    Fixture f;
+    WriteTransaction tx(db);
+    f.account = makeAccount(db);
+    PurchaseRecord p;
+    p.accountId = f.account;
+    p.createdAt = 1'700'000'100;
+    p.credits = 300;
+    p.amountCents = 2000;
+    p.feeCents = 88;
+    p.paymentRef = QStringLiteral("pay_1");
+    f.purchase = PurchaseRepository(db.connection()).create(p);
+    LedgerRepository ledger(db.connection());
+    ledger.append({0, f.account, p.createdAt, QStringLiteral("purchase"), 300, f.purchase, 0, 0, 0,
+                   QStringLiteral("system"), {}});
+    JobRecord j;
+    j.accountId = f.account;
+    j.createdAt = 1'700'000'200;
+    j.credits = 40;
+    j.status = QStringLiteral("failed");
+    j.failure = QStringLiteral("platform");
+    f.job = JobRepository(db.connection()).create(j);
+    ledger.append({0, f.account, j.createdAt, QStringLiteral("usage"), -40, 0, f.job, 0, 0,
+                   QStringLiteral("system"), {}});
+    tx.commit();
+    return f;
+}
+
+LedgerEntryRecord creditBack(const Fixture &f)
+{
+    return {0, f.account, 1'700'000'300, QStringLiteral("job_credit_back"), 40, 0, f.job, 0, 0,
+            QStringLiteral("system"), QStringLiteral("automatic")};
+}
+} // namespace
+
+class TestDatabase_ : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase_data() { TestDatabase::addBackendRows(); }
+
+    void migrateFromEmpty()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        QCOMPARE(t.db().schemaVersion(), 0);
+        t.db().open();
+        QCOMPARE(t.db().schemaVersion(), Schema::latestVersion());
+        const QStringList tables = t.db().connection().tables();
+        for (const char *table : {"accounts", "purchases", "credit_lots", "ledger_entries", "jobs",
+                                  "outages", "refund_requests", "decisions", "payouts",
+                                  "chargebacks", "audit_log", "policy_profiles", "schema_version"})
+            QVERIFY2(tables.contains(QLatin1String(table)), table);
+        // Idempotent: a second run changes nothing.
+        t.db().migrate();
+        QCOMPARE(count(t.db(), QStringLiteral("schema_version")), qint64(Schema::latestVersion()));
+    }
+
+    void migrateFromV1()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open(Database::Migrate::No);
+        t.db().migrate(1);
+        QCOMPARE(t.db().schemaVersion(), 1);
+        QVERIFY(!t.db().connection().tables().contains(QStringLiteral("policy_profiles")));
+        const qint64 id = makeAccount(t.db());
+
+        // Another program opening the older database upgrades it, keeping the data.
+        auto other = t.openAnother();
+        other->open();
+        QCOMPARE(other->schemaVersion(), Schema::latestVersion());
+        QVERIFY(other->connection().tables().contains(QStringLiteral("policy_profiles")));
+        const auto account = AccountRepository(other->connection()).find(id);
+        QVERIFY(account.has_value());
+        QCOMPARE(account->displayName, QStringLiteral("Zoë \"Z\" O'Brien, Ltd"));
+    }
+
+    void refusesNewerSchema()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        SqlStatement::run(t.db().connection(),
+                          QStringLiteral("INSERT INTO schema_version (version, applied_at) VALUES (99, 0)"));
+        auto other = t.openAnother();
+        try {
+            other->open();
+            QFAIL("a database from the future was opened");
+        } catch (const DatabaseError &e) {
+            QVERIFY2(e.message().contains(QStringLiteral("99")), qPrintable(e.message()));
+            QVERIFY2(e.message().contains(QStringLiteral("newer")), qPrintable(e.message()));
+        }
+    }
+
+    void secondCreditBackRejectedByDatabase()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        const Fixture f = purchaseAndFailedJob(t.db());
+        {
+            WriteTransaction tx(t.db());
+            LedgerRepository(t.db().connection()).append(creditBack(f));
+            tx.commit();
+        }
+        // Straight SQL, past every code path: the UNIQUE index is the final guard.
+        QVERIFY_THROWS_EXCEPTION(
+            DatabaseError,
+            SqlStatement(t.db().connection(),
+                         QStringLiteral("INSERT INTO ledger_entries (account_id, created_at, entry_type,"
+                                        " credits, job_id, created_by) VALUES (?, 0, 'job_credit_back', 40, ?, 'x')"))
+                .bindAll({f.account, f.job})
+                .exec());
+        QCOMPARE(LedgerRepository(t.db().connection()).sumForAccount(f.account), qint64(300));
+        QCOMPARE(AccountRepository(t.db().connection()).find(f.account)->balanceCredits, qint64(300));
+    }
+
+    void ledgerIsAppendOnly()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        purchaseAndFailedJob(t.db());
+        QVERIFY_THROWS_EXCEPTION(DatabaseError,
+                                 SqlStatement::run(t.db().connection(),
+                                                   QStringLiteral("UPDATE ledger_entries SET credits = 1")));
+        QVERIFY_THROWS_EXCEPTION(DatabaseError,
+                                 SqlStatement::run(t.db().connection(),
+                                                   QStringLiteral("DELETE FROM ledger_entries")));
+        QCOMPARE(count(t.db(), QStringLiteral("ledger_entries")), qint64(2));
+    }
+
+    void checkConstraints_data()
+    {
+        QTest::addColumn<QString>("sql");
+        QTest::newRow("fee above amount")
+            << QStringLiteral("INSERT INTO purchases (account_id, created_at, credits, amount_cents,"
+                              " currency, fee_cents, payment_ref) VALUES (1, 0, 10, 100, 'USD', 101, 'r2')");
+        QTest::newRow("negative money")
+            << QStringLiteral("INSERT INTO purchases (account_id, created_at, credits, amount_cents,"
+                              " currency, payment_ref) VALUES (1, 0, 10, -1, 'USD', 'r3')");
+        QTest::newRow("unknown status")
+            << QStringLiteral("UPDATE accounts SET status = 'frozen' WHERE id = 1");
+        QTest::newRow("negative balance")
+            << QStringLiteral("UPDATE accounts SET balance_credits = -1 WHERE id = 1");
+        QTest::newRow("failed job without cause")
+            << QStringLiteral("INSERT INTO jobs (account_id, created_at, credits, status) VALUES (1, 0, 5, 'failed')");
+        QTest::newRow("usage with positive credits")
+            << QStringLiteral("INSERT INTO ledger_entries (account_id, created_at, entry_type, credits,"
+                              " job_id, created_by) VALUES (1, 0, 'usage', 5, 1, 'x')");
+        QTest::newRow("unknown account")
+            << QStringLiteral("INSERT INTO jobs (account_id, created_at, credits, status) VALUES (999, 0, 5, 'succeeded')");
+        QTest::newRow("unknown request type")
+            << QStringLiteral("INSERT INTO refund_requests (account_id, type, received_at, updated_at)"
+                              " VALUES (1, 'whim', 0, 0)");
+        QTest::newRow("decided without time")
+            << QStringLiteral("INSERT INTO refund_requests (account_id, type, status, received_at, updated_at)"
+                              " VALUES (1, 'legal', 'approved', 0, 0)");
+    }
+    void checkConstraints()
+    {
+        QFETCH(QString, sql);
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        const Fixture f = purchaseAndFailedJob(t.db());
+        QCOMPARE(f.account, qint64(1));
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, SqlStatement::run(t.db().connection(), sql));
+        QCOMPARE(count(t.db(), QStringLiteral("purchases")), qint64(1));
+        QCOMPARE(count(t.db(), QStringLiteral("jobs")), qint64(1));
+        QCOMPARE(AccountRepository(t.db().connection()).find(1)->balanceCredits, qint64(260));
+    }
+
+    void transactionRollsBackUnlessCommitted()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        try {
+            WriteTransaction tx(t.db());
+            makeAccount(t.db(), QStringLiteral("one@example.com"));
+            makeAccount(t.db(), QStringLiteral("one@example.com")); // UNIQUE email: throws
+            tx.commit();
+            QFAIL("duplicate email accepted");
+        } catch (const DatabaseError &) {
+        }
+        QCOMPARE(count(t.db(), QStringLiteral("accounts")), qint64(0));
+    }
+
+    void concurrentWritersNeverSeeLocked()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        const qint64 account = makeAccount(t.db());
+        constexpr int perWriter = 150;
+        QStringList errors;
+        QMutex errorsMutex;
+        auto writer = [&](int which) {
+            auto db = t.openAnother();
+            try {
+                db->open();
+                for (int i = 0; i < perWriter; ++i) {
+                    WriteTransaction tx(*db);
+                    // Read-then-write: the pattern that fails with a deferred BEGIN.
+                    const qint64 n = SqlStatement::scalar(db->connection(),
+                                                          QStringLiteral("SELECT COUNT(*) FROM outages"))
+                                         .toLongLong();
+                    SqlStatement(db->connection(),
+                                 QStringLiteral("INSERT INTO outages (started_at, ended_at, description) VALUES (?, ?, ?)"))
+                        .bindAll({n, n + 1, QStringLiteral("writer %1").arg(which)})
+                        .exec();
+                    tx.commit();
+                }
+            } catch (const DatabaseError &e) {
+                QMutexLocker lock(&errorsMutex);
+                errors << e.message();
+            }
+        };
+        QThread *a = QThread::create(writer, 1);
+        QThread *b = QThread::create(writer, 2);
+        a->start();
+        b->start();
+        QVERIFY(a->wait(120000));
+        QVERIFY(b->wait(120000));
+        delete a;
+        delete b;
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n'))));
+        QCOMPARE(count(t.db(), QStringLiteral("outages")), qint64(2 * perWriter));
+        QVERIFY(account > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDatabase_)
+#include "tst_database.moc"
