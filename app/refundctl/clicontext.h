@@ -21,6 +21,7 @@ public:
     ~CliContext();
 
     const QString &command() const { return m_command; }
+    const QStringList &arguments() const { return m_arguments; }
     // Parses the subcommand's arguments (adds --database and --help). Returns false and sets
     // `exitCode` when the caller should stop: help was printed, or the usage was wrong.
     bool parse(QCommandLineParser &parser, const QString &description, int *exitCode);

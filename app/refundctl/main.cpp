@@ -2,6 +2,7 @@
 
 #include "clicontext.h"
 #include "databasecommands.h"
+#include "policycommands.h"
 #include "models/databaseerror.h"
 
 #include <QCoreApplication>
@@ -21,6 +22,7 @@ const std::map<QString, Command> &commands()
     static const std::map<QString, Command> list{
         {QStringLiteral("init"), {QT_TRANSLATE_NOOP("refundctl", "create or upgrade the database schema"), DatabaseCommands::init}},
         {QStringLiteral("demo"), {QT_TRANSLATE_NOOP("refundctl", "fill the database with reproducible demo data"), DatabaseCommands::demo}},
+        {QStringLiteral("policy"), {QT_TRANSLATE_NOOP("refundctl", "evaluate a refund case, list or show policy profiles"), PolicyCommands::run}},
         {QStringLiteral("stats"), {QT_TRANSLATE_NOOP("refundctl", "print counts of the database as JSON"), DatabaseCommands::stats}},
     };
     return list;

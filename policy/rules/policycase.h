@@ -1,0 +1,69 @@
+#pragma once
+// The facts the engine decides on: plain values, times as UTC seconds since the epoch.
+
+#include "policytypes.h"
+
+#include <QList>
+#include <QString>
+#include <optional>
+
+struct CaseAccount
+{
+    AccountStatus status = AccountStatus::Active;
+    bool contactedSupportFirst = true;
+};
+
+struct CasePurchase
+{
+    QString id;
+    qint64 at = 0;
+    bool subscription = false; // kind: credits or subscription
+    qint64 credits = 0;
+    qint64 creditsUsed = 0;
+    qint64 amountCents = 0;
+    QString currency = QStringLiteral("USD");
+    qint64 feeCents = 0;
+    bool delivered = true;
+    int chargeCount = 1;
+    bool disputed = false;
+};
+
+struct CaseJob
+{
+    QString id;
+    qint64 at = 0;
+    qint64 credits = 0;
+    JobStatus status = JobStatus::Succeeded;
+    FailureCause failure = FailureCause::None;
+    bool compensated = false;
+};
+
+struct CaseOutage
+{
+    qint64 from = 0;
+    qint64 to = 0;
+};
+
+struct CaseRequest
+{
+    RequestType type = RequestType::FailedJob;
+    qint64 at = 0;
+    int purchase = -1; // index into PolicyCase::purchases, -1 when none is named
+    int job = -1;      // index into PolicyCase::jobs
+    std::optional<qint64> amountCents; // what the customer claims (billing errors)
+};
+
+struct PolicyCase
+{
+    CaseAccount account;
+    QList<CasePurchase> purchases;
+    QList<CaseJob> jobs;
+    QList<CaseOutage> outages;
+    CaseRequest request;
+
+    const CasePurchase *purchase() const
+    {
+        return request.purchase >= 0 ? &purchases.at(request.purchase) : nullptr;
+    }
+    const CaseJob *job() const { return request.job >= 0 ? &jobs.at(request.job) : nullptr; }
+};
