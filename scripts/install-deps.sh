@@ -9,7 +9,7 @@ common=(cmake ninja-build g++ pkg-config
         libqcustomplot-dev libqt6sql6-sqlite libqt6sql6-psql libqt6svg6)
 case "${1:-run}" in
   run)  wanted=("${common[@]}") ;;
-  test) wanted=("${common[@]}" postgresql sqlite3 xvfb xauth) ;;
+  test) wanted=("${common[@]}" tzdata postgresql sqlite3 xvfb xauth) ;;
   *) echo "usage: $0 run|test" >&2; exit 2 ;;
 esac
 
