@@ -5,6 +5,10 @@
 #include "sqlstatement.h"
 
 #include <QCoreApplication>
+#include <QSqlDriver>
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
 #include "sqlerrortext.h"
 
 BulkInserter::BulkInserter(const QSqlDatabase &db, const SqlDialect &dialect, const QString &table,
@@ -18,7 +22,54 @@ BulkInserter::BulkInserter(const QSqlDatabase &db, const SqlDialect &dialect, co
     m_values.reserve(m_rowsPerStatement * columns.size());
 }
 
-BulkInserter::~BulkInserter() = default;
+BulkInserter::~BulkInserter()
+{
+    if (m_sqliteStatement)
+        sqlite3_finalize(static_cast<sqlite3_stmt *>(m_sqliteStatement));
+}
+
+namespace {
+// The native handle of a QtSql connection, when its driver is the one named.
+void *nativeHandle(const QSqlDatabase &db, const char *typeName)
+{
+    const QVariant v = db.driver()->handle();
+    if (!v.isValid() || qstrcmp(v.typeName(), typeName) != 0)
+        return nullptr;
+    return *static_cast<void *const *>(v.constData());
+}
+
+// PostgreSQL COPY text format: tab-separated, \N for NULL, backslash escapes.
+void appendCopyValue(QByteArray &out, const QVariant &v)
+{
+    if (v.isNull()) {
+        out += "\\N";
+        return;
+    }
+    switch (v.typeId()) {
+    case QMetaType::Bool:
+        out += v.toBool() ? 't' : 'f';
+        return;
+    case QMetaType::Int:
+    case QMetaType::LongLong:
+    case QMetaType::UInt:
+    case QMetaType::ULongLong:
+        out += QByteArray::number(v.toLongLong());
+        return;
+    default:
+        break;
+    }
+    const QByteArray text = v.toString().toUtf8();
+    for (char c : text) {
+        switch (c) {
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default: out += c;
+        }
+    }
+}
+} // namespace
 
 QString BulkInserter::statementFor(int rows) const
 {
@@ -76,17 +127,123 @@ QSqlQuery &BulkInserter::statement(int rows)
 
 void BulkInserter::flush()
 {
+    if (m_pendingRows == 0)
+        return;
+    if (void *h = nativeHandle(m_db, "sqlite3*"))
+        flushSqlite(h);
+    else if (void *h = nativeHandle(m_db, "pg_conn*")) // QPSQL registers PGconn by its struct name
+        flushPostgres(h);
+    else
+        flushQtSql();
+    m_pendingRows = 0;
+    m_values.clear();
+}
+
+void BulkInserter::flushSqlite(void *handle)
+{
+    auto *db = static_cast<sqlite3 *>(handle);
+    auto fail = [&](const char *what) {
+        throw DatabaseError(QCoreApplication::translate("BulkInserter", "%1 into %2 failed: %3")
+                                .arg(QLatin1String(what), m_table, QString::fromUtf8(sqlite3_errmsg(db))));
+    };
+    if (!m_sqliteStatement) {
+        const QByteArray sql = statementFor(1).toUtf8();
+        sqlite3_stmt *stmt = nullptr;
+        if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK)
+            fail("preparing the insert");
+        m_sqliteStatement = stmt;
+    }
+    auto *stmt = static_cast<sqlite3_stmt *>(m_sqliteStatement);
+    const int columns = int(m_columns.size());
+    for (qint64 row = 0; row < m_pendingRows; ++row) {
+        for (int col = 0; col < columns; ++col) {
+            const QVariant &v = m_values.at(row * columns + col);
+            int rc = SQLITE_OK;
+            if (v.isNull()) {
+                rc = sqlite3_bind_null(stmt, col + 1);
+            } else {
+                switch (v.typeId()) {
+                case QMetaType::Bool:
+                case QMetaType::Int:
+                case QMetaType::LongLong:
+                case QMetaType::UInt:
+                case QMetaType::ULongLong:
+                    rc = sqlite3_bind_int64(stmt, col + 1, v.toLongLong());
+                    break;
+                default: {
+                    const QByteArray text = v.toString().toUtf8();
+                    rc = sqlite3_bind_text(stmt, col + 1, text.constData(), int(text.size()), SQLITE_TRANSIENT);
+                }
+                }
+            }
+            if (rc != SQLITE_OK)
+                fail("binding a value");
+        }
+        const int rc = sqlite3_step(stmt);
+        sqlite3_reset(stmt);
+        if (rc != SQLITE_DONE)
+            fail("inserting");
+    }
+    m_written += m_pendingRows;
+}
+
+void BulkInserter::flushPostgres(void *handle)
+{
+    auto *conn = static_cast<PGconn *>(handle);
+    auto fail = [&](const QString &why) {
+        throw DatabaseError(QCoreApplication::translate("BulkInserter", "copying into %1 failed: %2")
+                                .arg(m_table, why.simplified()));
+    };
+    const QByteArray copy = QStringLiteral("COPY %1 (%2) FROM STDIN").arg(m_table, m_columns.join(QLatin1Char(','))).toUtf8();
+    PGresult *res = PQexec(conn, copy.constData());
+    const bool started = PQresultStatus(res) == PGRES_COPY_IN;
+    const QString startError = QString::fromUtf8(PQresultErrorMessage(res));
+    PQclear(res);
+    if (!started)
+        fail(startError);
+
+    const int columns = int(m_columns.size());
+    QByteArray buffer;
+    buffer.reserve(1 << 20);
+    for (qint64 row = 0; row < m_pendingRows; ++row) {
+        for (int col = 0; col < columns; ++col) {
+            if (col)
+                buffer += '\t';
+            appendCopyValue(buffer, m_values.at(row * columns + col));
+        }
+        buffer += '\n';
+        if (buffer.size() > (1 << 20) || row + 1 == m_pendingRows) {
+            if (PQputCopyData(conn, buffer.constData(), int(buffer.size())) != 1)
+                fail(QString::fromUtf8(PQerrorMessage(conn)));
+            buffer.clear();
+        }
+    }
+    if (PQputCopyEnd(conn, nullptr) != 1)
+        fail(QString::fromUtf8(PQerrorMessage(conn)));
+    QString error;
+    while (PGresult *r = PQgetResult(conn)) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && error.isEmpty())
+            error = QString::fromUtf8(PQresultErrorMessage(r));
+        PQclear(r);
+    }
+    if (!error.isEmpty())
+        fail(error);
+    m_written += m_pendingRows;
+}
+
+void BulkInserter::flushQtSql()
+{
     qsizetype offset = 0;
-    while (m_pendingRows > 0) {
+    qint64 pending = m_pendingRows;
+    while (pending > 0) {
         int rows = m_rowsPerStatement;
-        if (m_pendingRows < rows) {
+        if (pending < rows) {
             rows = 1;
-            while (rows * 2 <= m_pendingRows)
+            while (rows * 2 <= pending)
                 rows *= 2;
         }
         execute(statement(rows), offset, rows);
         offset += qsizetype(rows) * m_columns.size();
-        m_pendingRows -= rows;
+        pending -= rows;
     }
-    m_values.clear();
 }

@@ -1,5 +1,7 @@
 #pragma once
-// Fast loading: rows go out as prepared multi-row INSERTs with bound values.
+// Fast loading. Through the driver's native handle where there is one: SQLite gets one
+// prepared single-row INSERT with bound values stepped per row, PostgreSQL a COPY FROM STDIN
+// (data, never SQL text). Otherwise prepared multi-row INSERTs through QtSql.
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -28,6 +30,9 @@ public:
 
 private:
     QString statementFor(int rows) const;
+    void flushQtSql();
+    void flushSqlite(void *handle);
+    void flushPostgres(void *handle);
     QSqlQuery &statement(int rows);
     void execute(QSqlQuery &query, qsizetype firstValue, int rows);
 
@@ -41,4 +46,6 @@ private:
     // remainder costs at most log2(rows) statements and no new prepare.
     std::map<int, std::unique_ptr<QSqlQuery>> m_statements;
     qint64 m_written = 0;
+    bool m_sqlite = false;
+    void *m_sqliteStatement = nullptr; // sqlite3_stmt*
 };
