@@ -2,8 +2,8 @@
 
 #include "databaseerror.h"
 
-#include <QDateTime>
 #include "sqlerrortext.h"
+#include <QDateTime>
 #include <QSqlQuery>
 #include <QSqlRecord>
 
@@ -35,22 +35,26 @@ void AccountTableModel::load(const QSqlDatabase &db, const QString &text)
         {QStringLiteral("profile"), tr("Policy profile")},
         {QStringLiteral("balance_credits"), tr("Balance (credits)")},
         {QStringLiteral("created_at"), tr("Created")}};
+    const QSqlRecord columns = record();
     for (const auto &[field, title] : headers)
-        setHeaderData(record().indexOf(field), Qt::Horizontal, title);
+        setHeaderData(columns.indexOf(field), Qt::Horizontal, title);
+    m_nameColumn = columns.indexOf(QStringLiteral("display_name"));
+    m_balanceColumn = columns.indexOf(QStringLiteral("balance_credits"));
+    m_createdColumn = columns.indexOf(QStringLiteral("created_at"));
 }
 
 QVariant AccountTableModel::data(const QModelIndex &index, int role) const
 {
-    const int createdColumn = record().indexOf(QStringLiteral("created_at"));
-    const int balanceColumn = record().indexOf(QStringLiteral("balance_credits"));
-    if (role == Qt::DisplayRole && index.column() == createdColumn) {
+    if (role == Qt::DisplayRole && index.column() == m_createdColumn) {
         const qint64 secs = QSqlQueryModel::data(index, role).toLongLong();
         return QLocale().toString(QDateTime::fromSecsSinceEpoch(secs).toLocalTime(),
                                   QLocale::ShortFormat);
     }
-    if (role == Qt::DisplayRole && index.column() == record().indexOf(QStringLiteral("display_name")))
-        return QSqlQueryModel::data(index, role).toString().replace(QLatin1Char('\n'), QLatin1Char(' '));
-    if (role == Qt::TextAlignmentRole && (index.column() == balanceColumn || index.column() == 0))
+    if (role == Qt::DisplayRole && index.column() == m_nameColumn)
+        return QSqlQueryModel::data(index, role)
+            .toString()
+            .replace(QLatin1Char('\n'), QLatin1Char(' '));
+    if (role == Qt::TextAlignmentRole && (index.column() == m_balanceColumn || index.column() == 0))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     return QSqlQueryModel::data(index, role);
 }

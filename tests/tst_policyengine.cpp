@@ -5,12 +5,12 @@
 #include "policy/rules/policycasejson.h"
 #include "policy/rules/policyengine.h"
 #include "policy/rules/policyprofile.h"
+#include "support/refundctlrun.h"
 
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTest>
 
 namespace {
@@ -23,22 +23,11 @@ QByteArray readAll(const QString &path)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = RefundctlRun;
 
 Run refundctl(const QStringList &args, const QByteArray &input = {})
 {
-    QProcess p;
-    p.start(QStringLiteral(REFUNDCTL_PATH), args);
-    p.write(input);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(60000))
-        return {};
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+    return runRefundctl(args, input);
 }
 
 QJsonObject outcomeJson(const PolicyOutcome &o)

@@ -2,29 +2,19 @@
 
 #include "models/sqlstatement.h"
 #include "support/tablesdigest.h"
+#include "support/refundctlrun.h"
 #include "support/testdatabase.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTest>
 
 namespace {
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = RefundctlRun;
 
-Run refundctl(const QStringList &args)
+Run refundctl(const QStringList &args, const QByteArray &input = {})
 {
-    QProcess p;
-    p.start(QStringLiteral(REFUNDCTL_PATH), args);
-    if (!p.waitForFinished(300000))
-        return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+    return runRefundctl(args, input);
 }
 } // namespace
 

@@ -67,7 +67,8 @@ bool boolean(const QJsonObject &o, const QString &key, const QString &field, boo
 }
 
 // Money and credits are whole numbers; a fraction or a negative value is refused.
-qint64 count(const QJsonObject &o, const QString &key, const QString &field, std::optional<qint64> fallback)
+qint64 count(const QJsonObject &o, const QString &key, const QString &field,
+             std::optional<qint64> fallback)
 {
     const QJsonValue v = o.value(key);
     if (v.isUndefined() || v.isNull()) {
@@ -94,7 +95,7 @@ qint64 time(const QJsonObject &o, const QString &key, const QString &field)
     return *t;
 }
 
-template<typename E>
+template <typename E>
 E enumValue(const QJsonObject &o, const QString &key, const QString &field,
             std::optional<E> (*parse)(const QString &), std::optional<E> fallback, const char *what)
 {
@@ -106,6 +107,15 @@ E enumValue(const QJsonObject &o, const QString &key, const QString &field,
     if (!e)
         fail(field, tr("unknown %1 '%2'").arg(QLatin1String(what), text));
     return *e;
+}
+
+// Position of the purchase or job with this id, or -1.
+template <typename T> int indexById(const QList<T> &items, const QString &id)
+{
+    for (qsizetype i = 0; i < items.size(); ++i)
+        if (items.at(i).id == id)
+            return int(i);
+    return -1;
 }
 
 QString jsonString(const QString &s)
@@ -131,14 +141,17 @@ PolicyCaseJson::Parsed parseCase(const QByteArray &json)
     PolicyCase &c = parsed.policyCase;
     parsed.profile = string(root, QStringLiteral("profile"), QStringLiteral("profile"), false);
 
-    const QJsonObject account = object(root.value(QStringLiteral("account")), QStringLiteral("account"), false);
-    c.account.status = enumValue<AccountStatus>(account, QStringLiteral("status"), QStringLiteral("account.status"),
-                                                &PolicyNames::toAccountStatus, AccountStatus::Active,
-                                                "account status");
-    c.account.contactedSupportFirst = boolean(account, QStringLiteral("contacted_support_first"),
-                                              QStringLiteral("account.contacted_support_first"), true);
+    const QJsonObject account =
+        object(root.value(QStringLiteral("account")), QStringLiteral("account"), false);
+    c.account.status = enumValue<AccountStatus>(
+        account, QStringLiteral("status"), QStringLiteral("account.status"),
+        &PolicyNames::toAccountStatus, AccountStatus::Active, "account status");
+    c.account.contactedSupportFirst =
+        boolean(account, QStringLiteral("contacted_support_first"),
+                QStringLiteral("account.contacted_support_first"), true);
 
-    const QJsonArray purchases = array(root, QStringLiteral("purchases"), QStringLiteral("purchases"));
+    const QJsonArray purchases =
+        array(root, QStringLiteral("purchases"), QStringLiteral("purchases"));
     for (qsizetype i = 0; i < purchases.size(); ++i) {
         const QString f = QStringLiteral("purchases[%1]").arg(i);
         const QJsonObject o = object(purchases.at(i), f, true);
@@ -148,18 +161,25 @@ PolicyCaseJson::Parsed parseCase(const QByteArray &json)
         const QString kind = string(o, QStringLiteral("kind"), f + QStringLiteral(".kind"), false,
                                     QStringLiteral("credits"));
         if (kind != QLatin1String("credits") && kind != QLatin1String("subscription"))
-            fail(f + QStringLiteral(".kind"), tr("must be credits or subscription, not '%1'").arg(kind));
+            fail(f + QStringLiteral(".kind"),
+                 tr("must be credits or subscription, not '%1'").arg(kind));
         p.subscription = kind == QLatin1String("subscription");
-        p.credits = count(o, QStringLiteral("credits"), f + QStringLiteral(".credits"), std::nullopt);
-        p.creditsUsed = count(o, QStringLiteral("credits_used"), f + QStringLiteral(".credits_used"), 0);
-        p.amountCents = count(o, QStringLiteral("amount_cents"), f + QStringLiteral(".amount_cents"), std::nullopt);
+        p.credits =
+            count(o, QStringLiteral("credits"), f + QStringLiteral(".credits"), std::nullopt);
+        p.creditsUsed =
+            count(o, QStringLiteral("credits_used"), f + QStringLiteral(".credits_used"), 0);
+        p.amountCents = count(o, QStringLiteral("amount_cents"),
+                              f + QStringLiteral(".amount_cents"), std::nullopt);
         p.currency = string(o, QStringLiteral("currency"), f + QStringLiteral(".currency"), false,
                             QStringLiteral("USD"));
         if (!QRegularExpression(QStringLiteral("^[A-Z]{3}$")).match(p.currency).hasMatch())
-            fail(f + QStringLiteral(".currency"), tr("must be an ISO 4217 code such as USD, not '%1'").arg(p.currency));
+            fail(f + QStringLiteral(".currency"),
+                 tr("must be an ISO 4217 code such as USD, not '%1'").arg(p.currency));
         p.feeCents = count(o, QStringLiteral("fee_cents"), f + QStringLiteral(".fee_cents"), 0);
-        p.delivered = boolean(o, QStringLiteral("delivered"), f + QStringLiteral(".delivered"), true);
-        p.chargeCount = int(count(o, QStringLiteral("charge_count"), f + QStringLiteral(".charge_count"), 1));
+        p.delivered =
+            boolean(o, QStringLiteral("delivered"), f + QStringLiteral(".delivered"), true);
+        p.chargeCount =
+            int(count(o, QStringLiteral("charge_count"), f + QStringLiteral(".charge_count"), 1));
         p.disputed = boolean(o, QStringLiteral("disputed"), f + QStringLiteral(".disputed"), false);
         if (p.feeCents > p.amountCents)
             fail(f + QStringLiteral(".fee_cents"),
@@ -169,9 +189,8 @@ PolicyCaseJson::Parsed parseCase(const QByteArray &json)
                  tr("%1 is above credits %2").arg(p.creditsUsed).arg(p.credits));
         if (p.chargeCount < 1)
             fail(f + QStringLiteral(".charge_count"), tr("must be at least 1"));
-        for (const CasePurchase &other : std::as_const(c.purchases))
-            if (other.id == p.id)
-                fail(f + QStringLiteral(".id"), tr("'%1' appears twice").arg(p.id));
+        if (indexById(c.purchases, p.id) >= 0)
+            fail(f + QStringLiteral(".id"), tr("'%1' appears twice").arg(p.id));
         c.purchases << p;
     }
 
@@ -182,19 +201,21 @@ PolicyCaseJson::Parsed parseCase(const QByteArray &json)
         CaseJob j;
         j.id = string(o, QStringLiteral("id"), f + QStringLiteral(".id"), true);
         j.at = time(o, QStringLiteral("at"), f + QStringLiteral(".at"));
-        j.credits = count(o, QStringLiteral("credits"), f + QStringLiteral(".credits"), std::nullopt);
+        j.credits =
+            count(o, QStringLiteral("credits"), f + QStringLiteral(".credits"), std::nullopt);
         j.status = enumValue<JobStatus>(o, QStringLiteral("status"), f + QStringLiteral(".status"),
                                         &PolicyNames::toJobStatus, std::nullopt, "job status");
         const QJsonValue failure = o.value(QStringLiteral("failure"));
         if (!failure.isUndefined() && !failure.isNull())
-            j.failure = enumValue<FailureCause>(o, QStringLiteral("failure"), f + QStringLiteral(".failure"),
-                                                &PolicyNames::toFailureCause, std::nullopt, "failure cause");
+            j.failure = enumValue<FailureCause>(
+                o, QStringLiteral("failure"), f + QStringLiteral(".failure"),
+                &PolicyNames::toFailureCause, std::nullopt, "failure cause");
         else if (j.status == JobStatus::Failed)
             j.failure = FailureCause::Unknown; // a failure nobody has classified yet
-        j.compensated = boolean(o, QStringLiteral("compensated"), f + QStringLiteral(".compensated"), false);
-        for (const CaseJob &other : std::as_const(c.jobs))
-            if (other.id == j.id)
-                fail(f + QStringLiteral(".id"), tr("'%1' appears twice").arg(j.id));
+        j.compensated =
+            boolean(o, QStringLiteral("compensated"), f + QStringLiteral(".compensated"), false);
+        if (indexById(c.jobs, j.id) >= 0)
+            fail(f + QStringLiteral(".id"), tr("'%1' appears twice").arg(j.id));
         c.jobs << j;
     }
 
@@ -209,30 +230,30 @@ PolicyCaseJson::Parsed parseCase(const QByteArray &json)
         c.outages << out;
     }
 
-    const QJsonObject request = object(root.value(QStringLiteral("request")), QStringLiteral("request"), true);
-    c.request.type = enumValue<RequestType>(request, QStringLiteral("type"), QStringLiteral("request.type"),
-                                            &PolicyNames::toRequestType, std::nullopt, "request type");
+    const QJsonObject request =
+        object(root.value(QStringLiteral("request")), QStringLiteral("request"), true);
+    c.request.type =
+        enumValue<RequestType>(request, QStringLiteral("type"), QStringLiteral("request.type"),
+                               &PolicyNames::toRequestType, std::nullopt, "request type");
     c.request.at = time(request, QStringLiteral("at"), QStringLiteral("request.at"));
-    const QString purchaseId =
-        string(request, QStringLiteral("purchase_id"), QStringLiteral("request.purchase_id"), false);
+    const QString purchaseId = string(request, QStringLiteral("purchase_id"),
+                                      QStringLiteral("request.purchase_id"), false);
     if (!purchaseId.isEmpty()) {
-        for (qsizetype i = 0; i < c.purchases.size() && c.request.purchase < 0; ++i)
-            if (c.purchases.at(i).id == purchaseId)
-                c.request.purchase = int(i);
+        c.request.purchase = indexById(c.purchases, purchaseId);
         if (c.request.purchase < 0)
-            fail(QStringLiteral("request.purchase_id"), tr("no purchase '%1' in the case").arg(purchaseId));
+            fail(QStringLiteral("request.purchase_id"),
+                 tr("no purchase '%1' in the case").arg(purchaseId));
     }
-    const QString jobId = string(request, QStringLiteral("job_id"), QStringLiteral("request.job_id"), false);
+    const QString jobId =
+        string(request, QStringLiteral("job_id"), QStringLiteral("request.job_id"), false);
     if (!jobId.isEmpty()) {
-        for (qsizetype i = 0; i < c.jobs.size() && c.request.job < 0; ++i)
-            if (c.jobs.at(i).id == jobId)
-                c.request.job = int(i);
+        c.request.job = indexById(c.jobs, jobId);
         if (c.request.job < 0)
             fail(QStringLiteral("request.job_id"), tr("no job '%1' in the case").arg(jobId));
     }
     if (request.contains(QStringLiteral("amount_cents")))
-        c.request.amountCents =
-            count(request, QStringLiteral("amount_cents"), QStringLiteral("request.amount_cents"), std::nullopt);
+        c.request.amountCents = count(request, QStringLiteral("amount_cents"),
+                                      QStringLiteral("request.amount_cents"), std::nullopt);
 
     // What each request type must refer to (POLICIES.md, "refers to").
     switch (c.request.type) {
@@ -258,8 +279,8 @@ std::optional<qint64> PolicyCaseJson::parseTime(const QString &text)
         "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$"));
     if (!rfc3339.match(text).hasMatch())
         return std::nullopt;
-    const QDateTime dt = QDateTime::fromString(text.toUpper().replace(QLatin1Char(' '), QLatin1Char('T')),
-                                               Qt::ISODateWithMs);
+    const QDateTime dt = QDateTime::fromString(
+        text.toUpper().replace(QLatin1Char(' '), QLatin1Char('T')), Qt::ISODateWithMs);
     if (!dt.isValid())
         return std::nullopt;
     return dt.toSecsSinceEpoch();
@@ -287,11 +308,13 @@ QByteArray PolicyCaseJson::outcomeToJson(const PolicyOutcome &o)
         QStringLiteral("{ \"verdict\": %1, \"remedy\": %2, \"refund_cents\": %3, \"credits\": %4, "
                        "\"actions\": %5, \"clauses\": %6, \"respond_by\": %7, \"profile\": %8, "
                        "\"profile_version\": %9, \"explanation\": %10 }")
-            .arg(jsonString(PolicyNames::verdict(o.verdict)), jsonString(PolicyNames::remedy(o.remedy)))
+            .arg(jsonString(PolicyNames::verdict(o.verdict)),
+                 jsonString(PolicyNames::remedy(o.remedy)))
             .arg(o.refundCents)
             .arg(o.credits)
             .arg(list(PolicyNames::actions(o.actions)), list(o.clauses),
-                 o.respondBy.isValid() ? jsonString(o.respondBy.toString(Qt::ISODate)) : QStringLiteral("null"),
+                 o.respondBy.isValid() ? jsonString(o.respondBy.toString(Qt::ISODate))
+                                       : QStringLiteral("null"),
                  jsonString(o.profile))
             .arg(o.profileVersion)
             .arg(jsonString(o.explanation));
