@@ -7,9 +7,10 @@
 
 qint64 AccountRepository::create(const AccountRecord &a)
 {
-    SqlStatement st(m_db, QStringLiteral("INSERT INTO accounts (email, display_name, status, profile,"
-                                         " balance_credits, created_at) VALUES (?, ?, ?, ?, 0, ?)"
-                                         " RETURNING id"));
+    SqlStatement st(m_db,
+                    QStringLiteral("INSERT INTO accounts (email, display_name, status, profile,"
+                                   " balance_credits, created_at) VALUES (?, ?, ?, ?, 0, ?)"
+                                   " RETURNING id"));
     st.bindAll({a.email, a.displayName, a.status, a.profile, a.createdAt}).exec();
     st.next();
     return st.value(0).toLongLong();
@@ -19,8 +20,8 @@ std::optional<AccountRecord> AccountRepository::findWhere(const QString &conditi
                                                           const QVariant &value) const
 {
     SqlStatement st(m_db, QStringLiteral("SELECT id, email, display_name, status, profile,"
-                                         " balance_credits, created_at FROM accounts WHERE ")
-                              + condition);
+                                         " balance_credits, created_at FROM accounts WHERE ") +
+                              condition);
     st.bind(value).exec();
     if (!st.next())
         return std::nullopt;

@@ -7,17 +7,17 @@
 #include <QCoreApplication>
 #include <QSqlDriver>
 
+#include "sqlerrortext.h"
 #include <libpq-fe.h>
 #include <sqlite3.h>
-#include "sqlerrortext.h"
 
 BulkInserter::BulkInserter(const QSqlDatabase &db, const SqlDialect &dialect, const QString &table,
                            const QStringList &columns)
     : m_db(db), m_table(table), m_columns(columns),
       // SQLite parses a long VALUES list slowly, and its single-row inserts are cheap anyway;
       // PostgreSQL pays a round trip per statement, so it gets long ones.
-      m_rowsPerStatement(qMax(1, qMin(dialect.isSqlite() ? 64 : 512,
-                                      dialect.maxBindValues() / int(columns.size()))))
+      m_rowsPerStatement(qMax(
+          1, qMin(dialect.isSqlite() ? 64 : 512, dialect.maxBindValues() / int(columns.size()))))
 {
     m_values.reserve(m_rowsPerStatement * columns.size());
 }
@@ -61,11 +61,20 @@ void appendCopyValue(QByteArray &out, const QVariant &v)
     const QByteArray text = v.toString().toUtf8();
     for (char c : text) {
         switch (c) {
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default: out += c;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            out += c;
         }
     }
 }
@@ -143,8 +152,9 @@ void BulkInserter::flushSqlite(void *handle)
 {
     auto *db = static_cast<sqlite3 *>(handle);
     auto fail = [&](const char *what) {
-        throw DatabaseError(QCoreApplication::translate("BulkInserter", "%1 into %2 failed: %3")
-                                .arg(QLatin1String(what), m_table, QString::fromUtf8(sqlite3_errmsg(db))));
+        throw DatabaseError(
+            QCoreApplication::translate("BulkInserter", "%1 into %2 failed: %3")
+                .arg(QLatin1String(what), m_table, QString::fromUtf8(sqlite3_errmsg(db))));
     };
     if (!m_sqliteStatement) {
         const QByteArray sql = statementFor(1).toUtf8();
@@ -172,7 +182,8 @@ void BulkInserter::flushSqlite(void *handle)
                     break;
                 default: {
                     const QByteArray text = v.toString().toUtf8();
-                    rc = sqlite3_bind_text(stmt, col + 1, text.constData(), int(text.size()), SQLITE_TRANSIENT);
+                    rc = sqlite3_bind_text(stmt, col + 1, text.constData(), int(text.size()),
+                                           SQLITE_TRANSIENT);
                 }
                 }
             }
@@ -191,10 +202,13 @@ void BulkInserter::flushPostgres(void *handle)
 {
     auto *conn = static_cast<PGconn *>(handle);
     auto fail = [&](const QString &why) {
-        throw DatabaseError(QCoreApplication::translate("BulkInserter", "copying into %1 failed: %2")
-                                .arg(m_table, why.simplified()));
+        throw DatabaseError(
+            QCoreApplication::translate("BulkInserter", "copying into %1 failed: %2")
+                .arg(m_table, why.simplified()));
     };
-    const QByteArray copy = QStringLiteral("COPY %1 (%2) FROM STDIN").arg(m_table, m_columns.join(QLatin1Char(','))).toUtf8();
+    const QByteArray copy = QStringLiteral("COPY %1 (%2) FROM STDIN")
+                                .arg(m_table, m_columns.join(QLatin1Char(',')))
+                                .toUtf8();
     PGresult *res = PQexec(conn, copy.constData());
     const bool started = PQresultStatus(res) == PGRES_COPY_IN;
     const QString startError = QString::fromUtf8(PQresultErrorMessage(res));

@@ -5,12 +5,12 @@
 #include "sqlstatement.h"
 #include "writetransaction.h"
 
+#include "sqlerrortext.h"
 #include <QAtomicInt>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
-#include "sqlerrortext.h"
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QThread>
@@ -76,7 +76,8 @@ QSqlDatabase Database::connection()
 QSqlDatabase Database::openConnection(const QString &name)
 {
     if (!m_url.isValid())
-        throw DatabaseError(tr("invalid database URL \"%1\": %2").arg(m_url.toDisplayString(), m_url.errorString()));
+        throw DatabaseError(tr("invalid database URL \"%1\": %2")
+                                .arg(m_url.toDisplayString(), m_url.errorString()));
     const QString driver = m_url.qtDriver();
     if (!QSqlDatabase::isDriverAvailable(driver)) {
         const QString package = m_url.backend() == DatabaseUrl::Backend::Postgres
@@ -171,7 +172,8 @@ void Database::migrate(int target)
         try {
             WriteTransaction tx(*this);
             if (m_dialect.isPostgres())
-                SqlStatement::run(db, QStringLiteral("LOCK TABLE schema_version IN EXCLUSIVE MODE"));
+                SqlStatement::run(db,
+                                  QStringLiteral("LOCK TABLE schema_version IN EXCLUSIVE MODE"));
             // Another process may have upgraded while we waited for the lock.
             const int now =
                 SqlStatement::scalar(db, QStringLiteral("SELECT MAX(version) FROM schema_version"))
@@ -180,8 +182,9 @@ void Database::migrate(int target)
                 continue;
             for (const QString &statement : Schema::upgradeStep(version, m_dialect))
                 SqlStatement::run(db, statement);
-            SqlStatement st(db, QStringLiteral(
-                                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)"));
+            SqlStatement st(
+                db,
+                QStringLiteral("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)"));
             st.bindAll({version, QDateTime::currentSecsSinceEpoch()}).exec();
             tx.commit();
         } catch (const DatabaseError &e) {

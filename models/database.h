@@ -18,7 +18,11 @@ public:
 
     // Opens (or reuses) the calling thread's connection and, unless told otherwise, brings
     // the schema up to date. Throws DatabaseError naming the URL and what failed.
-    enum class Migrate { Yes, No };
+    enum class Migrate
+    {
+        Yes,
+        No
+    };
     void open(Migrate migrate = Migrate::Yes);
 
     // The calling thread's connection, opened on first use. Throws DatabaseError.

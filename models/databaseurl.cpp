@@ -50,11 +50,12 @@ DatabaseUrl DatabaseUrl::parse(const QString &text)
         }
         return sqliteFile(path);
     }
-    if (trimmed.startsWith(QLatin1String("postgresql://"))
-        || trimmed.startsWith(QLatin1String("postgres://"))) {
+    if (trimmed.startsWith(QLatin1String("postgresql://")) ||
+        trimmed.startsWith(QLatin1String("postgres://"))) {
         const QUrl parsed(trimmed, QUrl::StrictMode);
         if (!parsed.isValid() || parsed.host().isEmpty()) {
-            url.m_error = tr("a PostgreSQL URL looks like postgresql://user[:password]@host[:port]/dbname");
+            url.m_error =
+                tr("a PostgreSQL URL looks like postgresql://user[:password]@host[:port]/dbname");
             return url;
         }
         QString db = parsed.path();

@@ -6,7 +6,12 @@
 class DatabaseUrl
 {
 public:
-    enum class Backend { Invalid, Sqlite, Postgres };
+    enum class Backend
+    {
+        Invalid,
+        Sqlite,
+        Postgres
+    };
 
     static DatabaseUrl parse(const QString &text);
     static DatabaseUrl sqliteFile(const QString &path);

@@ -16,8 +16,9 @@ qint64 JobRepository::create(const JobRecord &j)
 
 std::optional<JobRecord> JobRepository::find(qint64 id) const
 {
-    SqlStatement st(m_db, QStringLiteral("SELECT id, account_id, created_at, model, credits, status,"
-                                         " failure, error_detail FROM jobs WHERE id = ?"));
+    SqlStatement st(m_db,
+                    QStringLiteral("SELECT id, account_id, created_at, model, credits, status,"
+                                   " failure, error_detail FROM jobs WHERE id = ?"));
     st.bind(id).exec();
     if (!st.next())
         return std::nullopt;

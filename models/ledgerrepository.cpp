@@ -14,11 +14,11 @@ QVariant idOrNull(qint64 id)
 
 qint64 LedgerRepository::append(const LedgerEntryRecord &e)
 {
-    SqlStatement insert(m_db,
-                        QStringLiteral("INSERT INTO ledger_entries (account_id, created_at, entry_type,"
-                                       " credits, purchase_id, job_id, request_id, reverses_entry_id,"
-                                       " created_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                                       " RETURNING id"));
+    SqlStatement insert(
+        m_db, QStringLiteral("INSERT INTO ledger_entries (account_id, created_at, entry_type,"
+                             " credits, purchase_id, job_id, request_id, reverses_entry_id,"
+                             " created_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                             " RETURNING id"));
     insert
         .bindAll({e.accountId, e.createdAt, e.entryType, e.credits, idOrNull(e.purchaseId),
                   idOrNull(e.jobId), idOrNull(e.requestId), idOrNull(e.reversesEntryId),
@@ -27,19 +27,22 @@ qint64 LedgerRepository::append(const LedgerEntryRecord &e)
     insert.next();
     const qint64 id = insert.value(0).toLongLong();
 
-    SqlStatement balance(m_db, QStringLiteral("UPDATE accounts SET balance_credits = balance_credits + ?"
-                                              " WHERE id = ?"));
+    SqlStatement balance(m_db,
+                         QStringLiteral("UPDATE accounts SET balance_credits = balance_credits + ?"
+                                        " WHERE id = ?"));
     balance.bindAll({e.credits, e.accountId}).exec();
     if (balance.numRowsAffected() != 1)
-        throw DatabaseError(
-            QCoreApplication::translate("LedgerRepository", "no account with id %1").arg(e.accountId));
+        throw DatabaseError(QCoreApplication::translate("LedgerRepository", "no account with id %1")
+                                .arg(e.accountId));
     return id;
 }
 
 qint64 LedgerRepository::sumForAccount(qint64 accountId) const
 {
     return SqlStatement::scalar(
-               m_db, QStringLiteral("SELECT COALESCE(SUM(credits), 0) FROM ledger_entries WHERE account_id = ?"),
+               m_db,
+               QStringLiteral(
+                   "SELECT COALESCE(SUM(credits), 0) FROM ledger_entries WHERE account_id = ?"),
                {accountId})
         .toLongLong();
 }

@@ -29,10 +29,11 @@ PurchaseRecord read(const SqlStatement &st)
 
 qint64 PurchaseRepository::create(const PurchaseRecord &p)
 {
-    SqlStatement st(m_db, QStringLiteral("INSERT INTO purchases (account_id, created_at, kind, package,"
-                                         " credits, amount_cents, currency, fee_cents, payment_ref,"
-                                         " charge_count, delivered, disputed)"
-                                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+    SqlStatement st(m_db,
+                    QStringLiteral("INSERT INTO purchases (account_id, created_at, kind, package,"
+                                   " credits, amount_cents, currency, fee_cents, payment_ref,"
+                                   " charge_count, delivered, disputed)"
+                                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
     st.bindAll({p.accountId, p.createdAt, p.kind, p.package, p.credits, p.amountCents, p.currency,
                 p.feeCents, p.paymentRef, p.chargeCount, p.delivered, p.disputed})
         .exec();

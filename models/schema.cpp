@@ -8,15 +8,14 @@ QStringList migrateToV1(const SqlDialect &d)
 {
     const QString id = d.idColumn();
     QStringList s;
-    s << QStringLiteral(
-             "CREATE TABLE accounts (%1,"
-             " email TEXT NOT NULL UNIQUE,"
-             " display_name TEXT NOT NULL,"
-             " status TEXT NOT NULL DEFAULT 'active'"
-             "  CHECK (status IN ('active', 'suspended', 'terminated')),"
-             " profile TEXT NOT NULL CHECK (profile <> ''),"
-             " balance_credits BIGINT NOT NULL DEFAULT 0 CHECK (balance_credits >= 0),"
-             " created_at BIGINT NOT NULL)")
+    s << QStringLiteral("CREATE TABLE accounts (%1,"
+                        " email TEXT NOT NULL UNIQUE,"
+                        " display_name TEXT NOT NULL,"
+                        " status TEXT NOT NULL DEFAULT 'active'"
+                        "  CHECK (status IN ('active', 'suspended', 'terminated')),"
+                        " profile TEXT NOT NULL CHECK (profile <> ''),"
+                        " balance_credits BIGINT NOT NULL DEFAULT 0 CHECK (balance_credits >= 0),"
+                        " created_at BIGINT NOT NULL)")
              .arg(id);
     s << QStringLiteral(
              "CREATE TABLE purchases (%1,"
@@ -37,14 +36,13 @@ QStringList migrateToV1(const SqlDialect &d)
     s << QStringLiteral("CREATE INDEX purchases_account ON purchases (account_id, created_at)");
     s << QStringLiteral("CREATE INDEX purchases_created ON purchases (created_at)");
     // Credits are spent oldest lot first; a lot remembers what is left of it.
-    s << QStringLiteral(
-             "CREATE TABLE credit_lots (%1,"
-             " account_id BIGINT NOT NULL REFERENCES accounts (id),"
-             " purchase_id BIGINT UNIQUE REFERENCES purchases (id),"
-             " created_at BIGINT NOT NULL,"
-             " credits_total BIGINT NOT NULL CHECK (credits_total > 0),"
-             " credits_remaining BIGINT NOT NULL"
-             "  CHECK (credits_remaining >= 0 AND credits_remaining <= credits_total))")
+    s << QStringLiteral("CREATE TABLE credit_lots (%1,"
+                        " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+                        " purchase_id BIGINT UNIQUE REFERENCES purchases (id),"
+                        " created_at BIGINT NOT NULL,"
+                        " credits_total BIGINT NOT NULL CHECK (credits_total > 0),"
+                        " credits_remaining BIGINT NOT NULL"
+                        "  CHECK (credits_remaining >= 0 AND credits_remaining <= credits_total))")
              .arg(id);
     s << QStringLiteral("CREATE INDEX credit_lots_account ON credit_lots (account_id, id)");
     s << QStringLiteral(
@@ -146,18 +144,17 @@ QStringList migrateToV1(const SqlDialect &d)
              " CHECK (verdict = 'approve' OR (refund_cents = 0 AND credits = 0)))")
              .arg(id, d.boolColumn(QStringLiteral("is_override"), false));
     s << QStringLiteral("CREATE INDEX decisions_decided ON decisions (decided_at)");
-    s << QStringLiteral(
-             "CREATE TABLE payouts (%1,"
-             " request_id BIGINT REFERENCES refund_requests (id),"
-             " purchase_id BIGINT NOT NULL REFERENCES purchases (id),"
-             " account_id BIGINT NOT NULL REFERENCES accounts (id),"
-             " amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),"
-             " currency TEXT NOT NULL CHECK (length(currency) = 3),"
-             " status TEXT NOT NULL DEFAULT 'pending'"
-             "  CHECK (status IN ('pending', 'sent', 'succeeded', 'failed', 'unknown')),"
-             " gateway_ref TEXT,"
-             " created_at BIGINT NOT NULL,"
-             " updated_at BIGINT NOT NULL)")
+    s << QStringLiteral("CREATE TABLE payouts (%1,"
+                        " request_id BIGINT REFERENCES refund_requests (id),"
+                        " purchase_id BIGINT NOT NULL REFERENCES purchases (id),"
+                        " account_id BIGINT NOT NULL REFERENCES accounts (id),"
+                        " amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),"
+                        " currency TEXT NOT NULL CHECK (length(currency) = 3),"
+                        " status TEXT NOT NULL DEFAULT 'pending'"
+                        "  CHECK (status IN ('pending', 'sent', 'succeeded', 'failed', 'unknown')),"
+                        " gateway_ref TEXT,"
+                        " created_at BIGINT NOT NULL,"
+                        " updated_at BIGINT NOT NULL)")
              .arg(id);
     s << QStringLiteral("CREATE INDEX payouts_purchase ON payouts (purchase_id)");
     s << QStringLiteral("CREATE INDEX payouts_status ON payouts (status, created_at)");
@@ -176,18 +173,17 @@ QStringList migrateToV1(const SqlDialect &d)
              " CHECK ((status = 'open') = (resolved_at IS NULL)))")
              .arg(id, d.boolColumn(QStringLiteral("contacted_support_first"), false));
     s << QStringLiteral("CREATE INDEX chargebacks_opened ON chargebacks (opened_at)");
-    s << QStringLiteral(
-             "CREATE TABLE audit_log (%1,"
-             " at BIGINT NOT NULL,"
-             " actor TEXT NOT NULL,"
-             " action TEXT NOT NULL,"
-             " account_id BIGINT REFERENCES accounts (id),"
-             " request_id BIGINT REFERENCES refund_requests (id),"
-             " profile TEXT,"
-             " profile_version INTEGER,"
-             " recommendation TEXT,"
-             " note TEXT NOT NULL DEFAULT '',"
-             " details TEXT NOT NULL DEFAULT '')")
+    s << QStringLiteral("CREATE TABLE audit_log (%1,"
+                        " at BIGINT NOT NULL,"
+                        " actor TEXT NOT NULL,"
+                        " action TEXT NOT NULL,"
+                        " account_id BIGINT REFERENCES accounts (id),"
+                        " request_id BIGINT REFERENCES refund_requests (id),"
+                        " profile TEXT,"
+                        " profile_version INTEGER,"
+                        " recommendation TEXT,"
+                        " note TEXT NOT NULL DEFAULT '',"
+                        " details TEXT NOT NULL DEFAULT '')")
              .arg(id);
     s << QStringLiteral("CREATE INDEX audit_request ON audit_log (request_id, id)");
     s << QStringLiteral("CREATE INDEX audit_at ON audit_log (at)");

@@ -7,7 +7,11 @@
 class SqlDialect
 {
 public:
-    enum class Kind { Sqlite, Postgres };
+    enum class Kind
+    {
+        Sqlite,
+        Postgres
+    };
 
     explicit SqlDialect(Kind kind) : m_kind(kind) {}
     Kind kind() const { return m_kind; }

@@ -2,8 +2,8 @@
 
 #include "databaseerror.h"
 
-#include <QCoreApplication>
 #include "sqlerrortext.h"
+#include <QCoreApplication>
 
 namespace {
 [[noreturn]] void fail(const QSqlError &error, const QString &sql)

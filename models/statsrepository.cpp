@@ -4,7 +4,9 @@
 
 DatabaseStats StatsRepository::collect() const
 {
-    auto count = [this](const QString &sql) { return SqlStatement::scalar(m_db, sql).toLongLong(); };
+    auto count = [this](const QString &sql) {
+        return SqlStatement::scalar(m_db, sql).toLongLong();
+    };
     DatabaseStats s;
     s.accounts = count(QStringLiteral("SELECT COUNT(*) FROM accounts"));
     s.purchases = count(QStringLiteral("SELECT COUNT(*) FROM purchases"));
@@ -12,7 +14,8 @@ DatabaseStats StatsRepository::collect() const
     s.ledgerEntries = count(QStringLiteral("SELECT COUNT(*) FROM ledger_entries"));
     for (const char *status : {"new", "pending", "escalated", "approved", "denied"})
         s.requestsByStatus.insert(QString::fromLatin1(status), 0);
-    SqlStatement byStatus(m_db, QStringLiteral("SELECT status, COUNT(*) FROM refund_requests GROUP BY status"));
+    SqlStatement byStatus(
+        m_db, QStringLiteral("SELECT status, COUNT(*) FROM refund_requests GROUP BY status"));
     byStatus.exec();
     while (byStatus.next())
         s.requestsByStatus.insert(byStatus.value(0).toString(), byStatus.value(1).toLongLong());

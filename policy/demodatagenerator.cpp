@@ -17,7 +17,10 @@ namespace {
 class DemoRandom
 {
 public:
-    explicit DemoRandom(quint64 seed) : m_state(seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull) {}
+    explicit DemoRandom(quint64 seed)
+        : m_state(seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull)
+    {
+    }
     quint64 next()
     {
         quint64 z = (m_state += 0x9E3779B97F4A7C15ull);
@@ -28,8 +31,10 @@ public:
     qint64 below(qint64 n) { return n <= 1 ? 0 : qint64(next() % quint64(n)); }
     qint64 between(qint64 lo, qint64 hi) { return hi <= lo ? lo : lo + below(hi - lo + 1); }
     bool perMille(int p) { return below(1000) < p; }
-    template<typename T, size_t N>
-    const T &pick(const std::array<T, N> &items) { return items[size_t(below(qint64(N)))]; }
+    template <typename T, size_t N> const T &pick(const std::array<T, N> &items)
+    {
+        return items[size_t(below(qint64(N)))];
+    }
 
 private:
     quint64 m_state;
@@ -42,10 +47,8 @@ struct Package
     qint64 cents;
 };
 // AI Image Studio's fixed packages (POLICIES.md), used for every demo profile.
-constexpr std::array<Package, 4> packages{{{"Starter", 50, 500},
-                                           {"Basic", 120, 1000},
-                                           {"Pro", 300, 2000},
-                                           {"Premium", 1000, 5000}}};
+constexpr std::array<Package, 4> packages{
+    {{"Starter", 50, 500}, {"Basic", 120, 1000}, {"Pro", 300, 2000}, {"Premium", 1000, 5000}}};
 constexpr Package subscriptionPackage{"Monthly plan", 500, 1500};
 
 constexpr std::array<const char *, 5> profiles{"aidancing", "vysage", "apiany", "aiimagestudio",
@@ -53,24 +56,33 @@ constexpr std::array<const char *, 5> profiles{"aidancing", "vysage", "apiany", 
 constexpr std::array<const char *, 5> models{"video-v3", "video-v3", "api-chat", "image-xl",
                                              "voice-hd"};
 constexpr std::array<const char *, 11> requestTypes{
-    "failed_job", "unused_credits", "accidental_purchase", "duplicate_charge",
-    "billing_error", "not_delivered", "outage", "dissatisfaction",
-    "subscription", "legal", "chargeback"};
+    "failed_job",    "unused_credits", "accidental_purchase", "duplicate_charge", "billing_error",
+    "not_delivered", "outage",         "dissatisfaction",     "subscription",     "legal",
+    "chargeback"};
 constexpr std::array<const char *, 5> statuses{"new", "pending", "escalated", "approved", "denied"};
 constexpr std::array<const char *, 4> reviewers{"alice", "bob", "chen", "dana"};
 
 constexpr std::array<const char *, 16> firstNames{
-    "Olivia", "Liam", "Emma", "Noah", "Ava", "Mateo", "Mia", "Lucas",
-    "Sofia", "Ethan", "Aisha", "Kenji", "Priya", "Jonas", "Fatima", "Diego"};
+    "Olivia", "Liam",  "Emma",  "Noah",  "Ava",   "Mateo", "Mia",    "Lucas",
+    "Sofia",  "Ethan", "Aisha", "Kenji", "Priya", "Jonas", "Fatima", "Diego"};
 constexpr std::array<const char *, 16> lastNames{
-    "Smith", "Garcia", "Chen", "Kowalski", "Okafor", "Novak", "Rossi", "Tanaka",
-    "Schmidt", "Silva", "Haddad", "Larsen", "Nguyen", "Murphy", "Patel", "Dubois"};
+    "Smith",   "Garcia", "Chen",   "Kowalski", "Okafor", "Novak",  "Rossi", "Tanaka",
+    "Schmidt", "Silva",  "Haddad", "Larsen",   "Nguyen", "Murphy", "Patel", "Dubois"};
 // The names real data has, that break careless CSV and spreadsheet handling.
-constexpr std::array<const char *, 14> awkwardNames{
-    "Zoë Ångström", "José Núñez", "Łukasz Żółkiewski", "山田 太郎", "Søren Kierkegård",
-    "O'Brien, Patrick", "Anna \"Annie\" Smith", "Line\nBreak Studios",
-    "=HYPERLINK(\"http://evil.example\",\"click\")", "+1 555 0100", "@SUM(A1)",
-    "-2+3 Media", "Müller & Söhne, GmbH", "Émilie Dubois-Renée"};
+constexpr std::array<const char *, 14> awkwardNames{"Zoë Ångström",
+                                                    "José Núñez",
+                                                    "Łukasz Żółkiewski",
+                                                    "山田 太郎",
+                                                    "Søren Kierkegård",
+                                                    "O'Brien, Patrick",
+                                                    "Anna \"Annie\" Smith",
+                                                    "Line\nBreak Studios",
+                                                    "=HYPERLINK(\"http://evil.example\",\"click\")",
+                                                    "+1 555 0100",
+                                                    "@SUM(A1)",
+                                                    "-2+3 Media",
+                                                    "Müller & Söhne, GmbH",
+                                                    "Émilie Dubois-Renée"};
 
 QString messageFor(const QString &type, DemoRandom &rng)
 {
@@ -79,25 +91,30 @@ QString messageFor(const QString &type, DemoRandom &rng)
          {"My generation failed with an error, please give my credits back.",
           "Render stopped at 97%, \"internal error\". Credits were taken anyway!"}},
         {QStringLiteral("unused_credits"),
-         {"I haven't used these credits, can I get a refund?", "Bought the wrong pack, never used it."}},
+         {"I haven't used these credits, can I get a refund?",
+          "Bought the wrong pack, never used it."}},
         {QStringLiteral("accidental_purchase"),
          {"I clicked buy twice by mistake.", "My kid bought this, please refund.\nThanks"}},
         {QStringLiteral("duplicate_charge"),
-         {"My card was charged twice for the same order.", "Two charges on my statement, same amount."}},
+         {"My card was charged twice for the same order.",
+          "Two charges on my statement, same amount."}},
         {QStringLiteral("billing_error"),
          {"I was charged more than the listed price.", "Wrong amount, the page said $10.00."}},
         {QStringLiteral("not_delivered"),
          {"Paid but the credits never showed up.", "Payment went through, balance still 0."}},
         {QStringLiteral("outage"),
-         {"The service was down for days, I couldn't use my credits.", "Outage ruined my deadline."}},
+         {"The service was down for days, I couldn't use my credits.",
+          "Outage ruined my deadline."}},
         {QStringLiteral("dissatisfaction"),
          {"The result looks nothing like my prompt.", "Quality is bad, I want my money back."}},
         {QStringLiteral("subscription"),
          {"Please refund this month's subscription.", "I forgot to cancel, refund the renewal."}},
         {QStringLiteral("legal"),
-         {"I withdraw from the contract under EU consumer law.", "Statutory right of withdrawal, 14 days."}},
+         {"I withdraw from the contract under EU consumer law.",
+          "Statutory right of withdrawal, 14 days."}},
         {QStringLiteral("chargeback"),
-         {"Dispute opened by the card issuer: unrecognised transaction.", "Bank dispute: fraud claim."}},
+         {"Dispute opened by the card issuer: unrecognised transaction.",
+          "Bank dispute: fraud claim."}},
     };
     const auto &pair = messages.value(type);
     return QString::fromUtf8(pair[size_t(rng.below(2))]);
@@ -136,7 +153,6 @@ struct Job
 
 constexpr qint64 day = 86400;
 
-
 class Generator
 {
 public:
@@ -144,13 +160,13 @@ public:
         : m_conn(db.connection()), m_dialect(db.dialect()), m_rng(options.seed),
           m_seedTag(QString::number(options.seed, 36))
     {
-        const QDate until = options.until.isValid() ? options.until
-                                                    : QDate::currentDate();
+        const QDate until = options.until.isValid() ? options.until : QDate::currentDate();
         m_end = QDateTime(until, QTime(0, 0), Qt::UTC).toSecsSinceEpoch();
         m_start = m_end - 365 * day;
         auto maxId = [this](const char *table) {
-            return SqlStatement::scalar(m_conn, QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM %1")
-                                                    .arg(QLatin1String(table)))
+            return SqlStatement::scalar(m_conn,
+                                        QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM %1")
+                                            .arg(QLatin1String(table)))
                 .toLongLong();
         };
         m_nextAccount = maxId("accounts") + 1;
@@ -184,19 +200,19 @@ public:
         m_jobs = make("jobs", {"id", "account_id", "created_at", "model", "credits", "status",
                                "failure", "error_detail"});
         m_outages = make("outages", {"id", "started_at", "ended_at", "description"});
-        m_requests = make("refund_requests",
-                          {"id", "account_id", "type", "status", "purchase_id", "job_id",
-                           "claimed_amount_cents", "message", "received_at", "updated_at",
-                           "assigned_to", "triaged_at", "decided_at"});
-        m_ledger = make("ledger_entries", {"id", "account_id", "created_at", "entry_type", "credits",
-                                           "purchase_id", "job_id", "request_id", "created_by",
-                                           "note"});
+        m_requests =
+            make("refund_requests", {"id", "account_id", "type", "status", "purchase_id", "job_id",
+                                     "claimed_amount_cents", "message", "received_at", "updated_at",
+                                     "assigned_to", "triaged_at", "decided_at"});
+        m_ledger =
+            make("ledger_entries", {"id", "account_id", "created_at", "entry_type", "credits",
+                                    "purchase_id", "job_id", "request_id", "created_by", "note"});
         m_decisions = make("decisions", {"id", "request_id", "verdict", "remedy", "refund_cents",
                                          "credits", "currency", "reviewer", "decided_at", "profile",
                                          "profile_version", "is_override", "note"});
-        m_payouts = make("payouts", {"id", "request_id", "purchase_id", "account_id", "amount_cents",
-                                     "currency", "status", "gateway_ref", "created_at",
-                                     "updated_at"});
+        m_payouts =
+            make("payouts", {"id", "request_id", "purchase_id", "account_id", "amount_cents",
+                             "currency", "status", "gateway_ref", "created_at", "updated_at"});
         m_chargebacks = make("chargebacks", {"id", "purchase_id", "account_id", "request_id",
                                              "opened_at", "amount_cents", "currency", "reason",
                                              "status", "resolved_at", "contacted_support_first"});
@@ -220,7 +236,8 @@ public:
         const qint64 accountId = m_nextAccount++;
         const int profileIndex = int(m_rng.below(qint64(profiles.size())));
         const QString profile = QLatin1String(profiles[size_t(profileIndex)]);
-        const QString currency = m_rng.perMille(150) ? QStringLiteral("EUR") : QStringLiteral("USD");
+        const QString currency =
+            m_rng.perMille(150) ? QStringLiteral("EUR") : QStringLiteral("USD");
         QString status = QStringLiteral("active");
         if (m_rng.perMille(20))
             status = QStringLiteral("terminated");
@@ -238,11 +255,11 @@ public:
             name = first + QLatin1Char(' ') + last;
             slug = (first + QLatin1Char('.') + last).toLower();
         }
-        const QString email = QStringLiteral("%1.%2@example.%3")
-                                  .arg(slug)
-                                  .arg(accountId)
-                                  .arg(m_rng.perMille(500) ? QStringLiteral("com")
-                                                           : QStringLiteral("org"));
+        const QString email =
+            QStringLiteral("%1.%2@example.%3")
+                .arg(slug)
+                .arg(accountId)
+                .arg(m_rng.perMille(500) ? QStringLiteral("com") : QStringLiteral("org"));
         const qint64 created = m_start + m_rng.below(300 * day);
 
         // Decide the account's refund request first: it shapes the facts it refers to.
@@ -285,26 +302,27 @@ public:
         const int purchaseCount = int(m_rng.between(1, 4));
         std::vector<qint64> times;
         for (int i = 0; i < purchaseCount; ++i)
-            times.push_back(created + m_rng.below(std::max<qint64>(day, m_end - 3 * day - created)));
+            times.push_back(created +
+                            m_rng.below(std::max<qint64>(day, m_end - 3 * day - created)));
         std::sort(times.begin(), times.end());
         const bool isSubscriber = profile == QLatin1String("hummingbytes") && m_rng.perMille(300);
         for (int i = 0; i < purchaseCount; ++i) {
             Purchase p;
             p.id = m_nextPurchase++;
             p.at = times[size_t(i)];
-            const bool subscription =
-                (requestType == QLatin1String("subscription") && i == 0) || (isSubscriber && i == 0);
+            const bool subscription = (requestType == QLatin1String("subscription") && i == 0) ||
+                                      (isSubscriber && i == 0);
             const Package &pkg = subscription ? subscriptionPackage : m_rng.pick(packages);
             p.kind = subscription ? QStringLiteral("subscription") : QStringLiteral("credits");
             p.credits = pkg.credits;
             p.cents = pkg.cents;
             p.fee = (p.cents * 29 + 500) / 1000 + 30;
-            p.chargeCount = (requestType == QLatin1String("duplicate_charge") && i == 0)
-                                    || m_rng.perMille(10)
-                                ? 2
-                                : 1;
-            p.delivered = !((requestType == QLatin1String("not_delivered") && i == 0)
-                            || m_rng.perMille(5));
+            p.chargeCount =
+                (requestType == QLatin1String("duplicate_charge") && i == 0) || m_rng.perMille(10)
+                    ? 2
+                    : 1;
+            p.delivered =
+                !((requestType == QLatin1String("not_delivered") && i == 0) || m_rng.perMille(5));
             p.disputed = requestType == QLatin1String("chargeback") && i == 0;
             m_purchases->addRow({p.id, accountId, p.at, p.kind, QString::fromUtf8(pkg.name),
                                  p.credits, p.cents, currency, p.fee,
@@ -331,7 +349,8 @@ public:
             }
             std::vector<qint64> jobTimes;
             for (size_t k = 0; k < costs.size(); ++k)
-                jobTimes.push_back(p.at + 60 + m_rng.below(std::max<qint64>(60, until - p.at - 600)));
+                jobTimes.push_back(p.at + 60 +
+                                   m_rng.below(std::max<qint64>(60, until - p.at - 600)));
             std::sort(jobTimes.begin(), jobTimes.end());
             for (size_t k = 0; k < costs.size(); ++k) {
                 Job job{m_nextJob++, jobTimes[k], costs[k], {}, false};
@@ -356,11 +375,12 @@ public:
                 {QStringLiteral("platform"), QStringLiteral("GPU worker timed out (exit 137)")},
                 {QStringLiteral("user"), QStringLiteral("Prompt rejected by the content policy")},
                 {QStringLiteral("unknown"), QStringLiteral("No status from the renderer")}};
-            m_jobs->addRow({job.id, accountId, job.at, QLatin1String(models[size_t(profileIndex)]),
-                            job.credits,
-                            job.failure.isEmpty() ? QStringLiteral("succeeded") : QStringLiteral("failed"),
-                            job.failure.isEmpty() ? QVariant() : QVariant(job.failure),
-                            details.value(job.failure)});
+            m_jobs->addRow(
+                {job.id, accountId, job.at, QLatin1String(models[size_t(profileIndex)]),
+                 job.credits,
+                 job.failure.isEmpty() ? QStringLiteral("succeeded") : QStringLiteral("failed"),
+                 job.failure.isEmpty() ? QVariant() : QVariant(job.failure),
+                 details.value(job.failure)});
             spend(job.credits);
             ledger(job.at, "usage", -job.credits, 0, job.id, 0, QStringLiteral("system"), {});
             if (job.failure == QLatin1String("platform")) {
@@ -379,12 +399,13 @@ public:
                     balance, lastActivity, status, ledger);
 
         for (const Lot &lot : lots)
-            m_lots->addRow({lot.id, accountId, lot.purchaseId ? QVariant(lot.purchaseId) : QVariant(),
-                            lot.createdAt, lot.total, lot.remaining});
+            m_lots->addRow({lot.id, accountId,
+                            lot.purchaseId ? QVariant(lot.purchaseId) : QVariant(), lot.createdAt,
+                            lot.total, lot.remaining});
         m_accounts->addRow({accountId, email, name, status, profile, balance, created});
     }
 
-    template<typename LedgerFn>
+    template <typename LedgerFn>
     void request(qint64 accountId, const QString &profile, const QString &currency,
                  const QString &type, QString status, std::vector<Purchase> &purchases,
                  std::vector<Job> &jobs, std::vector<Lot> &lots, qint64 &balance,
@@ -397,12 +418,13 @@ public:
         if (refersToJob && !jobs.empty()) {
             job = &jobs.back();
             for (Job &j : jobs)
-                if (type == QLatin1String("failed_job") ? !j.failure.isEmpty() : j.failure.isEmpty())
+                if (type == QLatin1String("failed_job") ? !j.failure.isEmpty()
+                                                        : j.failure.isEmpty())
                     job = &j;
         }
         Purchase &purchase = purchases.front();
-        const qint64 received =
-            std::min(m_end - 3600, std::max(lastActivity, purchase.at) + m_rng.between(3600, 7 * day));
+        const qint64 received = std::min(m_end - 3600, std::max(lastActivity, purchase.at) +
+                                                           m_rng.between(3600, 7 * day));
         const bool decided =
             status == QLatin1String("approved") || status == QLatin1String("denied");
         const qint64 decidedAt =
@@ -445,13 +467,13 @@ public:
                     refundCents = purchase.cents * (purchase.chargeCount - 1);
                 else if (type == QLatin1String("billing_error"))
                     refundCents = claimed;
-                else if (type == QLatin1String("unused_credits")
-                         || type == QLatin1String("accidental_purchase"))
+                else if (type == QLatin1String("unused_credits") ||
+                         type == QLatin1String("accidental_purchase"))
                     refundCents = purchase.cents - purchase.fee;
                 else
                     refundCents = purchase.cents / 2;
-                if (type == QLatin1String("unused_credits")
-                    || type == QLatin1String("accidental_purchase")) {
+                if (type == QLatin1String("unused_credits") ||
+                    type == QLatin1String("accidental_purchase")) {
                     // The money goes back, so do the purchase's unspent credits.
                     for (Lot &lot : lots)
                         if (lot.purchaseId == purchase.id && lot.remaining > 0) {
@@ -462,23 +484,24 @@ public:
                         ledger(decidedAt, "refund", -credits, purchase.id, 0, requestId, reviewer,
                                QStringLiteral("credits returned with the refund"));
                 }
-                if (type == QLatin1String("dissatisfaction")
-                    || type == QLatin1String("subscription") || type == QLatin1String("legal")) {
+                if (type == QLatin1String("dissatisfaction") ||
+                    type == QLatin1String("subscription") || type == QLatin1String("legal")) {
                     isOverride = type != QLatin1String("legal");
                     note = QStringLiteral("Goodwill: half refunded, approved by the billing lead");
                 }
                 if (refundCents > 0) {
                     const qint64 age = m_end - decidedAt;
                     const QString payoutStatus = m_rng.perMille(20) ? QStringLiteral("failed")
-                                                 : age > 10 * day  ? QStringLiteral("succeeded")
-                                                 : age > 2 * day   ? QStringLiteral("sent")
-                                                                   : QStringLiteral("pending");
-                    m_payouts->addRow({m_nextPayout++, requestId, purchase.id, accountId,
-                                       refundCents, currency, payoutStatus,
-                                       payoutStatus == QLatin1String("pending")
-                                           ? QVariant()
-                                           : QVariant(QStringLiteral("re_%1_%2").arg(m_seedTag).arg(requestId)),
-                                       decidedAt, std::min(m_end, decidedAt + 2 * day)});
+                                                 : age > 10 * day   ? QStringLiteral("succeeded")
+                                                 : age > 2 * day    ? QStringLiteral("sent")
+                                                                    : QStringLiteral("pending");
+                    m_payouts->addRow(
+                        {m_nextPayout++, requestId, purchase.id, accountId, refundCents, currency,
+                         payoutStatus,
+                         payoutStatus == QLatin1String("pending")
+                             ? QVariant()
+                             : QVariant(QStringLiteral("re_%1_%2").arg(m_seedTag).arg(requestId)),
+                         decidedAt, std::min(m_end, decidedAt + 2 * day)});
                 } else {
                     remedy = QStringLiteral("none");
                 }
@@ -496,18 +519,19 @@ public:
                             decided ? QVariant(decidedAt) : QVariant()});
         if (status != QLatin1String("new"))
             m_audit->addRow({m_nextAudit++, received + 60, QStringLiteral("system"),
-                             QStringLiteral("triage"), accountId, requestId, profile, 1, QString()});
+                             QStringLiteral("triage"), accountId, requestId, profile, 1,
+                             QString()});
         if (status == QLatin1String("escalated"))
             m_audit->addRow({m_nextAudit++, received + 3600, reviewer, QStringLiteral("escalate"),
                              accountId, requestId, profile, 1,
                              QStringLiteral("Needs a senior reviewer")});
         if (decided) {
             const QString verdict = status == QLatin1String("approved") ? QStringLiteral("approve")
-                                                                         : QStringLiteral("deny");
-            m_decisions->addRow({m_nextDecision++, requestId, verdict,
-                                 verdict == QLatin1String("approve") ? remedy : QStringLiteral("none"),
-                                 refundCents, credits, currency, reviewer, decidedAt, profile, 1,
-                                 isOverride, note});
+                                                                        : QStringLiteral("deny");
+            m_decisions->addRow(
+                {m_nextDecision++, requestId, verdict,
+                 verdict == QLatin1String("approve") ? remedy : QStringLiteral("none"), refundCents,
+                 credits, currency, reviewer, decidedAt, profile, 1, isOverride, note});
             m_audit->addRow({m_nextAudit++, decidedAt, reviewer, verdict, accountId, requestId,
                              profile, 1, note});
         }
@@ -520,9 +544,9 @@ public:
             m_chargebacks->addRow({m_nextChargeback++, purchase.id, accountId, requestId, received,
                                    purchase.cents, currency, messageFor(type, m_rng), cbStatus,
                                    decided ? QVariant(decidedAt) : QVariant(), contacted});
-            const bool suspends = profile == QLatin1String("apiany")
-                                  || profile == QLatin1String("hummingbytes")
-                                  || (profile == QLatin1String("aidancing") && !contacted);
+            const bool suspends = profile == QLatin1String("apiany") ||
+                                  profile == QLatin1String("hummingbytes") ||
+                                  (profile == QLatin1String("aidancing") && !contacted);
             if (suspends && accountStatus == QLatin1String("active"))
                 accountStatus = QStringLiteral("suspended");
             if (profile == QLatin1String("apiany") && balance > 0) {

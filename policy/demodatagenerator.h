@@ -30,7 +30,8 @@ public:
     using Progress = std::function<void(qint64 done, qint64 total)>;
 
     explicit DemoDataGenerator(Database &database) : m_db(database) {}
-    // Writes everything in one transaction: on any error nothing is left behind. Throws DatabaseError.
+    // Writes everything in one transaction: on any error nothing is left behind. Throws
+    // DatabaseError.
     DemoResult generate(const DemoOptions &options, const Progress &progress = {});
 
 private:

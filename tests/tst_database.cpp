@@ -27,7 +27,8 @@ qint64 makeAccount(Database &db, const QString &email = QStringLiteral("a@exampl
 
 qint64 count(Database &db, const QString &table)
 {
-    return SqlStatement::scalar(db.connection(), QStringLiteral("SELECT COUNT(*) FROM %1").arg(table))
+    return SqlStatement::scalar(db.connection(),
+                                QStringLiteral("SELECT COUNT(*) FROM %1").arg(table))
         .toLongLong();
 }
 
@@ -52,8 +53,17 @@ Fixture purchaseAndFailedJob(Database &db)
     p.paymentRef = QStringLiteral("pay_1");
     f.purchase = PurchaseRepository(db.connection()).create(p);
     LedgerRepository ledger(db.connection());
-    ledger.append({0, f.account, p.createdAt, QStringLiteral("purchase"), 300, f.purchase, 0, 0, 0,
-                   QStringLiteral("system"), {}});
+    ledger.append({0,
+                   f.account,
+                   p.createdAt,
+                   QStringLiteral("purchase"),
+                   300,
+                   f.purchase,
+                   0,
+                   0,
+                   0,
+                   QStringLiteral("system"),
+                   {}});
     JobRecord j;
     j.accountId = f.account;
     j.createdAt = 1'700'000'200;
@@ -61,16 +71,34 @@ Fixture purchaseAndFailedJob(Database &db)
     j.status = QStringLiteral("failed");
     j.failure = QStringLiteral("platform");
     f.job = JobRepository(db.connection()).create(j);
-    ledger.append({0, f.account, j.createdAt, QStringLiteral("usage"), -40, 0, f.job, 0, 0,
-                   QStringLiteral("system"), {}});
+    ledger.append({0,
+                   f.account,
+                   j.createdAt,
+                   QStringLiteral("usage"),
+                   -40,
+                   0,
+                   f.job,
+                   0,
+                   0,
+                   QStringLiteral("system"),
+                   {}});
     tx.commit();
     return f;
 }
 
 LedgerEntryRecord creditBack(const Fixture &f)
 {
-    return {0, f.account, 1'700'000'300, QStringLiteral("job_credit_back"), 40, 0, f.job, 0, 0,
-            QStringLiteral("system"), QStringLiteral("automatic")};
+    return {0,
+            f.account,
+            1'700'000'300,
+            QStringLiteral("job_credit_back"),
+            40,
+            0,
+            f.job,
+            0,
+            0,
+            QStringLiteral("system"),
+            QStringLiteral("automatic")};
 }
 } // namespace
 
@@ -119,8 +147,9 @@ private slots:
     {
         REFUNDDESK_FRESH_DATABASE(t);
         t.db().open();
-        SqlStatement::run(t.db().connection(),
-                          QStringLiteral("INSERT INTO schema_version (version, applied_at) VALUES (99, 0)"));
+        SqlStatement::run(
+            t.db().connection(),
+            QStringLiteral("INSERT INTO schema_version (version, applied_at) VALUES (99, 0)"));
         auto other = t.openAnother();
         try {
             other->open();
@@ -144,13 +173,16 @@ private slots:
         // Straight SQL, past every code path: the UNIQUE index is the final guard.
         QVERIFY_THROWS_EXCEPTION(
             DatabaseError,
-            SqlStatement(t.db().connection(),
-                         QStringLiteral("INSERT INTO ledger_entries (account_id, created_at, entry_type,"
-                                        " credits, job_id, created_by) VALUES (?, 0, 'job_credit_back', 40, ?, 'x')"))
+            SqlStatement(
+                t.db().connection(),
+                QStringLiteral(
+                    "INSERT INTO ledger_entries (account_id, created_at, entry_type,"
+                    " credits, job_id, created_by) VALUES (?, 0, 'job_credit_back', 40, ?, 'x')"))
                 .bindAll({f.account, f.job})
                 .exec());
         QCOMPARE(LedgerRepository(t.db().connection()).sumForAccount(f.account), qint64(300));
-        QCOMPARE(AccountRepository(t.db().connection()).find(f.account)->balanceCredits, qint64(300));
+        QCOMPARE(AccountRepository(t.db().connection()).find(f.account)->balanceCredits,
+                 qint64(300));
     }
 
     void ledgerIsAppendOnly()
@@ -158,41 +190,44 @@ private slots:
         REFUNDDESK_FRESH_DATABASE(t);
         t.db().open();
         purchaseAndFailedJob(t.db());
-        QVERIFY_THROWS_EXCEPTION(DatabaseError,
-                                 SqlStatement::run(t.db().connection(),
-                                                   QStringLiteral("UPDATE ledger_entries SET credits = 1")));
-        QVERIFY_THROWS_EXCEPTION(DatabaseError,
-                                 SqlStatement::run(t.db().connection(),
-                                                   QStringLiteral("DELETE FROM ledger_entries")));
+        QVERIFY_THROWS_EXCEPTION(
+            DatabaseError,
+            SqlStatement::run(t.db().connection(),
+                              QStringLiteral("UPDATE ledger_entries SET credits = 1")));
+        QVERIFY_THROWS_EXCEPTION(
+            DatabaseError,
+            SqlStatement::run(t.db().connection(), QStringLiteral("DELETE FROM ledger_entries")));
         QCOMPARE(count(t.db(), QStringLiteral("ledger_entries")), qint64(2));
     }
 
     void checkConstraints_data()
     {
         QTest::addColumn<QString>("sql");
-        QTest::newRow("fee above amount")
-            << QStringLiteral("INSERT INTO purchases (account_id, created_at, credits, amount_cents,"
-                              " currency, fee_cents, payment_ref) VALUES (1, 0, 10, 100, 'USD', 101, 'r2')");
-        QTest::newRow("negative money")
-            << QStringLiteral("INSERT INTO purchases (account_id, created_at, credits, amount_cents,"
-                              " currency, payment_ref) VALUES (1, 0, 10, -1, 'USD', 'r3')");
+        QTest::newRow("fee above amount") << QStringLiteral(
+            "INSERT INTO purchases (account_id, created_at, credits, amount_cents,"
+            " currency, fee_cents, payment_ref) VALUES (1, 0, 10, 100, 'USD', 101, 'r2')");
+        QTest::newRow("negative money") << QStringLiteral(
+            "INSERT INTO purchases (account_id, created_at, credits, amount_cents,"
+            " currency, payment_ref) VALUES (1, 0, 10, -1, 'USD', 'r3')");
         QTest::newRow("unknown status")
             << QStringLiteral("UPDATE accounts SET status = 'frozen' WHERE id = 1");
         QTest::newRow("negative balance")
             << QStringLiteral("UPDATE accounts SET balance_credits = -1 WHERE id = 1");
         QTest::newRow("failed job without cause")
-            << QStringLiteral("INSERT INTO jobs (account_id, created_at, credits, status) VALUES (1, 0, 5, 'failed')");
-        QTest::newRow("usage with positive credits")
-            << QStringLiteral("INSERT INTO ledger_entries (account_id, created_at, entry_type, credits,"
-                              " job_id, created_by) VALUES (1, 0, 'usage', 5, 1, 'x')");
+            << QStringLiteral("INSERT INTO jobs (account_id, created_at, credits, status) VALUES "
+                              "(1, 0, 5, 'failed')");
+        QTest::newRow("usage with positive credits") << QStringLiteral(
+            "INSERT INTO ledger_entries (account_id, created_at, entry_type, credits,"
+            " job_id, created_by) VALUES (1, 0, 'usage', 5, 1, 'x')");
         QTest::newRow("unknown account")
-            << QStringLiteral("INSERT INTO jobs (account_id, created_at, credits, status) VALUES (999, 0, 5, 'succeeded')");
-        QTest::newRow("unknown request type")
-            << QStringLiteral("INSERT INTO refund_requests (account_id, type, received_at, updated_at)"
-                              " VALUES (1, 'whim', 0, 0)");
-        QTest::newRow("decided without time")
-            << QStringLiteral("INSERT INTO refund_requests (account_id, type, status, received_at, updated_at)"
-                              " VALUES (1, 'legal', 'approved', 0, 0)");
+            << QStringLiteral("INSERT INTO jobs (account_id, created_at, credits, status) VALUES "
+                              "(999, 0, 5, 'succeeded')");
+        QTest::newRow("unknown request type") << QStringLiteral(
+            "INSERT INTO refund_requests (account_id, type, received_at, updated_at)"
+            " VALUES (1, 'whim', 0, 0)");
+        QTest::newRow("decided without time") << QStringLiteral(
+            "INSERT INTO refund_requests (account_id, type, status, received_at, updated_at)"
+            " VALUES (1, 'legal', 'approved', 0, 0)");
     }
     void checkConstraints()
     {
@@ -237,11 +272,13 @@ private slots:
                 for (int i = 0; i < perWriter; ++i) {
                     WriteTransaction tx(*db);
                     // Read-then-write: the pattern that fails with a deferred BEGIN.
-                    const qint64 n = SqlStatement::scalar(db->connection(),
-                                                          QStringLiteral("SELECT COUNT(*) FROM outages"))
-                                         .toLongLong();
+                    const qint64 n =
+                        SqlStatement::scalar(db->connection(),
+                                             QStringLiteral("SELECT COUNT(*) FROM outages"))
+                            .toLongLong();
                     SqlStatement(db->connection(),
-                                 QStringLiteral("INSERT INTO outages (started_at, ended_at, description) VALUES (?, ?, ?)"))
+                                 QStringLiteral("INSERT INTO outages (started_at, ended_at, "
+                                                "description) VALUES (?, ?, ?)"))
                         .bindAll({n, n + 1, QStringLiteral("writer %1").arg(which)})
                         .exec();
                     tx.commit();

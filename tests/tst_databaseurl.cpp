@@ -18,13 +18,14 @@ private slots:
         QCOMPARE(url.backend(), DatabaseUrl::Backend::Sqlite);
         QCOMPARE(url.path(), QStringLiteral("/var/lib/refunds.db"));
         QCOMPARE(url.toDisplayString(), QStringLiteral("sqlite:/var/lib/refunds.db"));
-        QCOMPARE(DatabaseUrl::parse(QStringLiteral("sqlite:///tmp/x.db")).path(), QStringLiteral("/tmp/x.db"));
+        QCOMPARE(DatabaseUrl::parse(QStringLiteral("sqlite:///tmp/x.db")).path(),
+                 QStringLiteral("/tmp/x.db"));
     }
 
     void postgres()
     {
-        const DatabaseUrl url =
-            DatabaseUrl::parse(QStringLiteral("postgresql://billing:s%40cret@db.internal:6543/refunds"));
+        const DatabaseUrl url = DatabaseUrl::parse(
+            QStringLiteral("postgresql://billing:s%40cret@db.internal:6543/refunds"));
         QVERIFY2(url.isValid(), qPrintable(url.errorString()));
         QCOMPARE(url.backend(), DatabaseUrl::Backend::Postgres);
         QCOMPARE(url.host(), QStringLiteral("db.internal"));
@@ -67,7 +68,8 @@ private slots:
             QVERIFY(!e.message().contains(QStringLiteral("topsecret")));
             QVERIFY(!e.message().contains(QLatin1Char('\n')));
         }
-        QCOMPARE(DatabaseUrl::maskPassword(QStringLiteral("foo://a:b@c")), QStringLiteral("foo://a:***@c"));
+        QCOMPARE(DatabaseUrl::maskPassword(QStringLiteral("foo://a:b@c")),
+                 QStringLiteral("foo://a:***@c"));
     }
 
     void sqliteErrors()
@@ -87,7 +89,8 @@ private slots:
             QFAIL("a junk file opened as a database");
         } catch (const DatabaseError &e) {
             QVERIFY2(e.message().contains(junk), qPrintable(e.message()));
-            QVERIFY2(e.message().contains(QStringLiteral("not a database")), qPrintable(e.message()));
+            QVERIFY2(e.message().contains(QStringLiteral("not a database")),
+                     qPrintable(e.message()));
         }
         QFile check(junk);
         QVERIFY(check.open(QIODevice::ReadOnly));
@@ -97,7 +100,8 @@ private slots:
     void resolveOrder()
     {
         qputenv("REFUNDDESK_DATABASE", "sqlite:/from/env.db");
-        QCOMPARE(Database::resolveUrl(QStringLiteral("sqlite:/from/cli.db")).path(), QStringLiteral("/from/cli.db"));
+        QCOMPARE(Database::resolveUrl(QStringLiteral("sqlite:/from/cli.db")).path(),
+                 QStringLiteral("/from/cli.db"));
         QCOMPARE(Database::resolveUrl({}).path(), QStringLiteral("/from/env.db"));
         qunsetenv("REFUNDDESK_DATABASE");
         QVERIFY(Database::resolveUrl({}).path().endsWith(QStringLiteral("/refunddesk.db")));

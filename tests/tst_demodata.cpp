@@ -8,11 +8,11 @@
 #include <QTest>
 
 namespace {
-const QStringList allTables{QStringLiteral("accounts"), QStringLiteral("purchases"),
-                            QStringLiteral("credit_lots"), QStringLiteral("jobs"),
-                            QStringLiteral("outages"), QStringLiteral("refund_requests"),
+const QStringList allTables{QStringLiteral("accounts"),       QStringLiteral("purchases"),
+                            QStringLiteral("credit_lots"),    QStringLiteral("jobs"),
+                            QStringLiteral("outages"),        QStringLiteral("refund_requests"),
                             QStringLiteral("ledger_entries"), QStringLiteral("decisions"),
-                            QStringLiteral("payouts"), QStringLiteral("chargebacks"),
+                            QStringLiteral("payouts"),        QStringLiteral("chargebacks"),
                             QStringLiteral("audit_log")};
 
 DemoOptions options(quint64 seed, int accounts = 80)
@@ -60,28 +60,43 @@ private slots:
         const DemoResult result = DemoDataGenerator(t.db()).generate(options(3, 120));
         QCOMPARE(result.accounts, qint64(120));
         QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM accounts")), qint64(120));
-        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM ledger_entries")), result.ledgerEntries);
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM ledger_entries")),
+                 result.ledgerEntries);
 
         // Every request type in every status (one type may be denied where approval is impossible).
         const qint64 combos = scalar(
-            t.db(), QStringLiteral("SELECT COUNT(*) FROM (SELECT DISTINCT type, status FROM refund_requests) x"));
+            t.db(),
+            QStringLiteral(
+                "SELECT COUNT(*) FROM (SELECT DISTINCT type, status FROM refund_requests) x"));
         QVERIFY2(combos >= 54, qPrintable(QString::number(combos)));
-        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(DISTINCT type) FROM refund_requests")), qint64(11));
-        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(DISTINCT profile) FROM accounts")), qint64(5));
-        QVERIFY(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM jobs WHERE failure = 'platform'")) > 0);
-        QVERIFY(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM jobs WHERE failure = 'user'")) > 0);
-        QVERIFY(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM purchases WHERE charge_count > 1")) > 0);
-        QVERIFY(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM purchases WHERE NOT delivered")) > 0);
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(DISTINCT type) FROM refund_requests")),
+                 qint64(11));
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(DISTINCT profile) FROM accounts")),
+                 qint64(5));
+        QVERIFY(scalar(t.db(),
+                       QStringLiteral("SELECT COUNT(*) FROM jobs WHERE failure = 'platform'")) > 0);
+        QVERIFY(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM jobs WHERE failure = 'user'")) >
+                0);
+        QVERIFY(scalar(t.db(), QStringLiteral(
+                                   "SELECT COUNT(*) FROM purchases WHERE charge_count > 1")) > 0);
+        QVERIFY(scalar(t.db(),
+                       QStringLiteral("SELECT COUNT(*) FROM purchases WHERE NOT delivered")) > 0);
         QVERIFY(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM chargebacks")) > 0);
-        QVERIFY(scalar(t.db(), QStringLiteral("SELECT MAX(ended_at - started_at) FROM outages")) > 48 * 3600);
+        QVERIFY(scalar(t.db(), QStringLiteral("SELECT MAX(ended_at - started_at) FROM outages")) >
+                48 * 3600);
         // Names that break careless CSV and spreadsheets are in there.
-        QVERIFY(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM accounts WHERE display_name LIKE '=%'"
-                                              " OR display_name LIKE '+%' OR display_name LIKE '@%'")) > 0);
-        QVERIFY(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM accounts WHERE display_name LIKE '%,%'")) > 0);
+        QVERIFY(scalar(t.db(),
+                       QStringLiteral("SELECT COUNT(*) FROM accounts WHERE display_name LIKE '=%'"
+                                      " OR display_name LIKE '+%' OR display_name LIKE '@%'")) > 0);
+        QVERIFY(scalar(t.db(), QStringLiteral(
+                                   "SELECT COUNT(*) FROM accounts WHERE display_name LIKE '%,%'")) >
+                0);
         // Spread over the 12 months before --until.
         const qint64 until = QDateTime(QDate(2026, 3, 31), QTime(0, 0), Qt::UTC).toSecsSinceEpoch();
-        QVERIFY(scalar(t.db(), QStringLiteral("SELECT MAX(created_at) FROM ledger_entries")) <= until);
-        QVERIFY(scalar(t.db(), QStringLiteral("SELECT MIN(created_at) FROM accounts")) >= until - 365 * 86400);
+        QVERIFY(scalar(t.db(), QStringLiteral("SELECT MAX(created_at) FROM ledger_entries")) <=
+                until);
+        QVERIFY(scalar(t.db(), QStringLiteral("SELECT MIN(created_at) FROM accounts")) >=
+                until - 365 * 86400);
     }
 
     void balancesAddUp()
@@ -90,21 +105,30 @@ private slots:
         t.db().open();
         DemoDataGenerator(t.db()).generate(options(11, 150));
         // Each cached balance equals the sum of the account's entries and what its lots hold.
-        QCOMPARE(scalar(t.db(), QStringLiteral(
-                     "SELECT COUNT(*) FROM accounts a WHERE a.balance_credits <>"
-                     " (SELECT COALESCE(SUM(credits), 0) FROM ledger_entries e WHERE e.account_id = a.id)"
-                     " OR a.balance_credits <>"
-                     " (SELECT COALESCE(SUM(credits_remaining), 0) FROM credit_lots l WHERE l.account_id = a.id)")),
+        QCOMPARE(scalar(t.db(),
+                        QStringLiteral("SELECT COUNT(*) FROM accounts a WHERE a.balance_credits <>"
+                                       " (SELECT COALESCE(SUM(credits), 0) FROM ledger_entries e "
+                                       "WHERE e.account_id = a.id)"
+                                       " OR a.balance_credits <>"
+                                       " (SELECT COALESCE(SUM(credits_remaining), 0) FROM "
+                                       "credit_lots l WHERE l.account_id = a.id)")),
                  qint64(0));
-        // Every decided request has exactly one decision; no purchase is refunded above its charges.
-        QCOMPARE(scalar(t.db(), QStringLiteral(
-                     "SELECT COUNT(*) FROM refund_requests r WHERE r.status IN ('approved', 'denied')"
-                     " AND (SELECT COUNT(*) FROM decisions d WHERE d.request_id = r.id) <> 1")),
-                 qint64(0));
-        QCOMPARE(scalar(t.db(), QStringLiteral(
-                     "SELECT COUNT(*) FROM purchases p WHERE p.amount_cents * p.charge_count <"
-                     " (SELECT COALESCE(SUM(amount_cents), 0) FROM payouts o WHERE o.purchase_id = p.id)")),
-                 qint64(0));
+        // Every decided request has exactly one decision; no purchase is refunded above its
+        // charges.
+        QCOMPARE(
+            scalar(t.db(),
+                   QStringLiteral(
+                       "SELECT COUNT(*) FROM refund_requests r WHERE r.status IN ('approved', "
+                       "'denied')"
+                       " AND (SELECT COUNT(*) FROM decisions d WHERE d.request_id = r.id) <> 1")),
+            qint64(0));
+        QCOMPARE(
+            scalar(t.db(),
+                   QStringLiteral(
+                       "SELECT COUNT(*) FROM purchases p WHERE p.amount_cents * p.charge_count <"
+                       " (SELECT COALESCE(SUM(amount_cents), 0) FROM payouts o WHERE o.purchase_id "
+                       "= p.id)")),
+            qint64(0));
     }
 
     void appendsToExistingData()
@@ -115,9 +139,11 @@ private slots:
         DemoDataGenerator(t.db()).generate(options(2, 20));
         QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM accounts")), qint64(40));
         // Ids were taken past the existing rows; a normal insert still gets a fresh one.
-        SqlStatement::run(t.db().connection(),
-                          QStringLiteral("INSERT INTO outages (started_at, ended_at) VALUES (1, 2)"));
-        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(DISTINCT id) FROM outages")), qint64(7));
+        SqlStatement::run(
+            t.db().connection(),
+            QStringLiteral("INSERT INTO outages (started_at, ended_at) VALUES (1, 2)"));
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(DISTINCT id) FROM outages")),
+                 qint64(7));
     }
 };
 

@@ -40,13 +40,17 @@ void compareExpected(const QJsonObject &actual, const QJsonObject &expect, const
 {
     QVERIFY2(!expect.isEmpty(), qPrintable(name + QStringLiteral(": no expectation")));
     for (auto it = expect.begin(); it != expect.end(); ++it) {
-        QVERIFY2(actual.contains(it.key()), qPrintable(name + QStringLiteral(": no field ") + it.key()));
+        QVERIFY2(actual.contains(it.key()),
+                 qPrintable(name + QStringLiteral(": no field ") + it.key()));
         const QJsonValue got = actual.value(it.key());
-        QVERIFY2(got == it.value(),
-                 qPrintable(QStringLiteral("%1: %2 is %3, expected %4")
-                                .arg(name, it.key(),
-                                     QString::fromUtf8(QJsonDocument(QJsonArray{got}).toJson(QJsonDocument::Compact)),
-                                     QString::fromUtf8(QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact)))));
+        QVERIFY2(
+            got == it.value(),
+            qPrintable(QStringLiteral("%1: %2 is %3, expected %4")
+                           .arg(name, it.key(),
+                                QString::fromUtf8(
+                                    QJsonDocument(QJsonArray{got}).toJson(QJsonDocument::Compact)),
+                                QString::fromUtf8(QJsonDocument(QJsonArray{it.value()})
+                                                      .toJson(QJsonDocument::Compact)))));
     }
 }
 
@@ -96,7 +100,8 @@ private slots:
     void cases_data()
     {
         QTest::addColumn<QString>("file");
-        const QStringList files = QDir(casesDir).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+        const QStringList files =
+            QDir(casesDir).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
         QVERIFY(files.size() >= 100);
         for (const QString &f : files)
             QTest::newRow(qPrintable(f)) << QDir(casesDir).filePath(f);
@@ -111,7 +116,8 @@ private slots:
         const auto profile = PolicyProfile::findBuiltIn(parsed->profile);
         QVERIFY(profile);
         const PolicyOutcome outcome = PolicyEngine::evaluate(parsed->policyCase, *profile);
-        const QJsonObject expect = QJsonDocument::fromJson(json).object().value(QStringLiteral("expect")).toObject();
+        const QJsonObject expect =
+            QJsonDocument::fromJson(json).object().value(QStringLiteral("expect")).toObject();
         compareExpected(outcomeJson(outcome), expect, file);
         QCOMPARE(outcome.clauses.size(), 1);
         QVERIFY(!outcome.explanation.isEmpty());
@@ -127,24 +133,28 @@ private slots:
         QJsonParseError error;
         const QJsonObject actual = QJsonDocument::fromJson(r.out, &error).object();
         QCOMPARE(error.error, QJsonParseError::NoError);
-        const QStringList fields{QStringLiteral("verdict"), QStringLiteral("remedy"), QStringLiteral("refund_cents"),
-                                 QStringLiteral("credits"), QStringLiteral("actions"), QStringLiteral("clauses"),
-                                 QStringLiteral("respond_by"), QStringLiteral("profile"),
+        const QStringList fields{QStringLiteral("verdict"),         QStringLiteral("remedy"),
+                                 QStringLiteral("refund_cents"),    QStringLiteral("credits"),
+                                 QStringLiteral("actions"),         QStringLiteral("clauses"),
+                                 QStringLiteral("respond_by"),      QStringLiteral("profile"),
                                  QStringLiteral("profile_version"), QStringLiteral("explanation")};
         QCOMPARE(actual.keys().size(), fields.size());
         for (const QString &f : fields)
             QVERIFY2(actual.contains(f), qPrintable(f));
-        const QJsonObject expect =
-            QJsonDocument::fromJson(readAll(file)).object().value(QStringLiteral("expect")).toObject();
+        const QJsonObject expect = QJsonDocument::fromJson(readAll(file))
+                                       .object()
+                                       .value(QStringLiteral("expect"))
+                                       .toObject();
         compareExpected(actual, expect, file);
     }
 
     void profileOverride()
     {
         // --profile overrides the case's profile; - reads the case from standard input.
-        const Run r = refundctl({QStringLiteral("policy"), QStringLiteral("evaluate"), QStringLiteral("-"),
-                                 QStringLiteral("--profile"), QStringLiteral("apiany")},
-                                validCase);
+        const Run r =
+            refundctl({QStringLiteral("policy"), QStringLiteral("evaluate"), QStringLiteral("-"),
+                       QStringLiteral("--profile"), QStringLiteral("apiany")},
+                      validCase);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(o.value(QStringLiteral("profile")).toString(), QStringLiteral("apiany"));
@@ -157,8 +167,8 @@ private slots:
         auto run = [](const QString &at) {
             QByteArray c = validCase;
             c.replace("2026-03-06T10:00:00Z", at.toUtf8());
-            return refundctl({QStringLiteral("policy"), QStringLiteral("evaluate"), QStringLiteral("-"),
-                              QStringLiteral("--profile-file"), acmeProfile},
+            return refundctl({QStringLiteral("policy"), QStringLiteral("evaluate"),
+                              QStringLiteral("-"), QStringLiteral("--profile-file"), acmeProfile},
                              c);
         };
         // Friday 15:00 UTC is Friday in New York: Monday is a holiday, so Tuesday, Wednesday.
@@ -177,19 +187,23 @@ private slots:
     void calendar()
     {
         const BusinessCalendar utc(QByteArray("UTC"), {QDate(2026, 12, 25)});
-        QCOMPARE(utc.addBusinessDays(QDate(2026, 3, 6), 2), QDate(2026, 3, 10));  // Fri
-        QCOMPARE(utc.addBusinessDays(QDate(2026, 3, 7), 2), QDate(2026, 3, 10));  // Sat
-        QCOMPARE(utc.addBusinessDays(QDate(2026, 3, 8), 2), QDate(2026, 3, 10));  // Sun
-        QCOMPARE(utc.addBusinessDays(QDate(2026, 12, 24), 1), QDate(2026, 12, 28)); // holiday, weekend
+        QCOMPARE(utc.addBusinessDays(QDate(2026, 3, 6), 2), QDate(2026, 3, 10)); // Fri
+        QCOMPARE(utc.addBusinessDays(QDate(2026, 3, 7), 2), QDate(2026, 3, 10)); // Sat
+        QCOMPARE(utc.addBusinessDays(QDate(2026, 3, 8), 2), QDate(2026, 3, 10)); // Sun
+        QCOMPARE(utc.addBusinessDays(QDate(2026, 12, 24), 1),
+                 QDate(2026, 12, 28)); // holiday, weekend
         QCOMPARE(utc.localDate(0), QDate(1970, 1, 1));
         QCOMPARE(utc.localDate(-1), QDate(1969, 12, 31));
         QCOMPARE(utc.localDate(1772755200), QDate(2026, 3, 6));
         QVERIFY(!BusinessCalendar(QByteArray("Mars/Olympus"), {}).isValid());
         // 10 business days for an approved refund (aidancing, aiimagestudio), none for vysage.
         const qint64 friday = 1772755200 + 12 * 3600;
-        QCOMPARE(PolicyEngine::refundDueDate(*PolicyProfile::findBuiltIn(QStringLiteral("aidancing")), friday),
+        QCOMPARE(PolicyEngine::refundDueDate(
+                     *PolicyProfile::findBuiltIn(QStringLiteral("aidancing")), friday),
                  QDate(2026, 3, 20));
-        QVERIFY(!PolicyEngine::refundDueDate(*PolicyProfile::findBuiltIn(QStringLiteral("vysage")), friday).isValid());
+        QVERIFY(!PolicyEngine::refundDueDate(*PolicyProfile::findBuiltIn(QStringLiteral("vysage")),
+                                             friday)
+                     .isValid());
     }
 
     void badInput_data()
@@ -197,34 +211,46 @@ private slots:
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QStringList>("extraArgs");
         QTest::addColumn<QString>("field");
-        auto replaced = [](const char *from, const char *to) { return QByteArray(validCase).replace(from, to); };
-        QTest::newRow("broken JSON") << QByteArray("{\"profile\": ") << QStringList{} << QStringLiteral("JSON");
-        QTest::newRow("not an object") << QByteArray("[1, 2]") << QStringList{} << QStringLiteral("JSON");
+        auto replaced = [](const char *from, const char *to) {
+            return QByteArray(validCase).replace(from, to);
+        };
+        QTest::newRow("broken JSON")
+            << QByteArray("{\"profile\": ") << QStringList{} << QStringLiteral("JSON");
+        QTest::newRow("not an object")
+            << QByteArray("[1, 2]") << QStringList{} << QStringLiteral("JSON");
         QTest::newRow("unknown type") << replaced("unused_credits", "whim") << QStringList{}
                                       << QStringLiteral("request.type");
-        QTest::newRow("unknown purchase") << replaced("\"purchase_id\": \"P-1\"", "\"purchase_id\": \"P-7\"")
-                                          << QStringList{} << QStringLiteral("request.purchase_id");
+        QTest::newRow("unknown purchase")
+            << replaced("\"purchase_id\": \"P-1\"", "\"purchase_id\": \"P-7\"") << QStringList{}
+            << QStringLiteral("request.purchase_id");
         QTest::newRow("unknown job") << replaced("\"purchase_id\": \"P-1\"", "\"job_id\": \"J-7\"")
                                      << QStringList{} << QStringLiteral("request.job_id");
-        QTest::newRow("fee above amount") << replaced("\"amount_cents\": 2000", "\"amount_cents\": 2000, \"fee_cents\": 2001")
-                                          << QStringList{} << QStringLiteral("purchases[0].fee_cents");
-        QTest::newRow("used above credits") << replaced("\"credits\": 300", "\"credits\": 300, \"credits_used\": 301")
-                                            << QStringList{} << QStringLiteral("purchases[0].credits_used");
-        QTest::newRow("negative money") << replaced("\"amount_cents\": 2000", "\"amount_cents\": -5")
-                                        << QStringList{} << QStringLiteral("purchases[0].amount_cents");
-        QTest::newRow("fractional money") << replaced("\"amount_cents\": 2000", "\"amount_cents\": 20.5")
-                                          << QStringList{} << QStringLiteral("purchases[0].amount_cents");
+        QTest::newRow("fee above amount")
+            << replaced("\"amount_cents\": 2000", "\"amount_cents\": 2000, \"fee_cents\": 2001")
+            << QStringList{} << QStringLiteral("purchases[0].fee_cents");
+        QTest::newRow("used above credits")
+            << replaced("\"credits\": 300", "\"credits\": 300, \"credits_used\": 301")
+            << QStringList{} << QStringLiteral("purchases[0].credits_used");
+        QTest::newRow("negative money")
+            << replaced("\"amount_cents\": 2000", "\"amount_cents\": -5") << QStringList{}
+            << QStringLiteral("purchases[0].amount_cents");
+        QTest::newRow("fractional money")
+            << replaced("\"amount_cents\": 2000", "\"amount_cents\": 20.5") << QStringList{}
+            << QStringLiteral("purchases[0].amount_cents");
         QTest::newRow("malformed time") << replaced("2026-03-06T10:00:00Z", "2026-13-06T10:00:00Z")
                                         << QStringList{} << QStringLiteral("request.at");
-        QTest::newRow("time without zone") << replaced("2026-03-06T10:00:00Z", "2026-03-06T10:00:00")
-                                           << QStringList{} << QStringLiteral("request.at");
-        QTest::newRow("unknown profile") << replaced("hummingbytes", "nosuch") << QStringList{}
-                                         << QStringLiteral("profile");
-        QTest::newRow("unknown profile option") << QByteArray(validCase)
-                                                << QStringList{QStringLiteral("--profile"), QStringLiteral("nosuch")}
-                                                << QStringLiteral("profile");
-        QTest::newRow("missing job for failed_job") << replaced("unused_credits", "failed_job") << QStringList{}
-                                                    << QStringLiteral("request.job_id");
+        QTest::newRow("time without zone")
+            << replaced("2026-03-06T10:00:00Z", "2026-03-06T10:00:00") << QStringList{}
+            << QStringLiteral("request.at");
+        QTest::newRow("unknown profile")
+            << replaced("hummingbytes", "nosuch") << QStringList{} << QStringLiteral("profile");
+        QTest::newRow("unknown profile option")
+            << QByteArray(validCase)
+            << QStringList{QStringLiteral("--profile"), QStringLiteral("nosuch")}
+            << QStringLiteral("profile");
+        QTest::newRow("missing job for failed_job")
+            << replaced("unused_credits", "failed_job") << QStringList{}
+            << QStringLiteral("request.job_id");
         QTest::newRow("unknown failure") << replaced("\"platform\"", "\"cosmic\"") << QStringList{}
                                          << QStringLiteral("jobs[0].failure");
     }
@@ -233,9 +259,10 @@ private slots:
         QFETCH(QByteArray, json);
         QFETCH(QStringList, extraArgs);
         QFETCH(QString, field);
-        const Run r = refundctl(QStringList{QStringLiteral("policy"), QStringLiteral("evaluate"), QStringLiteral("-")}
-                                    + extraArgs,
-                                json);
+        const Run r = refundctl(
+            QStringList{QStringLiteral("policy"), QStringLiteral("evaluate"), QStringLiteral("-")} +
+                extraArgs,
+            json);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.out.isEmpty(), r.out.constData());
         const QString err = QString::fromUtf8(r.err).trimmed();
@@ -253,12 +280,18 @@ private slots:
         QTest::addColumn<QByteArray>("from");
         QTest::addColumn<QByteArray>("to");
         QTest::addColumn<QString>("field");
-        QTest::newRow("version") << QByteArray("\"version\": 3") << QByteArray("\"version\": \"three\"") << QStringLiteral("version");
+        QTest::newRow("version") << QByteArray("\"version\": 3")
+                                 << QByteArray("\"version\": \"three\"")
+                                 << QStringLiteral("version");
         QTest::newRow("verdict") << QByteArray("\"terminated_account\": \"deny\"")
-                                 << QByteArray("\"terminated_account\": \"approve\"") << QStringLiteral("terminated_account");
-        QTest::newRow("time zone") << QByteArray("America/New_York") << QByteArray("Mars/Olympus") << QStringLiteral("time_zone");
-        QTest::newRow("holiday") << QByteArray("2026-03-09") << QByteArray("next monday") << QStringLiteral("holidays[0]");
-        QTest::newRow("clause") << QByteArray("\"terminated\": {") << QByteArray("\"terminatedx\": {")
+                                 << QByteArray("\"terminated_account\": \"approve\"")
+                                 << QStringLiteral("terminated_account");
+        QTest::newRow("time zone") << QByteArray("America/New_York") << QByteArray("Mars/Olympus")
+                                   << QStringLiteral("time_zone");
+        QTest::newRow("holiday") << QByteArray("2026-03-09") << QByteArray("next monday")
+                                 << QStringLiteral("holidays[0]");
+        QTest::newRow("clause") << QByteArray("\"terminated\": {")
+                                << QByteArray("\"terminatedx\": {")
                                 << QStringLiteral("clauses.terminated");
         QTest::newRow("json") << QByteArray("{") << QByteArray("[") << QStringLiteral("JSON");
     }
@@ -288,7 +321,10 @@ private slots:
         const Run list = refundctl({QStringLiteral("policy"), QStringLiteral("list")});
         QCOMPARE(list.exitCode, 0);
         QCOMPARE(list.out.count('\n'), 6);
-        QCOMPARE(refundctl({QStringLiteral("policy"), QStringLiteral("show"), QStringLiteral("nosuch")}).exitCode, 2);
+        QCOMPARE(
+            refundctl({QStringLiteral("policy"), QStringLiteral("show"), QStringLiteral("nosuch")})
+                .exitCode,
+            2);
     }
 };
 

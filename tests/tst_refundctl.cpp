@@ -1,8 +1,8 @@
 // refundctl as a user runs it: init, demo, stats on both backends, and its usage errors.
 
 #include "models/sqlstatement.h"
-#include "support/tablesdigest.h"
 #include "support/refundctlrun.h"
+#include "support/tablesdigest.h"
 #include "support/testdatabase.h"
 
 #include <QJsonDocument>
@@ -35,9 +35,10 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.out.contains("up to date"));
 
-        r = refundctl({QStringLiteral("--database"), url, QStringLiteral("demo"), QStringLiteral("--accounts"),
-                       QStringLiteral("150"), QStringLiteral("--seed"), QStringLiteral("5"),
-                       QStringLiteral("--until"), QStringLiteral("2026-06-30")});
+        r = refundctl({QStringLiteral("--database"), url, QStringLiteral("demo"),
+                       QStringLiteral("--accounts"), QStringLiteral("150"),
+                       QStringLiteral("--seed"), QStringLiteral("5"), QStringLiteral("--until"),
+                       QStringLiteral("2026-06-30")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.out.contains("rows/s"), r.out.constData());
         QVERIFY(r.err.contains("150 / 150")); // progress
@@ -53,9 +54,11 @@ private slots:
             return SqlStatement::scalar(t.db().connection(), QLatin1String(q)).toLongLong();
         };
         QCOMPARE(stats.value(QStringLiteral("accounts")).toInteger(), 150);
-        QCOMPARE(stats.value(QStringLiteral("purchases")).toInteger(), sql("SELECT COUNT(*) FROM purchases"));
+        QCOMPARE(stats.value(QStringLiteral("purchases")).toInteger(),
+                 sql("SELECT COUNT(*) FROM purchases"));
         QCOMPARE(stats.value(QStringLiteral("jobs")).toInteger(), sql("SELECT COUNT(*) FROM jobs"));
-        QCOMPARE(stats.value(QStringLiteral("ledger_entries")).toInteger(), sql("SELECT COUNT(*) FROM ledger_entries"));
+        QCOMPARE(stats.value(QStringLiteral("ledger_entries")).toInteger(),
+                 sql("SELECT COUNT(*) FROM ledger_entries"));
         const QJsonObject byStatus = stats.value(QStringLiteral("requests_by_status")).toObject();
         QCOMPARE(byStatus.value(QStringLiteral("pending")).toInteger(),
                  sql("SELECT COUNT(*) FROM refund_requests WHERE status = 'pending'"));
@@ -75,9 +78,10 @@ private slots:
         REFUNDDESK_FRESH_DATABASE(t);
         TestDatabase sqlite(QStringLiteral("sqlite"));
         for (const QString &url : {t.url().toString(), sqlite.url().toString()}) {
-            const Run r = refundctl({QStringLiteral("demo"), QStringLiteral("--quiet"), QStringLiteral("--database"), url,
-                                     QStringLiteral("--accounts"), QStringLiteral("40"), QStringLiteral("--seed"),
-                                     QStringLiteral("9"), QStringLiteral("--until"), QStringLiteral("2026-01-15")});
+            const Run r = refundctl(
+                {QStringLiteral("demo"), QStringLiteral("--quiet"), QStringLiteral("--database"),
+                 url, QStringLiteral("--accounts"), QStringLiteral("40"), QStringLiteral("--seed"),
+                 QStringLiteral("9"), QStringLiteral("--until"), QStringLiteral("2026-01-15")});
             QVERIFY2(r.exitCode == 0, r.err.constData());
         }
         t.db().open();
@@ -95,17 +99,24 @@ private slots:
         QTest::newRow("no command") << QStringList{} << 2 << QStringLiteral("Usage");
         QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << 2
                                          << QStringLiteral("unknown command 'frobnicate'");
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("stats"), QStringLiteral("--bogus")} << 2
-                                        << QStringLiteral("bogus");
-        QTest::newRow("bad accounts") << QStringList{QStringLiteral("demo"), QStringLiteral("--accounts"), QStringLiteral("many")}
-                                      << 2 << QStringLiteral("--accounts");
-        QTest::newRow("bad date") << QStringList{QStringLiteral("demo"), QStringLiteral("--until"), QStringLiteral("31/12/2026")}
+        QTest::newRow("unknown option")
+            << QStringList{QStringLiteral("stats"), QStringLiteral("--bogus")} << 2
+            << QStringLiteral("bogus");
+        QTest::newRow("bad accounts")
+            << QStringList{QStringLiteral("demo"), QStringLiteral("--accounts"),
+                           QStringLiteral("many")}
+            << 2 << QStringLiteral("--accounts");
+        QTest::newRow("bad date") << QStringList{QStringLiteral("demo"), QStringLiteral("--until"),
+                                                 QStringLiteral("31/12/2026")}
                                   << 2 << QStringLiteral("--until");
-        QTest::newRow("bad url") << QStringList{QStringLiteral("stats"), QStringLiteral("--database"), QStringLiteral("mysql://x/y")}
+        QTest::newRow("bad url") << QStringList{QStringLiteral("stats"),
+                                                QStringLiteral("--database"),
+                                                QStringLiteral("mysql://x/y")}
                                  << 1 << QStringLiteral("mysql://x/y");
-        QTest::newRow("unreachable") << QStringList{QStringLiteral("stats"), QStringLiteral("--database"),
-                                                    QStringLiteral("postgresql://me:pw@127.0.0.1:1/db")}
-                                     << 1 << QStringLiteral("postgresql://me:***@127.0.0.1:1/db");
+        QTest::newRow("unreachable")
+            << QStringList{QStringLiteral("stats"), QStringLiteral("--database"),
+                           QStringLiteral("postgresql://me:pw@127.0.0.1:1/db")}
+            << 1 << QStringLiteral("postgresql://me:***@127.0.0.1:1/db");
     }
     void usageErrors()
     {

@@ -73,9 +73,10 @@ void MainWindow::createMenus()
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Refund Desk"), this, [this] {
-        QMessageBox::about(this, tr("About Refund Desk"),
-                           tr("<b>Refund Desk</b> %1<br>Refund review for prepaid-credit platforms.")
-                               .arg(QApplication::applicationVersion()));
+        QMessageBox::about(
+            this, tr("About Refund Desk"),
+            tr("<b>Refund Desk</b> %1<br>Refund review for prepaid-credit platforms.")
+                .arg(QApplication::applicationVersion()));
     });
 }
 

@@ -21,19 +21,23 @@ int DatabaseCommands::init(CliContext &cli)
 {
     QCommandLineParser parser;
     int exitCode = 0;
-    if (!cli.parse(parser, tr("Creates the database schema, or upgrades it to the latest version. "
-                              "Safe to run again."),
+    if (!cli.parse(parser,
+                   tr("Creates the database schema, or upgrades it to the latest version. "
+                      "Safe to run again."),
                    &exitCode))
         return exitCode;
     if (!parser.positionalArguments().isEmpty())
-        return cli.usageError(tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+        return cli.usageError(
+            tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
 
     Database &db = cli.database(false);
     const int before = db.schemaVersion();
     db.migrate();
     const int after = db.schemaVersion();
     if (before == after)
-        cli.out() << tr("%1: schema is up to date (version %2)").arg(db.url().toDisplayString()).arg(after)
+        cli.out() << tr("%1: schema is up to date (version %2)")
+                         .arg(db.url().toDisplayString())
+                         .arg(after)
                   << Qt::endl;
     else
         cli.out() << tr("%1: schema upgraded from version %2 to %3")
@@ -50,9 +54,9 @@ int DatabaseCommands::demo(CliContext &cli)
     const QCommandLineOption accountsOption(QStringLiteral("accounts"),
                                             tr("Number of accounts to create (default 200)."),
                                             QStringLiteral("n"), QStringLiteral("200"));
-    const QCommandLineOption seedOption(QStringLiteral("seed"),
-                                        tr("Random seed: the same seed gives the same data (default 1)."),
-                                        QStringLiteral("s"), QStringLiteral("1"));
+    const QCommandLineOption seedOption(
+        QStringLiteral("seed"), tr("Random seed: the same seed gives the same data (default 1)."),
+        QStringLiteral("s"), QStringLiteral("1"));
     const QCommandLineOption untilOption(
         QStringLiteral("until"),
         tr("Last day (YYYY-MM-DD, UTC) of the 12 months the data covers (default today)."),
@@ -67,7 +71,8 @@ int DatabaseCommands::demo(CliContext &cli)
                    &exitCode))
         return exitCode;
     if (!parser.positionalArguments().isEmpty())
-        return cli.usageError(tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+        return cli.usageError(
+            tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
 
     DemoOptions options;
     bool ok = false;
@@ -116,7 +121,8 @@ int DatabaseCommands::stats(CliContext &cli)
     if (!cli.parse(parser, tr("Prints counts of the database as one JSON object."), &exitCode))
         return exitCode;
     if (!parser.positionalArguments().isEmpty())
-        return cli.usageError(tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+        return cli.usageError(
+            tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
 
     const DatabaseStats s = StatsRepository(cli.database().connection()).collect();
     QJsonObject byStatus;

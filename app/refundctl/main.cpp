@@ -2,8 +2,8 @@
 
 #include "clicontext.h"
 #include "databasecommands.h"
-#include "policycommands.h"
 #include "models/databaseerror.h"
+#include "policycommands.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -20,10 +20,18 @@ struct Command
 const std::map<QString, Command> &commands()
 {
     static const std::map<QString, Command> list{
-        {QStringLiteral("init"), {QT_TRANSLATE_NOOP("refundctl", "create or upgrade the database schema"), DatabaseCommands::init}},
-        {QStringLiteral("demo"), {QT_TRANSLATE_NOOP("refundctl", "fill the database with reproducible demo data"), DatabaseCommands::demo}},
-        {QStringLiteral("policy"), {QT_TRANSLATE_NOOP("refundctl", "evaluate a refund case, list or show policy profiles"), PolicyCommands::run}},
-        {QStringLiteral("stats"), {QT_TRANSLATE_NOOP("refundctl", "print counts of the database as JSON"), DatabaseCommands::stats}},
+        {QStringLiteral("init"),
+         {QT_TRANSLATE_NOOP("refundctl", "create or upgrade the database schema"),
+          DatabaseCommands::init}},
+        {QStringLiteral("demo"),
+         {QT_TRANSLATE_NOOP("refundctl", "fill the database with reproducible demo data"),
+          DatabaseCommands::demo}},
+        {QStringLiteral("policy"),
+         {QT_TRANSLATE_NOOP("refundctl", "evaluate a refund case, list or show policy profiles"),
+          PolicyCommands::run}},
+        {QStringLiteral("stats"),
+         {QT_TRANSLATE_NOOP("refundctl", "print counts of the database as JSON"),
+          DatabaseCommands::stats}},
     };
     return list;
 }
@@ -54,8 +62,8 @@ int main(int argc, char *argv[])
     QStringList args = app.arguments().mid(1);
     QTextStream out(stdout);
     QTextStream err(stderr);
-    if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")
-        || args.first() == QLatin1String("help")) {
+    if (args.isEmpty() || args.first() == QLatin1String("--help") ||
+        args.first() == QLatin1String("-h") || args.first() == QLatin1String("help")) {
         printHelp(args.isEmpty() ? err : out);
         return args.isEmpty() ? Exit::Usage : Exit::Ok;
     }
@@ -86,8 +94,9 @@ int main(int argc, char *argv[])
     try {
         return it->second.run(cli);
     } catch (const DatabaseError &e) {
-        cli.err() << QCoreApplication::translate("refundctl", "refundctl %1: %2").arg(name, e.message())
-                  << Qt::endl;
+        cli.err()
+            << QCoreApplication::translate("refundctl", "refundctl %1: %2").arg(name, e.message())
+            << Qt::endl;
         return Exit::Failure;
     }
 }

@@ -42,17 +42,19 @@ bool readFile(const QString &path, QByteArray *data, QString *error)
 int evaluate(CliContext &cli, const QStringList &args)
 {
     QCommandLineParser parser;
-    const QCommandLineOption profileOption(QStringLiteral("profile"),
-                                           tr("Evaluate under this built-in profile instead of the case's."),
-                                           QStringLiteral("name"));
-    const QCommandLineOption profileFileOption(QStringLiteral("profile-file"),
-                                               tr("Evaluate under a company profile read from this JSON file."),
-                                               QStringLiteral("file"));
+    const QCommandLineOption profileOption(
+        QStringLiteral("profile"),
+        tr("Evaluate under this built-in profile instead of the case's."), QStringLiteral("name"));
+    const QCommandLineOption profileFileOption(
+        QStringLiteral("profile-file"),
+        tr("Evaluate under a company profile read from this JSON file."), QStringLiteral("file"));
     parser.addOptions({profileOption, profileFileOption});
-    parser.addPositionalArgument(QStringLiteral("case"), tr("The case as JSON (POLICIES.md); - reads standard input."));
+    parser.addPositionalArgument(QStringLiteral("case"),
+                                 tr("The case as JSON (POLICIES.md); - reads standard input."));
     int exitCode = 0;
     CliContext sub(QStringLiteral("policy evaluate"), args);
-    if (!sub.parse(parser, tr("Evaluates one refund case and prints the outcome as JSON."), &exitCode))
+    if (!sub.parse(parser, tr("Evaluates one refund case and prints the outcome as JSON."),
+                   &exitCode))
         return exitCode;
     if (parser.positionalArguments().size() != 1)
         return sub.usageError(tr("give exactly one case file (or - for standard input)"));
@@ -77,7 +79,8 @@ int evaluate(CliContext &cli, const QStringList &args)
         if (!profile)
             return badInput(cli, tr("%1: %2").arg(path, error));
     } else {
-        const QString name = parser.isSet(profileOption) ? parser.value(profileOption) : parsed->profile;
+        const QString name =
+            parser.isSet(profileOption) ? parser.value(profileOption) : parsed->profile;
         if (name.isEmpty())
             return badInput(cli, tr("profile: the case names no profile (or use --profile NAME)"));
         profile = PolicyProfile::findBuiltIn(name);
@@ -97,10 +100,15 @@ int list(CliContext &cli, const QStringList &args)
     if (!sub.parse(parser, tr("Lists the built-in policy profiles."), &exitCode))
         return exitCode;
     if (!parser.positionalArguments().isEmpty())
-        return sub.usageError(tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
-    cli.out() << QStringLiteral("%1  %2  %3\n").arg(tr("id"), -14).arg(tr("company"), -18).arg(tr("version"));
+        return sub.usageError(
+            tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+    cli.out() << QStringLiteral("%1  %2  %3\n")
+                     .arg(tr("id"), -14)
+                     .arg(tr("company"), -18)
+                     .arg(tr("version"));
     for (const PolicyProfile &p : PolicyProfile::builtIn())
-        cli.out() << QStringLiteral("%1  %2  %3\n").arg(p.id, -14).arg(p.company, -18).arg(p.version);
+        cli.out()
+            << QStringLiteral("%1  %2  %3\n").arg(p.id, -14).arg(p.company, -18).arg(p.version);
     return Exit::Ok;
 }
 
@@ -112,29 +120,38 @@ QString days(const std::optional<int> &n)
 int show(CliContext &cli, const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("name"), tr("The profile id (see 'refundctl policy list')."));
+    parser.addPositionalArgument(QStringLiteral("name"),
+                                 tr("The profile id (see 'refundctl policy list')."));
     int exitCode = 0;
     CliContext sub(QStringLiteral("policy show"), args);
-    if (!sub.parse(parser, tr("Shows a profile's rules in plain words, with its clauses."), &exitCode))
+    if (!sub.parse(parser, tr("Shows a profile's rules in plain words, with its clauses."),
+                   &exitCode))
         return exitCode;
     if (parser.positionalArguments().size() != 1)
         return sub.usageError(tr("give one profile id"));
     const auto found = PolicyProfile::findBuiltIn(parser.positionalArguments().first());
     if (!found)
-        return badInput(cli, tr("profile: unknown profile '%1'").arg(parser.positionalArguments().first()));
+        return badInput(
+            cli, tr("profile: unknown profile '%1'").arg(parser.positionalArguments().first()));
     const PolicyProfile &p = *found;
     QTextStream &out = cli.out();
     const auto verdictWord = [](Verdict v) {
-        return v == Verdict::Approve ? tr("approved") : v == Verdict::Deny ? tr("denied") : tr("reviewed by a person");
+        return v == Verdict::Approve ? tr("approved")
+               : v == Verdict::Deny  ? tr("denied")
+                                     : tr("reviewed by a person");
     };
     const auto remedyWord = [](Remedy r) {
-        return r == Remedy::MoneyRefund ? tr("money back to the original payment method")
-                                        : r == Remedy::CreditRestore ? tr("credits restored") : tr("nothing");
+        return r == Remedy::MoneyRefund     ? tr("money back to the original payment method")
+               : r == Remedy::CreditRestore ? tr("credits restored")
+                                            : tr("nothing");
     };
     out << tr("%1 (%2), version %3").arg(p.company, p.id).arg(p.version) << '\n';
     if (!p.source.isEmpty())
         out << tr("Source text: %1").arg(p.source) << '\n';
-    out << tr("Time zone: %1; holidays: %2").arg(QString::fromUtf8(p.timeZone)).arg(p.holidays.size()) << "\n\n";
+    out << tr("Time zone: %1; holidays: %2")
+               .arg(QString::fromUtf8(p.timeZone))
+               .arg(p.holidays.size())
+        << "\n\n";
     out << tr("Rules, in the order they are applied:") << '\n';
     QStringList rules;
     rules << tr("Terminated account: %1.").arg(verdictWord(p.terminatedAccount));
@@ -143,24 +160,28 @@ int show(CliContext &cli, const QStringList &args)
     QStringList actions = PolicyNames::actions(p.chargebackActions);
     rules << tr("Chargeback: reviewed by a person; account actions: %1%2.")
                  .arg(actions.isEmpty() ? tr("none") : actions.join(QStringLiteral(", ")),
-                      p.suspendOnlyWithoutSupportContact ? tr(" (suspension only when support was not contacted first)")
-                                                         : QString());
+                      p.suspendOnlyWithoutSupportContact
+                          ? tr(" (suspension only when support was not contacted first)")
+                          : QString());
     rules << tr("A purchase under an open bank dispute: reviewed by a person.");
-    rules << tr("Failed job: platform failure credited back automatically; user error denied; unknown cause "
+    rules << tr("Failed job: platform failure credited back automatically; user error denied; "
+                "unknown cause "
                 "reviewed; a job already compensated or that succeeded is denied.");
     rules << tr("Dissatisfaction with a result: denied. Subscription fees: denied.");
     if (p.purchaseRequestWindowDays)
         rules << tr("Any purchase request more than %n day(s) after the purchase: denied.", nullptr,
                     *p.purchaseRequestWindowDays);
     rules << (p.unusedRefundWindowDays
-                  ? tr("Unused or accidental purchase: refunded minus processor fees when no credit was used "
+                  ? tr("Unused or accidental purchase: refunded minus processor fees when no "
+                       "credit was used "
                        "and the request comes within %n day(s); otherwise denied.",
                        nullptr, *p.unusedRefundWindowDays)
                   : tr("Unused or accidental purchase: denied (purchases are final)."));
     rules << tr("Duplicate charge: %1, %2 for the extra charges.")
                  .arg(verdictWord(p.duplicateChargeVerdict), remedyWord(p.duplicateChargeRemedy));
     rules << tr("Billing error: reviewed by a person, %1.").arg(remedyWord(p.billingErrorRemedy));
-    rules << tr("Credits never delivered: %1, credits restored.").arg(verdictWord(p.notDeliveredVerdict));
+    rules << tr("Credits never delivered: %1, credits restored.")
+                 .arg(verdictWord(p.notDeliveredVerdict));
     switch (p.outageRule) {
     case PolicyProfile::OutageRule::Deny:
         rules << tr("Outage: denied.");
@@ -169,7 +190,8 @@ int show(CliContext &cli, const QStringList &args)
         rules << tr("Outage: reviewed by a person, credits restored.");
         break;
     case PolicyProfile::OutageRule::ReviewUnusedShare:
-        rules << tr("Outage: when one downtime of more than %n hour(s) overlaps the purchase, reviewed by a "
+        rules << tr("Outage: when one downtime of more than %n hour(s) overlaps the purchase, "
+                    "reviewed by a "
                     "person for the unused share of the amount; otherwise denied.",
                     nullptr, p.outageMinimumHours);
         break;
@@ -196,11 +218,13 @@ int PolicyCommands::run(CliContext &cli)
     if (action == QLatin1String("show"))
         return show(cli, args);
     if (action == QLatin1String("--help") || action == QLatin1String("-h")) {
-        cli.out() << tr("Usage: refundctl policy evaluate CASE.json [--profile NAME | --profile-file FILE]\n"
-                        "       refundctl policy list\n"
-                        "       refundctl policy show NAME\n");
+        cli.out() << tr(
+            "Usage: refundctl policy evaluate CASE.json [--profile NAME | --profile-file FILE]\n"
+            "       refundctl policy list\n"
+            "       refundctl policy show NAME\n");
         return Exit::Ok;
     }
-    return cli.usageError(action.isEmpty() ? tr("say evaluate, list or show")
-                                           : tr("unknown action '%1'; say evaluate, list or show").arg(action));
+    return cli.usageError(action.isEmpty()
+                              ? tr("say evaluate, list or show")
+                              : tr("unknown action '%1'; say evaluate, list or show").arg(action));
 }

@@ -21,7 +21,8 @@ namespace {
 void createDemoIfEmpty(Database &db)
 {
     const qint64 accounts =
-        SqlStatement::scalar(db.connection(), QStringLiteral("SELECT COUNT(*) FROM accounts")).toLongLong();
+        SqlStatement::scalar(db.connection(), QStringLiteral("SELECT COUNT(*) FROM accounts"))
+            .toLongLong();
     if (accounts > 0)
         return;
     QProgressDialog progress(QCoreApplication::translate("main", "Creating the demo database…"),
@@ -30,9 +31,8 @@ void createDemoIfEmpty(Database &db)
     progress.setMinimumDuration(300);
     DemoOptions options;
     options.accounts = 2000;
-    DemoDataGenerator(db).generate(options, [&](qint64 done, qint64) {
-        progress.setValue(int(done));
-    });
+    DemoDataGenerator(db).generate(options,
+                                   [&](qint64 done, qint64) { progress.setValue(int(done)); });
 }
 } // namespace
 
@@ -53,16 +53,19 @@ int main(int argc, char *argv[])
         app.installTranslator(&translator);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Refund review for prepaid-credit platforms."));
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Refund review for prepaid-credit platforms."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption databaseOption(
         QStringLiteral("database"),
-        QApplication::translate("main", "Database URL: sqlite:/path/file.db or postgresql://user@host[:port]/dbname."),
+        QApplication::translate(
+            "main", "Database URL: sqlite:/path/file.db or postgresql://user@host[:port]/dbname."),
         QStringLiteral("url"));
     const QCommandLineOption demoOption(
         QStringLiteral("create-demo"),
-        QApplication::translate("main", "Fill the database with demo data if it has no accounts yet."));
+        QApplication::translate("main",
+                                "Fill the database with demo data if it has no accounts yet."));
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"),
         QApplication::translate("main", "Save a PNG of the main window to FILE and quit."),
@@ -76,8 +79,9 @@ int main(int argc, char *argv[])
         if (parser.isSet(demoOption))
             createDemoIfEmpty(database);
     } catch (const DatabaseError &e) {
-        QMessageBox::critical(nullptr, QApplication::translate("main", "Refund Desk"),
-                              QApplication::translate("main", "Cannot open the database.\n\n%1").arg(e.message()));
+        QMessageBox::critical(
+            nullptr, QApplication::translate("main", "Refund Desk"),
+            QApplication::translate("main", "Cannot open the database.\n\n%1").arg(e.message()));
         return 1;
     }
 

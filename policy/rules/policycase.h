@@ -48,8 +48,8 @@ struct CaseRequest
 {
     RequestType type = RequestType::FailedJob;
     qint64 at = 0;
-    int purchase = -1; // index into PolicyCase::purchases, -1 when none is named
-    int job = -1;      // index into PolicyCase::jobs
+    int purchase = -1;                 // index into PolicyCase::purchases, -1 when none is named
+    int job = -1;                      // index into PolicyCase::jobs
     std::optional<qint64> amountCents; // what the customer claims (billing errors)
 };
 

@@ -50,7 +50,8 @@ Decision failedJob(const PolicyCase &c)
     if (job.status == JobStatus::Succeeded)
         return decide(Verdict::Deny, Remedy::None, ClauseRole::JobSucceeded);
     if (job.status == JobStatus::Failed && job.failure == FailureCause::Platform)
-        return decide(Verdict::Approve, Remedy::CreditRestore, ClauseRole::JobPlatform, 0, job.credits);
+        return decide(Verdict::Approve, Remedy::CreditRestore, ClauseRole::JobPlatform, 0,
+                      job.credits);
     if (job.status == JobStatus::Failed && job.failure == FailureCause::User)
         return decide(Verdict::Deny, Remedy::None, ClauseRole::JobUser);
     // Unknown cause, or a job still queued or running: a person verifies the failure.
@@ -67,8 +68,8 @@ Decision purchaseRequest(const PolicyCase &c, const PolicyProfile &p)
     switch (c.request.type) {
     case RequestType::UnusedCredits:
     case RequestType::AccidentalPurchase:
-        if (p.unusedRefundWindowDays && purchase.creditsUsed == 0
-            && age <= *p.unusedRefundWindowDays * day)
+        if (p.unusedRefundWindowDays && purchase.creditsUsed == 0 &&
+            age <= *p.unusedRefundWindowDays * day)
             return decide(Verdict::Approve, Remedy::MoneyRefund, ClauseRole::UnusedRefund,
                           purchase.amountCents - purchase.feeCents, purchase.credits);
         return decide(Verdict::Deny, Remedy::None, ClauseRole::PurchasesFinal);
@@ -77,16 +78,17 @@ Decision purchaseRequest(const PolicyCase &c, const PolicyProfile &p)
             return decide(Verdict::Review, Remedy::None, ClauseRole::DuplicateUnconfirmed);
         const qint64 extra = purchase.chargeCount - 1;
         if (p.duplicateChargeRemedy == Remedy::CreditRestore)
-            return decide(p.duplicateChargeVerdict, Remedy::CreditRestore, ClauseRole::DuplicateCharge,
-                          0, extra * purchase.credits);
+            return decide(p.duplicateChargeVerdict, Remedy::CreditRestore,
+                          ClauseRole::DuplicateCharge, 0, extra * purchase.credits);
         return decide(p.duplicateChargeVerdict, Remedy::MoneyRefund, ClauseRole::DuplicateCharge,
                       extra * purchase.amountCents);
     }
     case RequestType::BillingError:
         if (p.billingErrorRemedy == Remedy::CreditRestore)
             return decide(Verdict::Review, Remedy::CreditRestore, ClauseRole::BillingError);
-        return decide(Verdict::Review, Remedy::MoneyRefund, ClauseRole::BillingError,
-                      std::min(c.request.amountCents.value_or(purchase.amountCents), purchase.amountCents));
+        return decide(
+            Verdict::Review, Remedy::MoneyRefund, ClauseRole::BillingError,
+            std::min(c.request.amountCents.value_or(purchase.amountCents), purchase.amountCents));
     case RequestType::NotDelivered:
         if (purchase.delivered)
             return decide(Verdict::Review, Remedy::None, ClauseRole::DeliveredClaim);
@@ -99,14 +101,15 @@ Decision purchaseRequest(const PolicyCase &c, const PolicyProfile &p)
         case PolicyProfile::OutageRule::ReviewCreditRestore:
             return decide(Verdict::Review, Remedy::CreditRestore, ClauseRole::Outage);
         case PolicyProfile::OutageRule::ReviewUnusedShare:
-            if (!qualifyingOutage(c.outages, purchase.at, c.request.at, p.outageMinimumHours * hour))
+            if (!qualifyingOutage(c.outages, purchase.at, c.request.at,
+                                  p.outageMinimumHours * hour))
                 return decide(Verdict::Deny, Remedy::None, ClauseRole::OutageNotQualifying);
             // Integer arithmetic, rounded down: never a fraction of a cent.
             return decide(Verdict::Review, Remedy::MoneyRefund, ClauseRole::Outage,
-                          purchase.credits > 0 ? purchase.amountCents
-                                                     * (purchase.credits - purchase.creditsUsed)
-                                                     / purchase.credits
-                                               : 0);
+                          purchase.credits > 0
+                              ? purchase.amountCents * (purchase.credits - purchase.creditsUsed) /
+                                    purchase.credits
+                              : 0);
         }
         break;
     }
@@ -122,7 +125,8 @@ Decision requestRules(const PolicyCase &c, const PolicyProfile &p)
     switch (c.request.type) {
     case RequestType::Legal:
         if (const CasePurchase *purchase = c.purchase())
-            return decide(Verdict::Review, Remedy::MoneyRefund, ClauseRole::Legal, purchase->amountCents);
+            return decide(Verdict::Review, Remedy::MoneyRefund, ClauseRole::Legal,
+                          purchase->amountCents);
         return decide(Verdict::Review, Remedy::None, ClauseRole::Legal);
     case RequestType::FailedJob:
         return failedJob(c);

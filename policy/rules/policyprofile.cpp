@@ -14,13 +14,28 @@ QString tr(const char *text)
     return QCoreApplication::translate("PolicyProfile", text);
 }
 
-constexpr std::array<const char *, size_t(ClauseRole::Count)> clauseKeys{
-    "terminated",       "suspended",        "legal",           "chargeback",
-    "disputed",         "job-compensated",  "job-succeeded",   "job-platform",
-    "job-user",         "job-unknown",      "dissatisfaction", "subscription",
-    "purchase-window",  "unused-refund",    "purchases-final", "duplicate-charge",
-    "duplicate-unconfirmed", "billing-error", "not-delivered", "delivered-claim",
-    "outage",           "outage-not-qualifying"};
+constexpr std::array<const char *, size_t(ClauseRole::Count)> clauseKeys{"terminated",
+                                                                         "suspended",
+                                                                         "legal",
+                                                                         "chargeback",
+                                                                         "disputed",
+                                                                         "job-compensated",
+                                                                         "job-succeeded",
+                                                                         "job-platform",
+                                                                         "job-user",
+                                                                         "job-unknown",
+                                                                         "dissatisfaction",
+                                                                         "subscription",
+                                                                         "purchase-window",
+                                                                         "unused-refund",
+                                                                         "purchases-final",
+                                                                         "duplicate-charge",
+                                                                         "duplicate-unconfirmed",
+                                                                         "billing-error",
+                                                                         "not-delivered",
+                                                                         "delivered-claim",
+                                                                         "outage",
+                                                                         "outage-not-qualifying"};
 
 // Reads one profile field at a time; the first problem is kept and named.
 class Reader
@@ -49,7 +64,8 @@ public:
         const QJsonValue v = m_root.value(field);
         if (v.isUndefined() || v.isNull())
             return std::nullopt;
-        if (!v.isDouble() || v.toDouble() != double(v.toInt()) || v.toInt() < min || v.toInt() > max) {
+        if (!v.isDouble() || v.toDouble() != double(v.toInt()) || v.toInt() < min ||
+            v.toInt() > max) {
             fail(field, tr("must be a whole number from %1 to %2, or null").arg(min).arg(max));
             return std::nullopt;
         }
@@ -64,7 +80,7 @@ public:
             fail(field, tr("must be true or false"));
         return v.toBool();
     }
-    template<typename E>
+    template <typename E>
     E choice(const QString &field, std::optional<E> (*parse)(const QString &), E fallback,
              std::initializer_list<E> allowed)
     {
@@ -95,9 +111,10 @@ std::optional<PolicyProfile> PolicyProfile::fromJson(const QByteArray &json, QSt
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        *error = tr("JSON: %1 at offset %2")
-                     .arg(doc.isNull() ? parseError.errorString() : tr("a profile is a JSON object"))
-                     .arg(parseError.offset);
+        *error =
+            tr("JSON: %1 at offset %2")
+                .arg(doc.isNull() ? parseError.errorString() : tr("a profile is a JSON object"))
+                .arg(parseError.offset);
         return std::nullopt;
     }
     Reader r(doc.object());
@@ -129,7 +146,8 @@ std::optional<PolicyProfile> PolicyProfile::fromJson(const QByteArray &json, QSt
     if (r.ok() && !p.calendar.isValid())
         r.fail(QStringLiteral("time_zone"), tr("unknown time zone '%1'").arg(zone));
 
-    p.respondWithinBusinessDays = r.optionalInt(QStringLiteral("respond_within_business_days"), 0, 365);
+    p.respondWithinBusinessDays =
+        r.optionalInt(QStringLiteral("respond_within_business_days"), 0, 365);
     p.refundDueBusinessDays = r.optionalInt(QStringLiteral("refund_due_business_days"), 0, 365);
     p.terminatedAccount = r.choice(QStringLiteral("terminated_account"), &PolicyNames::toVerdict,
                                    Verdict::Deny, {Verdict::Deny, Verdict::Review});
@@ -148,17 +166,23 @@ std::optional<PolicyProfile> PolicyProfile::fromJson(const QByteArray &json, QSt
     }
     p.suspendOnlyWithoutSupportContact =
         r.boolean(QStringLiteral("suspend_only_without_support_contact"), false);
-    p.purchaseRequestWindowDays = r.optionalInt(QStringLiteral("purchase_request_window_days"), 0, 3650);
+    p.purchaseRequestWindowDays =
+        r.optionalInt(QStringLiteral("purchase_request_window_days"), 0, 3650);
     p.unusedRefundWindowDays = r.optionalInt(QStringLiteral("unused_refund_window_days"), 0, 3650);
-    p.duplicateChargeVerdict = r.choice(QStringLiteral("duplicate_charge_verdict"), &PolicyNames::toVerdict,
-                                        Verdict::Review, {Verdict::Approve, Verdict::Review});
-    p.duplicateChargeRemedy = r.choice(QStringLiteral("duplicate_charge_remedy"), &PolicyNames::toRemedy,
-                                       Remedy::MoneyRefund, {Remedy::MoneyRefund, Remedy::CreditRestore});
-    p.billingErrorRemedy = r.choice(QStringLiteral("billing_error_remedy"), &PolicyNames::toRemedy,
-                                    Remedy::MoneyRefund, {Remedy::MoneyRefund, Remedy::CreditRestore});
-    p.notDeliveredVerdict = r.choice(QStringLiteral("not_delivered_verdict"), &PolicyNames::toVerdict,
-                                     Verdict::Review, {Verdict::Approve, Verdict::Review});
-    const QString outage = r.root().value(QStringLiteral("outage_rule")).toString(QStringLiteral("deny"));
+    p.duplicateChargeVerdict =
+        r.choice(QStringLiteral("duplicate_charge_verdict"), &PolicyNames::toVerdict,
+                 Verdict::Review, {Verdict::Approve, Verdict::Review});
+    p.duplicateChargeRemedy =
+        r.choice(QStringLiteral("duplicate_charge_remedy"), &PolicyNames::toRemedy,
+                 Remedy::MoneyRefund, {Remedy::MoneyRefund, Remedy::CreditRestore});
+    p.billingErrorRemedy =
+        r.choice(QStringLiteral("billing_error_remedy"), &PolicyNames::toRemedy,
+                 Remedy::MoneyRefund, {Remedy::MoneyRefund, Remedy::CreditRestore});
+    p.notDeliveredVerdict =
+        r.choice(QStringLiteral("not_delivered_verdict"), &PolicyNames::toVerdict, Verdict::Review,
+                 {Verdict::Approve, Verdict::Review});
+    const QString outage =
+        r.root().value(QStringLiteral("outage_rule")).toString(QStringLiteral("deny"));
     if (outage == QLatin1String("deny"))
         p.outageRule = OutageRule::Deny;
     else if (outage == QLatin1String("review_credit_restore"))
@@ -168,7 +192,8 @@ std::optional<PolicyProfile> PolicyProfile::fromJson(const QByteArray &json, QSt
     else
         r.fail(QStringLiteral("outage_rule"),
                tr("must be deny, review_credit_restore or review_unused_share"));
-    p.outageMinimumHours = r.optionalInt(QStringLiteral("outage_minimum_hours"), 1, 10000).value_or(48);
+    p.outageMinimumHours =
+        r.optionalInt(QStringLiteral("outage_minimum_hours"), 1, 10000).value_or(48);
 
     const QJsonValue clauses = r.root().value(QStringLiteral("clauses"));
     if (!clauses.isObject())
@@ -185,7 +210,8 @@ std::optional<PolicyProfile> PolicyProfile::fromJson(const QByteArray &json, QSt
         const QJsonObject c = v.toObject();
         PolicyClause clause;
         for (const auto &[name, target] :
-             {std::pair{QStringLiteral("id"), &clause.id}, std::pair{QStringLiteral("title"), &clause.title},
+             {std::pair{QStringLiteral("id"), &clause.id},
+              std::pair{QStringLiteral("title"), &clause.title},
               std::pair{QStringLiteral("quote"), &clause.quote},
               std::pair{QStringLiteral("explanation"), &clause.explanation}}) {
             *target = c.value(name).toString();
@@ -203,7 +229,8 @@ std::optional<PolicyProfile> PolicyProfile::fromJson(const QByteArray &json, QSt
         if (std::find_if(clauseKeys.begin(), clauseKeys.end(), [&](const char *k) {
                 return it.key() == QLatin1String(k);
             }) == clauseKeys.end())
-            r.fail(QStringLiteral("clauses.%1").arg(it.key()), tr("is not a clause role the engine knows"));
+            r.fail(QStringLiteral("clauses.%1").arg(it.key()),
+                   tr("is not a clause role the engine knows"));
 
     if (!r.ok()) {
         *error = r.error;
@@ -217,7 +244,8 @@ const QList<PolicyProfile> &PolicyProfile::builtIn()
     static const QList<PolicyProfile> profiles = [] {
         QList<PolicyProfile> list;
         const QStringList files =
-            QDir(QStringLiteral(":/profiles")).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+            QDir(QStringLiteral(":/profiles"))
+                .entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
         for (const QString &name : files) {
             QFile file(QStringLiteral(":/profiles/") + name);
             if (!file.open(QIODevice::ReadOnly))

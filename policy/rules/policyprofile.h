@@ -19,7 +19,8 @@ struct PolicyClause
 };
 
 // Every decision the engine can reach names one of these; a profile quotes a clause for each.
-enum class ClauseRole : quint8 {
+enum class ClauseRole : quint8
+{
     Terminated,
     Suspended,
     Legal,
@@ -48,7 +49,12 @@ enum class ClauseRole : quint8 {
 class PolicyProfile
 {
 public:
-    enum class OutageRule : quint8 { Deny, ReviewCreditRestore, ReviewUnusedShare };
+    enum class OutageRule : quint8
+    {
+        Deny,
+        ReviewCreditRestore,
+        ReviewUnusedShare
+    };
 
     // Parses and checks a profile; on failure returns nullopt and names the first wrong field.
     static std::optional<PolicyProfile> fromJson(const QByteArray &json, QString *error);

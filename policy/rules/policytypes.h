@@ -4,9 +4,20 @@
 #include <QString>
 #include <optional>
 
-enum class Verdict : quint8 { Approve, Deny, Review };
-enum class Remedy : quint8 { None, MoneyRefund, CreditRestore };
-enum class RequestType : quint8 {
+enum class Verdict : quint8
+{
+    Approve,
+    Deny,
+    Review
+};
+enum class Remedy : quint8
+{
+    None,
+    MoneyRefund,
+    CreditRestore
+};
+enum class RequestType : quint8
+{
     FailedJob,
     UnusedCredits,
     AccidentalPurchase,
@@ -19,12 +30,34 @@ enum class RequestType : quint8 {
     Legal,
     Chargeback
 };
-enum class AccountStatus : quint8 { Active, Suspended, Terminated };
-enum class JobStatus : quint8 { Queued, Running, Succeeded, Failed };
-enum class FailureCause : quint8 { None, Platform, User, Unknown };
+enum class AccountStatus : quint8
+{
+    Active,
+    Suspended,
+    Terminated
+};
+enum class JobStatus : quint8
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed
+};
+enum class FailureCause : quint8
+{
+    None,
+    Platform,
+    User,
+    Unknown
+};
 
 // Account actions, combinable.
-enum AccountAction : quint8 { NoAction = 0, SuspendAccount = 1, ClawbackCredits = 2 };
+enum AccountAction : quint8
+{
+    NoAction = 0,
+    SuspendAccount = 1,
+    ClawbackCredits = 2
+};
 
 namespace PolicyNames {
 QString verdict(Verdict v);

@@ -18,7 +18,7 @@ inline QByteArray tablesDigest(Database &db, const QStringList &tables)
             for (int i = 0; i < rec.count(); ++i) {
                 const QVariant v = rec.value(i);
                 // Booleans read back as 1/0 on SQLite and true/false on PostgreSQL.
-                const QString text = v.isNull() ? QStringLiteral("<null>")
+                const QString text = v.isNull()                      ? QStringLiteral("<null>")
                                      : v.typeId() == QMetaType::Bool ? QString::number(v.toInt())
                                                                      : v.toString();
                 hash.addData(text.toUtf8());

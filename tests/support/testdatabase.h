@@ -37,7 +37,7 @@ private:
 
 // In a test slot: a fresh database for the current global "backend" row, or skip.
 #define REFUNDDESK_FRESH_DATABASE(var)                                                             \
-    QFETCH_GLOBAL(QString, backend);                                                              \
+    QFETCH_GLOBAL(QString, backend);                                                               \
     TestDatabase var(backend);                                                                     \
     if (!var.isAvailable())                                                                        \
         QSKIP(qPrintable(var.skipReason()));
