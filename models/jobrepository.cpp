@@ -33,3 +33,11 @@ std::optional<JobRecord> JobRepository::find(qint64 id) const
     j.errorDetail = st.value(7).toString();
     return j;
 }
+
+bool JobRepository::setFailed(qint64 id, const QString &failure, const QString &errorDetail)
+{
+    SqlStatement st(m_db, QStringLiteral("UPDATE jobs SET status = 'failed', failure = ?,"
+                                         " error_detail = ? WHERE id = ? AND status <> 'failed'"));
+    st.bindAll({failure, errorDetail, id}).exec();
+    return st.numRowsAffected() == 1;
+}

@@ -24,6 +24,8 @@ public:
 
     qint64 create(const JobRecord &job);
     std::optional<JobRecord> find(qint64 id) const;
+    // Marks a queued, running or succeeded job as failed; false when it had already failed.
+    bool setFailed(qint64 id, const QString &failure, const QString &errorDetail);
 
 private:
     QSqlDatabase m_db;

@@ -46,3 +46,13 @@ qint64 LedgerRepository::sumForAccount(qint64 accountId) const
                {accountId})
         .toLongLong();
 }
+
+bool LedgerRepository::hasCreditBack(qint64 jobId) const
+{
+    return SqlStatement::scalar(
+               m_db,
+               QStringLiteral("SELECT COUNT(*) FROM ledger_entries WHERE job_id = ?"
+                              " AND entry_type = 'job_credit_back'"),
+               {jobId})
+               .toLongLong() > 0;
+}

@@ -28,6 +28,8 @@ public:
     // transaction; the database refuses a negative balance or a second credit-back of a job.
     qint64 append(const LedgerEntryRecord &entry);
     qint64 sumForAccount(qint64 accountId) const;
+    // Has the job already been credited back (automatically or for a request)?
+    bool hasCreditBack(qint64 jobId) const;
 
 private:
     QSqlDatabase m_db;

@@ -61,3 +61,9 @@ QList<PurchaseRecord> PurchaseRepository::forAccount(qint64 accountId) const
         result << read(st);
     return result;
 }
+
+void PurchaseRepository::setDisputed(qint64 id, bool disputed)
+{
+    SqlStatement st(m_db, QStringLiteral("UPDATE purchases SET disputed = ? WHERE id = ?"));
+    st.bindAll({disputed, id}).exec();
+}

@@ -31,6 +31,7 @@ public:
     qint64 create(const PurchaseRecord &purchase);
     std::optional<PurchaseRecord> find(qint64 id) const;
     QList<PurchaseRecord> forAccount(qint64 accountId) const;
+    void setDisputed(qint64 id, bool disputed);
 
 private:
     QSqlDatabase m_db;

@@ -56,3 +56,16 @@ bool SqlDialect::isRetryable(const QString &nativeErrorCode, const QString &text
     // serialization_failure, deadlock_detected
     return nativeErrorCode == QLatin1String("40001") || nativeErrorCode == QLatin1String("40P01");
 }
+
+SqlDialect SqlDialect::of(const QSqlDatabase &db)
+{
+    return SqlDialect(db.driverName() == QLatin1String("QPSQL") ? Kind::Postgres : Kind::Sqlite);
+}
+
+bool SqlDialect::isUniqueViolation(const QString &nativeErrorCode) const
+{
+    // SQLITE_CONSTRAINT_UNIQUE (2067) / SQLITE_CONSTRAINT (19); PostgreSQL unique_violation.
+    if (isSqlite())
+        return nativeErrorCode == QLatin1String("2067") || nativeErrorCode == QLatin1String("19");
+    return nativeErrorCode == QLatin1String("23505");
+}

@@ -1,6 +1,7 @@
 #pragma once
 // What SQLite and PostgreSQL spell differently, in one place.
 
+#include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
 
@@ -14,6 +15,8 @@ public:
     };
 
     explicit SqlDialect(Kind kind) : m_kind(kind) {}
+    // The dialect a connection speaks.
+    static SqlDialect of(const QSqlDatabase &db);
     Kind kind() const { return m_kind; }
     bool isSqlite() const { return m_kind == Kind::Sqlite; }
     bool isPostgres() const { return m_kind == Kind::Postgres; }
@@ -30,6 +33,11 @@ public:
     QString resetIdentity(const QString &table) const;
     // SQLSTATE-like test: was this error a lost race that should be retried?
     bool isRetryable(const QString &nativeErrorCode, const QString &text) const;
+    // Suffix of a SELECT that locks the rows it reads until the transaction ends (PostgreSQL);
+    // SQLite needs none: a write transaction already holds the whole database.
+    QString forUpdate() const { return isSqlite() ? QString() : QStringLiteral(" FOR UPDATE"); }
+    // Was this error a unique-constraint violation?
+    bool isUniqueViolation(const QString &nativeErrorCode) const;
     // Largest number of bound values one statement may carry.
     int maxBindValues() const { return isSqlite() ? 32000 : 65000; }
 

@@ -12,7 +12,8 @@ namespace {
     if (shortSql.size() > 160)
         shortSql = shortSql.left(157) + QStringLiteral("...");
     throw DatabaseError(QCoreApplication::translate("SqlStatement", "%1 (in: %2)")
-                            .arg(sqlErrorText(error), shortSql));
+                            .arg(sqlErrorText(error), shortSql),
+                        error.nativeErrorCode());
 }
 } // namespace
 

@@ -149,6 +149,7 @@ struct Job
     qint64 credits;
     QString failure; // empty: succeeded
     bool creditedBack;
+    bool missedCreditBack;
 };
 
 constexpr qint64 day = 86400;
@@ -278,7 +279,7 @@ public:
         std::vector<Job> jobs;
         qint64 balance = 0;
         qint64 planned = 0; // credits the planned jobs will spend
-        qint64 lastActivity = created;
+        qint64 requestJobId = 0;
 
         auto ledger = [&](qint64 at, const char *type, qint64 credits, qint64 purchaseId,
                           qint64 jobId, qint64 requestId, const QString &by, const QString &note) {
@@ -333,7 +334,6 @@ public:
                 lots.push_back({m_nextLot++, p.id, p.at, p.credits, p.credits});
                 ledger(p.at, "purchase", p.credits, p.id, 0, 0, QStringLiteral("system"), {});
             }
-            lastActivity = std::max(lastActivity, p.at);
 
             // Spend part of the balance before the next purchase.
             const qint64 until = i + 1 < purchaseCount ? times[size_t(i + 1)] : m_end - day;
@@ -353,7 +353,7 @@ public:
                                    m_rng.below(std::max<qint64>(60, until - p.at - 600)));
             std::sort(jobTimes.begin(), jobTimes.end());
             for (size_t k = 0; k < costs.size(); ++k) {
-                Job job{m_nextJob++, jobTimes[k], costs[k], {}, false};
+                Job job{m_nextJob++, jobTimes[k], costs[k], {}, false, false};
                 if (m_rng.perMille(40)) {
                     const qint64 roll = m_rng.below(100);
                     job.failure = roll < 55   ? QStringLiteral("platform")
@@ -369,6 +369,11 @@ public:
             job.failure = requestStatus == QLatin1String("approved") || m_rng.perMille(500)
                               ? QStringLiteral("unknown")
                               : QStringLiteral("platform");
+            requestJobId = job.id;
+            // Now and then the automatic credit-back did not happen and the customer asks:
+            // triage applies it.
+            job.missedCreditBack = requestStatus == QLatin1String("new") &&
+                                   job.failure == QLatin1String("platform") && m_rng.perMille(600);
         }
         for (Job &job : jobs) {
             static const QHash<QString, QString> details{
@@ -383,7 +388,7 @@ public:
                  details.value(job.failure)});
             spend(job.credits);
             ledger(job.at, "usage", -job.credits, 0, job.id, 0, QStringLiteral("system"), {});
-            if (job.failure == QLatin1String("platform")) {
+            if (job.failure == QLatin1String("platform") && !job.missedCreditBack) {
                 // Every policy promises an automatic credit-back for platform failures.
                 const qint64 at = job.at + 120;
                 lots.push_back({m_nextLot++, 0, at, job.credits, job.credits});
@@ -391,12 +396,11 @@ public:
                        QStringLiteral("automatic credit-back"));
                 job.creditedBack = true;
             }
-            lastActivity = std::max(lastActivity, job.at + 120);
         }
 
         if (!requestType.isEmpty())
             request(accountId, profile, currency, requestType, requestStatus, purchases, jobs, lots,
-                    balance, lastActivity, status, ledger);
+                    balance, requestJobId, status, ledger);
 
         for (const Lot &lot : lots)
             m_lots->addRow({lot.id, accountId,
@@ -409,7 +413,7 @@ public:
     void request(qint64 accountId, const QString &profile, const QString &currency,
                  const QString &type, QString status, std::vector<Purchase> &purchases,
                  std::vector<Job> &jobs, std::vector<Lot> &lots, qint64 &balance,
-                 qint64 lastActivity, QString &accountStatus, LedgerFn &ledger)
+                 qint64 requestJobId, QString &accountStatus, LedgerFn &ledger)
     {
         const qint64 requestId = m_nextRequest++;
         const bool refersToJob =
@@ -421,12 +425,23 @@ public:
                 if (type == QLatin1String("failed_job") ? !j.failure.isEmpty()
                                                         : j.failure.isEmpty())
                     job = &j;
+            for (Job &j : jobs)
+                if (j.id == requestJobId)
+                    job = &j;
         }
         Purchase &purchase = purchases.front();
-        const qint64 received = std::min(m_end - 3600, std::max(lastActivity, purchase.at) +
-                                                           m_rng.between(3600, 7 * day));
         const bool decided =
             status == QLatin1String("approved") || status == QLatin1String("denied");
+        // Decided requests spread over the year, a while after what they refer to; open ones
+        // are recent, as in a real queue.
+        const qint64 basis = std::max(job ? job->at + 120 : purchase.at, purchase.at);
+        const qint64 received =
+            decided ? std::min(m_end - 3600, basis + m_rng.between(3600, 10 * day))
+                    : std::min(m_end - 60,
+                               std::max(basis + 3600,
+                                        m_end - m_rng.between(3600, status == QLatin1String("new")
+                                                                        ? 3 * day
+                                                                        : 14 * day)));
         const qint64 decidedAt =
             decided ? std::min(m_end - 60, received + m_rng.between(1800, 6 * day)) : 0;
         const QString reviewer = QLatin1String(m_rng.pick(reviewers));

@@ -4,6 +4,7 @@
 #include "databasecommands.h"
 #include "models/databaseerror.h"
 #include "policycommands.h"
+#include "workflowcommands.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -20,18 +21,36 @@ struct Command
 const std::map<QString, Command> &commands()
 {
     static const std::map<QString, Command> list{
+        {QStringLiteral("chargeback"),
+         {QT_TRANSLATE_NOOP("refundctl", "record a chargeback the bank reports on a purchase"),
+          WorkflowCommands::chargeback}},
+        {QStringLiteral("check"),
+         {QT_TRANSLATE_NOOP("refundctl", "check the ledger's invariants"),
+          WorkflowCommands::check}},
+        {QStringLiteral("decide"),
+         {QT_TRANSLATE_NOOP("refundctl", "approve, deny or escalate refund requests"),
+          WorkflowCommands::decide}},
         {QStringLiteral("init"),
          {QT_TRANSLATE_NOOP("refundctl", "create or upgrade the database schema"),
           DatabaseCommands::init}},
         {QStringLiteral("demo"),
          {QT_TRANSLATE_NOOP("refundctl", "fill the database with reproducible demo data"),
           DatabaseCommands::demo}},
+        {QStringLiteral("payouts"),
+         {QT_TRANSLATE_NOOP("refundctl", "list money refunds and their payout status"),
+          WorkflowCommands::payouts}},
         {QStringLiteral("policy"),
          {QT_TRANSLATE_NOOP("refundctl", "evaluate a refund case, list or show policy profiles"),
           PolicyCommands::run}},
+        {QStringLiteral("requests"),
+         {QT_TRANSLATE_NOOP("refundctl", "list refund requests with their recommendation"),
+          WorkflowCommands::requests}},
         {QStringLiteral("stats"),
          {QT_TRANSLATE_NOOP("refundctl", "print counts of the database as JSON"),
           DatabaseCommands::stats}},
+        {QStringLiteral("triage"),
+         {QT_TRANSLATE_NOOP("refundctl", "evaluate new requests, apply automatic credit-backs"),
+          WorkflowCommands::triage}},
     };
     return list;
 }

@@ -1,0 +1,400 @@
+#include "workflowcommands.h"
+
+#include "clicontext.h"
+#include "models/database.h"
+#include "models/invariantchecker.h"
+#include "models/payoutrepository.h"
+#include "models/requestrepository.h"
+#include "policy/refundworkflow.h"
+#include "policy/rules/policytypes.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("refundctl", text);
+}
+
+QString isoTime(qint64 secs)
+{
+    return secs > 0 ? QDateTime::fromSecsSinceEpoch(secs, Qt::UTC).toString(Qt::ISODate)
+                    : QString();
+}
+
+bool noPositional(CliContext &cli, const QCommandLineParser &parser, int *exitCode)
+{
+    if (parser.positionalArguments().isEmpty())
+        return true;
+    *exitCode =
+        cli.usageError(tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+    return false;
+}
+} // namespace
+
+int WorkflowCommands::triage(CliContext &cli)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption quietOption(QStringLiteral("quiet"), tr("Print no progress."));
+    parser.addOption(quietOption);
+    int exitCode = 0;
+    if (!cli.parse(parser,
+                   tr("Evaluates every new refund request with its account's policy profile and "
+                      "stores the recommendation. Failed jobs that the policy credits back "
+                      "automatically are approved at once by the system reviewer; everything "
+                      "else waits in the queue."),
+                   &exitCode) ||
+        !noPositional(cli, parser, &exitCode))
+        return exitCode;
+    RefundWorkflow workflow(cli.database());
+    const bool quiet = parser.isSet(quietOption);
+    const TriageResult result = workflow.triage([&](qint64 done) {
+        if (!quiet && done % 500 == 0)
+            cli.err() << '\r' << tr("requests: %1").arg(done) << Qt::flush;
+    });
+    if (!quiet && result.evaluated >= 500)
+        cli.err() << Qt::endl;
+    for (const QString &error : result.errors)
+        cli.err() << tr("refundctl triage: %1").arg(error) << Qt::endl;
+    cli.out() << tr("%1 requests evaluated, %2 applied automatically, %3 failed")
+                     .arg(result.evaluated)
+                     .arg(result.applied)
+                     .arg(result.errors.size())
+              << Qt::endl;
+    return result.errors.isEmpty() ? Exit::Ok : Exit::Failure;
+}
+
+int WorkflowCommands::decide(CliContext &cli)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption verdictOption(
+        QStringLiteral("verdict"), tr("approve, deny or escalate."), QStringLiteral("verdict"));
+    const QCommandLineOption reviewerOption(QStringLiteral("reviewer"),
+                                            tr("Who decides (recorded with the decision)."),
+                                            QStringLiteral("name"));
+    const QCommandLineOption noteOption(
+        QStringLiteral("note"),
+        tr("The reason, recorded with the decision; required to decide against the policy."),
+        QStringLiteral("text"));
+    const QCommandLineOption amountOption(
+        QStringLiteral("amount-cents"),
+        tr("Refund less money than recommended (minor units), or name the amount where the "
+           "policy names none."),
+        QStringLiteral("n"));
+    const QCommandLineOption overrideOption(
+        QStringLiteral("override"),
+        tr("Confirm deciding against the policy's recommendation (needs --note)."));
+    parser.addOptions({verdictOption, reviewerOption, noteOption, amountOption, overrideOption});
+    parser.addPositionalArgument(QStringLiteral("ID"), tr("Refund request ids."),
+                                 QStringLiteral("ID..."));
+    int exitCode = 0;
+    if (!cli.parse(parser,
+                   tr("Approves, denies or escalates refund requests, each in one transaction, "
+                      "and prints one line per request."),
+                   &exitCode))
+        return exitCode;
+
+    ReviewDecision d;
+    const QString verdict = parser.value(verdictOption);
+    if (verdict == QLatin1String("approve"))
+        d.action = ReviewAction::Approve;
+    else if (verdict == QLatin1String("deny"))
+        d.action = ReviewAction::Deny;
+    else if (verdict == QLatin1String("escalate"))
+        d.action = ReviewAction::Escalate;
+    else
+        return cli.usageError(
+            parser.isSet(verdictOption)
+                ? tr("--verdict must be approve, deny or escalate, not '%1'").arg(verdict)
+                : tr("--verdict approve|deny|escalate is required"));
+    d.reviewer = parser.value(reviewerOption).trimmed();
+    if (d.reviewer.isEmpty())
+        return cli.usageError(tr("--reviewer NAME is required"));
+    d.note = parser.value(noteOption);
+    d.allowOverride = parser.isSet(overrideOption);
+    if (parser.isSet(amountOption)) {
+        bool ok = false;
+        const qint64 amount = parser.value(amountOption).toLongLong(&ok);
+        if (!ok || amount <= 0)
+            return cli.usageError(tr("--amount-cents needs a positive whole number, not '%1'")
+                                      .arg(parser.value(amountOption)));
+        d.amountCents = amount;
+    }
+    QList<qint64> ids;
+    for (const QString &arg : parser.positionalArguments()) {
+        bool ok = false;
+        const qint64 id = arg.toLongLong(&ok);
+        if (!ok || id <= 0)
+            return cli.usageError(tr("'%1' is not a request id").arg(arg));
+        ids << id;
+    }
+    if (ids.isEmpty())
+        return cli.usageError(tr("name at least one request id"));
+
+    RefundWorkflow workflow(cli.database());
+    bool allProcessed = true;
+    for (const qint64 id : ids) {
+        d.requestId = id;
+        const DecisionResult r = workflow.decide(d);
+        switch (r.status) {
+        case DecisionResult::Status::Approved:
+            cli.out() << tr("%1 approved").arg(id) << Qt::endl;
+            break;
+        case DecisionResult::Status::Denied:
+            cli.out() << tr("%1 denied").arg(id) << Qt::endl;
+            break;
+        case DecisionResult::Status::Escalated:
+            cli.out() << tr("%1 escalated").arg(id) << Qt::endl;
+            break;
+        case DecisionResult::Status::AlreadyDecided:
+            cli.out() << tr("%1 already-decided by %2").arg(id).arg(r.decidedBy) << Qt::endl;
+            break;
+        case DecisionResult::Status::Failed:
+            cli.out() << tr("%1 error: %2").arg(id).arg(r.error) << Qt::endl;
+            allProcessed = false;
+            break;
+        }
+    }
+    return allProcessed ? Exit::Ok : Exit::Failure;
+}
+
+int WorkflowCommands::check(CliContext &cli)
+{
+    QCommandLineParser parser;
+    int exitCode = 0;
+    if (!cli.parse(parser,
+                   tr("Checks the ledger's invariants: balances equal the sum of their entries "
+                      "and are never negative, refunds never exceed what was paid, a job is "
+                      "credited back at most once, every decided request has exactly one "
+                      "decision and its entries."),
+                   &exitCode) ||
+        !noPositional(cli, parser, &exitCode))
+        return exitCode;
+    Database &db = cli.database();
+    const InvariantReport report = InvariantChecker(db.connection()).run();
+    if (report.ok()) {
+        cli.out() << tr("ok: %1 accounts, %2 ledger entries, %3 decisions; every invariant holds")
+                         .arg(report.accounts)
+                         .arg(report.ledgerEntries)
+                         .arg(report.decisions)
+                  << Qt::endl;
+        return Exit::Ok;
+    }
+    for (const QString &line : report.violations)
+        cli.out() << line << Qt::endl;
+    cli.err() << tr("refundctl check: invariants violated in %1").arg(db.url().toDisplayString())
+              << Qt::endl;
+    return Exit::Failure;
+}
+
+int WorkflowCommands::requests(CliContext &cli)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption statusOption(
+        QStringLiteral("status"),
+        tr("Only requests in this status: new, pending, escalated, "
+           "approved, denied."),
+        QStringLiteral("status"));
+    const QCommandLineOption typeOption(QStringLiteral("type"),
+                                        tr("Only requests of this type (e.g. failed_job)."),
+                                        QStringLiteral("type"));
+    const QCommandLineOption limitOption(QStringLiteral("limit"), tr("At most this many requests."),
+                                         QStringLiteral("n"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"),
+                                        tr("One JSON array instead of a table."));
+    parser.addOptions({statusOption, typeOption, limitOption, jsonOption});
+    int exitCode = 0;
+    if (!cli.parse(parser, tr("Lists refund requests with their stored recommendation."),
+                   &exitCode) ||
+        !noPositional(cli, parser, &exitCode))
+        return exitCode;
+    RequestFilter filter;
+    filter.status = parser.value(statusOption);
+    static const QStringList statuses{QStringLiteral("new"), QStringLiteral("pending"),
+                                      QStringLiteral("escalated"), QStringLiteral("approved"),
+                                      QStringLiteral("denied")};
+    if (!filter.status.isEmpty() && !statuses.contains(filter.status))
+        return cli.usageError(tr("--status must be one of %1, not '%2'")
+                                  .arg(statuses.join(QStringLiteral(", ")), filter.status));
+    filter.type = parser.value(typeOption);
+    if (!filter.type.isEmpty() && !PolicyNames::toRequestType(filter.type))
+        return cli.usageError(tr("unknown request type '%1'").arg(filter.type));
+    if (parser.isSet(limitOption)) {
+        bool ok = false;
+        filter.limit = parser.value(limitOption).toInt(&ok);
+        if (!ok || filter.limit <= 0)
+            return cli.usageError(tr("--limit needs a positive whole number, not '%1'")
+                                      .arg(parser.value(limitOption)));
+    }
+    const QList<RequestRecord> list = RequestRepository(cli.database().connection()).list(filter);
+    if (parser.isSet(jsonOption)) {
+        QJsonArray array;
+        for (const RequestRecord &r : list) {
+            const StoredRecommendation &rec = r.recommendation;
+            QJsonObject recommendation;
+            if (rec.isSet())
+                recommendation = QJsonObject{
+                    {QStringLiteral("verdict"), rec.verdict},
+                    {QStringLiteral("remedy"), rec.remedy},
+                    {QStringLiteral("refund_cents"), rec.refundCents},
+                    {QStringLiteral("credits"), rec.credits},
+                    {QStringLiteral("actions"), QJsonArray::fromStringList(rec.actions)},
+                    {QStringLiteral("clauses"), QJsonArray::fromStringList(rec.clauses)},
+                    {QStringLiteral("respond_by"),
+                     rec.respondBy.isEmpty() ? QJsonValue() : QJsonValue(rec.respondBy)},
+                    {QStringLiteral("profile"), rec.profile},
+                    {QStringLiteral("profile_version"), rec.profileVersion},
+                    {QStringLiteral("explanation"), rec.explanation}};
+            array.append(QJsonObject{
+                {QStringLiteral("id"), r.id},
+                {QStringLiteral("account_id"), r.accountId},
+                {QStringLiteral("type"), r.type},
+                {QStringLiteral("status"), r.status},
+                {QStringLiteral("purchase_id"),
+                 r.purchaseId ? QJsonValue(r.purchaseId) : QJsonValue()},
+                {QStringLiteral("job_id"), r.jobId ? QJsonValue(r.jobId) : QJsonValue()},
+                {QStringLiteral("received_at"), isoTime(r.receivedAt)},
+                {QStringLiteral("assigned_to"),
+                 r.assignedTo.isEmpty() ? QJsonValue() : QJsonValue(r.assignedTo)},
+                {QStringLiteral("decided_at"),
+                 r.decidedAt ? QJsonValue(isoTime(r.decidedAt)) : QJsonValue()},
+                {QStringLiteral("recommendation"),
+                 rec.isSet() ? QJsonValue(recommendation) : QJsonValue()}});
+        }
+        cli.out() << QJsonDocument(array).toJson(QJsonDocument::Indented);
+        return Exit::Ok;
+    }
+    cli.out() << QStringLiteral("%1  %2  %3  %4  %5  %6  %7  %8\n")
+                     .arg(tr("id"), 8)
+                     .arg(tr("status"), -9)
+                     .arg(tr("type"), -19)
+                     .arg(tr("account"), 8)
+                     .arg(tr("received"), -20)
+                     .arg(tr("recommendation"), -32)
+                     .arg(tr("respond by"), -10)
+                     .arg(tr("assigned to"));
+    for (const RequestRecord &r : list) {
+        const StoredRecommendation &rec = r.recommendation;
+        QString recommendation = QStringLiteral("-");
+        if (rec.isSet()) {
+            recommendation = rec.verdict;
+            if (rec.remedy == QLatin1String("money_refund"))
+                recommendation += QStringLiteral(" refund %1c").arg(rec.refundCents);
+            else if (rec.remedy == QLatin1String("credit_restore"))
+                recommendation += QStringLiteral(" restore %1cr").arg(rec.credits);
+        }
+        cli.out() << QStringLiteral("%1  %2  %3  %4  %5  %6  %7  %8\n")
+                         .arg(r.id, 8)
+                         .arg(r.status, -9)
+                         .arg(r.type, -19)
+                         .arg(r.accountId, 8)
+                         .arg(isoTime(r.receivedAt), -20)
+                         .arg(recommendation, -32)
+                         .arg(rec.respondBy.isEmpty() ? QStringLiteral("-") : rec.respondBy, -10)
+                         .arg(r.assignedTo.isEmpty() ? QStringLiteral("-") : r.assignedTo);
+    }
+    return Exit::Ok;
+}
+
+int WorkflowCommands::payouts(CliContext &cli)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption statusOption(
+        QStringLiteral("status"),
+        tr("Only payouts in this status: pending, sent, succeeded, "
+           "failed, unknown."),
+        QStringLiteral("status"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"),
+                                        tr("One JSON array instead of a table."));
+    parser.addOptions({statusOption, jsonOption});
+    int exitCode = 0;
+    if (!cli.parse(parser,
+                   tr("Lists money refunds on their way back to the original payment method."),
+                   &exitCode) ||
+        !noPositional(cli, parser, &exitCode))
+        return exitCode;
+    const QString status = parser.value(statusOption);
+    static const QStringList statuses{QStringLiteral("pending"), QStringLiteral("sent"),
+                                      QStringLiteral("succeeded"), QStringLiteral("failed"),
+                                      QStringLiteral("unknown")};
+    if (!status.isEmpty() && !statuses.contains(status))
+        return cli.usageError(tr("--status must be one of %1, not '%2'")
+                                  .arg(statuses.join(QStringLiteral(", ")), status));
+    const QList<PayoutRecord> list = PayoutRepository(cli.database().connection()).list(status);
+    if (parser.isSet(jsonOption)) {
+        QJsonArray array;
+        for (const PayoutRecord &p : list)
+            array.append(
+                QJsonObject{{QStringLiteral("id"), p.id},
+                            {QStringLiteral("request_id"),
+                             p.requestId ? QJsonValue(p.requestId) : QJsonValue()},
+                            {QStringLiteral("purchase_id"), p.purchaseId},
+                            {QStringLiteral("account_id"), p.accountId},
+                            {QStringLiteral("amount_cents"), p.amountCents},
+                            {QStringLiteral("currency"), p.currency},
+                            {QStringLiteral("status"), p.status},
+                            {QStringLiteral("gateway_ref"),
+                             p.gatewayRef.isEmpty() ? QJsonValue() : QJsonValue(p.gatewayRef)},
+                            {QStringLiteral("created_at"), isoTime(p.createdAt)},
+                            {QStringLiteral("updated_at"), isoTime(p.updatedAt)}});
+        cli.out() << QJsonDocument(array).toJson(QJsonDocument::Indented);
+        return Exit::Ok;
+    }
+    cli.out() << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
+                     .arg(tr("id"), 8)
+                     .arg(tr("request"), 8)
+                     .arg(tr("purchase"), 8)
+                     .arg(tr("amount"), 14)
+                     .arg(tr("status"), -9)
+                     .arg(tr("created"));
+    for (const PayoutRecord &p : list)
+        cli.out() << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
+                         .arg(p.id, 8)
+                         .arg(p.requestId, 8)
+                         .arg(p.purchaseId, 8)
+                         .arg(QStringLiteral("%1.%2 %3")
+                                  .arg(p.amountCents / 100)
+                                  .arg(p.amountCents % 100, 2, 10, QLatin1Char('0'))
+                                  .arg(p.currency),
+                              14)
+                         .arg(p.status, -9)
+                         .arg(isoTime(p.createdAt));
+    return Exit::Ok;
+}
+
+int WorkflowCommands::chargeback(CliContext &cli)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption reasonOption(QStringLiteral("reason"),
+                                          tr("The reason the bank gives."), QStringLiteral("text"));
+    const QCommandLineOption contactedOption(
+        QStringLiteral("contacted-support"),
+        tr("The customer contacted support before disputing the charge."));
+    parser.addOptions({reasonOption, contactedOption});
+    parser.addPositionalArgument(QStringLiteral("PURCHASE_ID"), tr("The disputed purchase."));
+    int exitCode = 0;
+    if (!cli.parse(parser,
+                   tr("Records a chargeback the bank reports: marks the purchase disputed, "
+                      "applies the profile's account actions (suspension, clawback) and opens a "
+                      "chargeback case in the queue. Approving the case records it as lost, "
+                      "denying it as won."),
+                   &exitCode))
+        return exitCode;
+    if (parser.positionalArguments().size() != 1)
+        return cli.usageError(tr("name exactly one purchase id"));
+    bool ok = false;
+    const qint64 purchase = parser.positionalArguments().first().toLongLong(&ok);
+    if (!ok || purchase <= 0)
+        return cli.usageError(
+            tr("'%1' is not a purchase id").arg(parser.positionalArguments().first()));
+    RefundWorkflow workflow(cli.database());
+    const qint64 request = workflow.recordChargeback(purchase, parser.value(reasonOption),
+                                                     parser.isSet(contactedOption));
+    cli.out() << tr("chargeback on purchase %1 recorded as request %2").arg(purchase).arg(request)
+              << Qt::endl;
+    return Exit::Ok;
+}

@@ -1,0 +1,13 @@
+#pragma once
+// refundctl triage, decide, check, requests, payouts, chargeback: the review workflow headless.
+
+class CliContext;
+
+namespace WorkflowCommands {
+int triage(CliContext &cli);
+int decide(CliContext &cli);
+int check(CliContext &cli);
+int requests(CliContext &cli);
+int payouts(CliContext &cli);
+int chargeback(CliContext &cli);
+} // namespace WorkflowCommands

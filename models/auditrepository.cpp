@@ -1,0 +1,45 @@
+#include "auditrepository.h"
+
+#include "sqlstatement.h"
+
+qint64 AuditRepository::append(const AuditRecord &a)
+{
+    SqlStatement st(m_db, QStringLiteral("INSERT INTO audit_log (at, actor, action, account_id,"
+                                         " request_id, profile, profile_version, recommendation,"
+                                         " note, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                         " RETURNING id"));
+    st.bindAll({a.at, a.actor, a.action, a.accountId > 0 ? QVariant(a.accountId) : QVariant(),
+                a.requestId > 0 ? QVariant(a.requestId) : QVariant(),
+                a.profile.isEmpty() ? QVariant() : QVariant(a.profile),
+                a.profileVersion > 0 ? QVariant(a.profileVersion) : QVariant(),
+                a.recommendation.isEmpty() ? QVariant() : QVariant(a.recommendation), a.note,
+                a.details})
+        .exec();
+    st.next();
+    return st.value(0).toLongLong();
+}
+
+QList<AuditRecord> AuditRepository::forRequest(qint64 requestId) const
+{
+    SqlStatement st(m_db, QStringLiteral("SELECT id, at, actor, action, account_id, request_id,"
+                                         " profile, profile_version, recommendation, note, details"
+                                         " FROM audit_log WHERE request_id = ? ORDER BY id"));
+    st.bind(requestId).exec();
+    QList<AuditRecord> result;
+    while (st.next()) {
+        AuditRecord a;
+        a.id = st.value(0).toLongLong();
+        a.at = st.value(1).toLongLong();
+        a.actor = st.value(2).toString();
+        a.action = st.value(3).toString();
+        a.accountId = st.value(4).toLongLong();
+        a.requestId = st.value(5).toLongLong();
+        a.profile = st.value(6).toString();
+        a.profileVersion = st.value(7).toInt();
+        a.recommendation = st.value(8).toString();
+        a.note = st.value(9).toString();
+        a.details = st.value(10).toString();
+        result << a;
+    }
+    return result;
+}

@@ -1,0 +1,39 @@
+#pragma once
+// Disputes the bank reports against a purchase, and how they ended.
+
+#include <QSqlDatabase>
+#include <QString>
+#include <optional>
+
+struct ChargebackRecord
+{
+    qint64 id = 0;
+    qint64 purchaseId = 0;
+    qint64 accountId = 0;
+    qint64 requestId = 0;
+    qint64 openedAt = 0;
+    qint64 amountCents = 0;
+    QString currency;
+    QString reason;
+    QString status = QStringLiteral("open"); // open, won, lost
+    qint64 resolvedAt = 0;
+    bool contactedSupportFirst = false;
+};
+
+class ChargebackRepository
+{
+public:
+    explicit ChargebackRepository(const QSqlDatabase &db) : m_db(db) {}
+
+    qint64 create(const ChargebackRecord &chargeback);
+    std::optional<ChargebackRecord> find(qint64 id) const;
+    std::optional<ChargebackRecord> findForRequest(qint64 requestId) const;
+    // Closes an open chargeback; false when it was not open.
+    bool resolve(qint64 id, bool won, qint64 at);
+    // Money the bank took back from us for a purchase (lost chargebacks).
+    qint64 lostForPurchase(qint64 purchaseId) const;
+
+private:
+    std::optional<ChargebackRecord> findWhere(const QString &column, qint64 value) const;
+    QSqlDatabase m_db;
+};

@@ -1,0 +1,74 @@
+#include "creditlotrepository.h"
+
+#include "databaseerror.h"
+#include "sqlstatement.h"
+
+#include <QCoreApplication>
+#include <QList>
+#include <utility>
+
+qint64 CreditLotRepository::add(qint64 accountId, qint64 purchaseId, qint64 at, qint64 credits)
+{
+    SqlStatement st(m_db, QStringLiteral("INSERT INTO credit_lots (account_id, purchase_id,"
+                                         " created_at, credits_total, credits_remaining)"
+                                         " VALUES (?, ?, ?, ?, ?) RETURNING id"));
+    st.bindAll(
+          {accountId, purchaseId > 0 ? QVariant(purchaseId) : QVariant(), at, credits, credits})
+        .exec();
+    st.next();
+    return st.value(0).toLongLong();
+}
+
+void CreditLotRepository::consumeOldestFirst(qint64 accountId, qint64 credits)
+{
+    SqlStatement lots(m_db, QStringLiteral("SELECT id, credits_remaining FROM credit_lots"
+                                           " WHERE account_id = ? AND credits_remaining > 0"
+                                           " ORDER BY created_at, id"));
+    lots.bind(accountId).exec();
+    QList<std::pair<qint64, qint64>> takes;
+    qint64 left = credits;
+    while (left > 0 && lots.next()) {
+        const qint64 take = std::min(left, lots.value(1).toLongLong());
+        takes.append({lots.value(0).toLongLong(), take});
+        left -= take;
+    }
+    if (left > 0)
+        throw DatabaseError(QCoreApplication::translate("CreditLotRepository",
+                                                        "account %1 has %2 credits fewer than the "
+                                                        "%3 to be taken")
+                                .arg(accountId)
+                                .arg(left)
+                                .arg(credits));
+    SqlStatement update(m_db, QStringLiteral("UPDATE credit_lots SET credits_remaining ="
+                                             " credits_remaining - ? WHERE id = ?"));
+    for (const auto &[lot, take] : takes)
+        update.bindAll({take, lot}).exec();
+}
+
+qint64 CreditLotRepository::takeFromPurchase(qint64 purchaseId, qint64 maxCredits)
+{
+    const qint64 remaining =
+        SqlStatement::scalar(
+            m_db, QStringLiteral("SELECT credits_remaining FROM credit_lots WHERE purchase_id = ?"),
+            {purchaseId}, 0)
+            .toLongLong();
+    const qint64 take = std::min(remaining, maxCredits);
+    if (take > 0) {
+        SqlStatement st(m_db, QStringLiteral("UPDATE credit_lots SET credits_remaining ="
+                                             " credits_remaining - ? WHERE purchase_id = ?"));
+        st.bindAll({take, purchaseId}).exec();
+    }
+    return take;
+}
+
+std::optional<qint64> CreditLotRepository::usedOfPurchase(qint64 purchaseId) const
+{
+    const QVariant used = SqlStatement::scalar(
+        m_db,
+        QStringLiteral(
+            "SELECT credits_total - credits_remaining FROM credit_lots WHERE purchase_id = ?"),
+        {purchaseId});
+    if (used.isNull())
+        return std::nullopt;
+    return used.toLongLong();
+}

@@ -1,0 +1,57 @@
+#include "payoutrepository.h"
+
+#include "sqlstatement.h"
+
+qint64 PayoutRepository::create(const PayoutRecord &p)
+{
+    SqlStatement st(m_db, QStringLiteral("INSERT INTO payouts (request_id, purchase_id, account_id,"
+                                         " amount_cents, currency, status, gateway_ref, created_at,"
+                                         " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                         " RETURNING id"));
+    st.bindAll({p.requestId > 0 ? QVariant(p.requestId) : QVariant(), p.purchaseId, p.accountId,
+                p.amountCents, p.currency, p.status,
+                p.gatewayRef.isEmpty() ? QVariant() : QVariant(p.gatewayRef), p.createdAt,
+                p.updatedAt ? p.updatedAt : p.createdAt})
+        .exec();
+    st.next();
+    return st.value(0).toLongLong();
+}
+
+QList<PayoutRecord> PayoutRepository::list(const QString &status) const
+{
+    QString sql = QStringLiteral("SELECT id, request_id, purchase_id, account_id, amount_cents,"
+                                 " currency, status, gateway_ref, created_at, updated_at"
+                                 " FROM payouts");
+    if (!status.isEmpty())
+        sql += QStringLiteral(" WHERE status = ?");
+    sql += QStringLiteral(" ORDER BY created_at, id");
+    SqlStatement st(m_db, sql);
+    if (!status.isEmpty())
+        st.bind(status);
+    st.exec();
+    QList<PayoutRecord> result;
+    while (st.next()) {
+        PayoutRecord p;
+        p.id = st.value(0).toLongLong();
+        p.requestId = st.value(1).toLongLong();
+        p.purchaseId = st.value(2).toLongLong();
+        p.accountId = st.value(3).toLongLong();
+        p.amountCents = st.value(4).toLongLong();
+        p.currency = st.value(5).toString();
+        p.status = st.value(6).toString();
+        p.gatewayRef = st.value(7).toString();
+        p.createdAt = st.value(8).toLongLong();
+        p.updatedAt = st.value(9).toLongLong();
+        result << p;
+    }
+    return result;
+}
+
+qint64 PayoutRepository::refundedForPurchase(qint64 purchaseId) const
+{
+    return SqlStatement::scalar(m_db,
+                                QStringLiteral("SELECT COALESCE(SUM(amount_cents), 0) FROM payouts"
+                                               " WHERE purchase_id = ? AND status <> 'failed'"),
+                                {purchaseId})
+        .toLongLong();
+}

@@ -1,0 +1,28 @@
+#pragma once
+// Company-defined policy profiles stored in the database, versioned.
+
+#include <QByteArray>
+#include <QSqlDatabase>
+#include <QString>
+#include <optional>
+
+struct StoredProfile
+{
+    QString profile;
+    int version = 0;
+    QByteArray body; // the profile as JSON
+};
+
+class ProfileRepository
+{
+public:
+    explicit ProfileRepository(const QSqlDatabase &db) : m_db(db) {}
+
+    std::optional<StoredProfile> latest(const QString &profile) const;
+    // Stores `body` as the next version of the profile and returns that version.
+    int store(const QString &profile, const QString &company, const QByteArray &body, qint64 at,
+              const QString &by);
+
+private:
+    QSqlDatabase m_db;
+};

@@ -1,0 +1,97 @@
+#include "casebuilder.h"
+
+#include "models/chargebackrepository.h"
+#include "models/creditlotrepository.h"
+#include "models/databaseerror.h"
+#include "models/ledgerrepository.h"
+#include "models/outagerepository.h"
+
+#include <QCoreApplication>
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("CaseBuilder", text);
+}
+
+template <typename T>
+T known(const std::optional<T> &value, const QString &field, const QString &text, qint64 request)
+{
+    if (!value)
+        throw DatabaseError(tr("request %1: %2 '%3' is not known").arg(request).arg(field, text));
+    return *value;
+}
+} // namespace
+
+BuiltCase CaseBuilder::build(qint64 requestId, bool lock) const
+{
+    BuiltCase b;
+    const std::optional<RequestRecord> request = RequestRepository(m_db).find(requestId, lock);
+    if (!request)
+        throw DatabaseError(tr("no refund request with id %1").arg(requestId));
+    b.request = *request;
+    const RequestRecord &r = b.request;
+    const std::optional<AccountRecord> account = AccountRepository(m_db).find(r.accountId);
+    if (!account)
+        throw DatabaseError(tr("request %1: account %2 does not exist").arg(r.id).arg(r.accountId));
+    b.account = *account;
+
+    PolicyCase &c = b.policyCase;
+    c.account.status = known(PolicyNames::toAccountStatus(b.account.status),
+                             QStringLiteral("account status"), b.account.status, r.id);
+    c.request.type =
+        known(PolicyNames::toRequestType(r.type), QStringLiteral("request type"), r.type, r.id);
+    c.request.at = r.receivedAt;
+    c.request.amountCents = r.claimedAmountCents;
+
+    if (r.purchaseId > 0) {
+        b.purchase = PurchaseRepository(m_db).find(r.purchaseId);
+        if (!b.purchase)
+            throw DatabaseError(
+                tr("request %1: purchase %2 does not exist").arg(r.id).arg(r.purchaseId));
+        const PurchaseRecord &p = *b.purchase;
+        b.purchaseCreditsUsed = CreditLotRepository(m_db).usedOfPurchase(p.id).value_or(0);
+        CasePurchase cp;
+        cp.id = QString::number(p.id);
+        cp.at = p.createdAt;
+        cp.subscription = p.kind == QLatin1String("subscription");
+        cp.credits = p.credits;
+        cp.creditsUsed = std::min(b.purchaseCreditsUsed, p.credits);
+        cp.amountCents = p.amountCents;
+        cp.currency = p.currency;
+        cp.feeCents = p.feeCents;
+        cp.delivered = p.delivered;
+        cp.chargeCount = p.chargeCount;
+        cp.disputed = p.disputed;
+        c.purchases << cp;
+        c.request.purchase = 0;
+    }
+    if (r.jobId > 0) {
+        b.job = JobRepository(m_db).find(r.jobId);
+        if (!b.job)
+            throw DatabaseError(tr("request %1: job %2 does not exist").arg(r.id).arg(r.jobId));
+        const JobRecord &j = *b.job;
+        CaseJob cj;
+        cj.id = QString::number(j.id);
+        cj.at = j.createdAt;
+        cj.credits = j.credits;
+        cj.status =
+            known(PolicyNames::toJobStatus(j.status), QStringLiteral("job status"), j.status, r.id);
+        cj.failure = j.failure.isEmpty() ? FailureCause::None
+                                         : known(PolicyNames::toFailureCause(j.failure),
+                                                 QStringLiteral("failure cause"), j.failure, r.id);
+        cj.compensated = LedgerRepository(m_db).hasCreditBack(j.id);
+        c.jobs << cj;
+        c.request.job = 0;
+    }
+    if (c.request.type == RequestType::Outage && b.purchase) {
+        for (const OutageRecord &o :
+             OutageRepository(m_db).overlapping(b.purchase->createdAt, r.receivedAt))
+            c.outages << CaseOutage{o.startedAt, o.endedAt};
+    }
+    if (c.request.type == RequestType::Chargeback) {
+        if (const auto cb = ChargebackRepository(m_db).findForRequest(r.id))
+            c.account.contactedSupportFirst = cb->contactedSupportFirst;
+    }
+    return b;
+}

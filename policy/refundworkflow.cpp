@@ -1,0 +1,623 @@
+#include "refundworkflow.h"
+
+#include "models/auditrepository.h"
+#include "models/chargebackrepository.h"
+#include "models/creditlotrepository.h"
+#include "models/database.h"
+#include "models/databaseerror.h"
+#include "models/decisionrepository.h"
+#include "models/ledgerrepository.h"
+#include "models/payoutrepository.h"
+#include "models/writetransaction.h"
+#include "rules/policycasejson.h"
+#include "rules/policyengine.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("RefundWorkflow", text);
+}
+
+[[noreturn]] void refuse(const QString &why)
+{
+    throw DatabaseError(why);
+}
+
+const QStringList openStatuses{QStringLiteral("new"), QStringLiteral("pending"),
+                               QStringLiteral("escalated")};
+
+StoredRecommendation stored(const PolicyOutcome &o)
+{
+    StoredRecommendation s;
+    s.verdict = PolicyNames::verdict(o.verdict);
+    s.remedy = PolicyNames::remedy(o.remedy);
+    s.refundCents = o.refundCents;
+    s.credits = o.credits;
+    s.actions = PolicyNames::actions(o.actions);
+    s.clauses = o.clauses;
+    s.respondBy = o.respondBy.isValid() ? o.respondBy.toString(Qt::ISODate) : QString();
+    s.explanation = o.explanation;
+    s.profile = o.profile;
+    s.profileVersion = o.profileVersion;
+    return s;
+}
+
+QString details(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+QString money(qint64 cents, const QString &currency)
+{
+    return QStringLiteral("%1.%2 %3")
+        .arg(cents / 100)
+        .arg(cents % 100, 2, 10, QLatin1Char('0'))
+        .arg(currency);
+}
+} // namespace
+
+RefundWorkflow::RefundWorkflow(Database &database)
+    : m_db(database), m_clock([] { return QDateTime::currentSecsSinceEpoch(); })
+{
+}
+
+QString RefundWorkflow::systemReviewer()
+{
+    return QStringLiteral("system");
+}
+
+// Runs `work` in one write transaction, again when the database reports a lost race
+// (PostgreSQL serialization failure or deadlock, SQLite busy).
+template <typename F> auto RefundWorkflow::inTransaction(F &&work)
+{
+    constexpr int attempts = 8;
+    for (int attempt = 1;; ++attempt) {
+        try {
+            WriteTransaction tx(m_db);
+            auto result = work(tx.connection());
+            tx.commit();
+            return result;
+        } catch (const DatabaseError &e) {
+            if (attempt == attempts || !m_db.dialect().isRetryable(e.nativeCode(), e.message()))
+                throw;
+        }
+    }
+}
+
+PolicyOutcome RefundWorkflow::recommend(qint64 requestId)
+{
+    const QSqlDatabase conn = m_db.connection();
+    const BuiltCase b = CaseBuilder(conn).build(requestId);
+    return PolicyEngine::evaluate(b.policyCase, m_profiles.find(conn, b.account.profile));
+}
+
+TriageResult RefundWorkflow::triage(const std::function<void(qint64)> &progress)
+{
+    TriageResult result;
+    qint64 after = 0;
+    qint64 done = 0;
+    while (true) {
+        const QList<qint64> ids = RequestRepository(m_db.connection()).awaitingTriage(after, 500);
+        if (ids.isEmpty())
+            break;
+        for (const qint64 id : ids) {
+            after = id;
+            try {
+                inTransaction([&](const QSqlDatabase &conn) {
+                    triageOne(conn, id, result);
+                    return true;
+                });
+            } catch (const DatabaseError &e) {
+                result.errors << tr("request %1: %2").arg(id).arg(e.message());
+            }
+            if (progress)
+                progress(++done);
+        }
+    }
+    return result;
+}
+
+void RefundWorkflow::triageOne(const QSqlDatabase &conn, qint64 requestId, TriageResult &result)
+{
+    const BuiltCase b = CaseBuilder(conn).build(requestId, true);
+    const RequestRecord &r = b.request;
+    if (!openStatuses.contains(r.status))
+        return; // decided meanwhile
+    const PolicyProfile &profile = m_profiles.find(conn, b.account.profile);
+    const PolicyOutcome rec = PolicyEngine::evaluate(b.policyCase, profile);
+    const qint64 at = now();
+    const bool isNew = r.status == QLatin1String("new");
+    // Every policy promises the credit-back of a job that failed on the platform's side.
+    const bool automatic = isNew && b.policyCase.request.type == RequestType::FailedJob &&
+                           rec.verdict == Verdict::Approve && rec.remedy == Remedy::CreditRestore;
+    RequestRepository requests(conn);
+    if (!requests.storeRecommendation(r.id, stored(rec), at, r.status,
+                                      isNew && !automatic ? QStringLiteral("pending") : r.status))
+        return;
+    ++result.evaluated;
+    if (isNew) {
+        AuditRecord audit;
+        audit.at = at;
+        audit.actor = systemReviewer();
+        audit.action = QStringLiteral("triage");
+        audit.accountId = r.accountId;
+        audit.requestId = r.id;
+        audit.profile = profile.id;
+        audit.profileVersion = profile.version;
+        audit.recommendation = QString::fromUtf8(PolicyCaseJson::outcomeToJson(rec));
+        AuditRepository(conn).append(audit);
+    }
+    if (automatic) {
+        ReviewDecision d;
+        d.requestId = r.id;
+        d.action = ReviewAction::Approve;
+        d.reviewer = systemReviewer();
+        d.note = tr("Automatic credit-back: the job failed on the platform's side.");
+        apply(conn, b, profile, rec, d);
+        ++result.applied;
+    }
+}
+
+DecisionResult RefundWorkflow::decide(const ReviewDecision &d)
+{
+    DecisionResult failed;
+    failed.requestId = d.requestId;
+    if (d.reviewer.trimmed().isEmpty()) {
+        failed.error = tr("a decision needs the reviewer's name");
+        return failed;
+    }
+    try {
+        return inTransaction([&](const QSqlDatabase &conn) { return decideLocked(conn, d); });
+    } catch (const DatabaseError &e) {
+        failed.error =
+            m_db.dialect().isUniqueViolation(e.nativeCode())
+                ? tr("the database refused a second compensation or decision (%1)").arg(e.message())
+                : e.message();
+        return failed;
+    }
+}
+
+DecisionResult RefundWorkflow::decideLocked(const QSqlDatabase &conn, const ReviewDecision &d)
+{
+    // Locks the request first: a second reviewer waits here, then sees it decided.
+    const BuiltCase b = CaseBuilder(conn).build(d.requestId, true);
+    if (b.request.isDecided()) {
+        DecisionResult result;
+        result.requestId = d.requestId;
+        result.status = DecisionResult::Status::AlreadyDecided;
+        if (const auto decision = DecisionRepository(conn).findForRequest(d.requestId)) {
+            result.decidedBy = decision->reviewer;
+            result.decidedAt = decision->decidedAt;
+        }
+        return result;
+    }
+    const PolicyProfile &profile = m_profiles.find(conn, b.account.profile);
+    // The facts may have moved since triage (a job credited back meanwhile): decide on today's.
+    const PolicyOutcome rec = PolicyEngine::evaluate(b.policyCase, profile);
+    return apply(conn, b, profile, rec, d);
+}
+
+DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &b,
+                                     const PolicyProfile &profile, const PolicyOutcome &rec,
+                                     const ReviewDecision &d)
+{
+    const RequestRecord &r = b.request;
+    const qint64 at = now();
+    DecisionResult result;
+    result.requestId = r.id;
+    result.recommendation = rec;
+    RequestRepository requests(conn);
+    AuditRecord audit;
+    audit.at = at;
+    audit.actor = d.reviewer;
+    audit.accountId = r.accountId;
+    audit.requestId = r.id;
+    audit.profile = profile.id;
+    audit.profileVersion = profile.version;
+    audit.recommendation = QString::fromUtf8(PolicyCaseJson::outcomeToJson(rec));
+    audit.note = d.note;
+
+    if (d.action == ReviewAction::Escalate) {
+        if (!requests.transition(r.id, openStatuses, QStringLiteral("escalated"), at, {}))
+            refuse(tr("request %1 is no longer open").arg(r.id));
+        if (!r.recommendation.isSet())
+            requests.storeRecommendation(r.id, stored(rec), at, QStringLiteral("escalated"),
+                                         QStringLiteral("escalated"));
+        audit.action = QStringLiteral("escalate");
+        AuditRepository(conn).append(audit);
+        result.status = DecisionResult::Status::Escalated;
+        return result;
+    }
+
+    const bool approve = d.action == ReviewAction::Approve;
+    result.isOverride =
+        (approve && rec.verdict == Verdict::Deny) || (!approve && rec.verdict == Verdict::Approve);
+    const QString clause = rec.clauses.value(0);
+    if (result.isOverride && !d.allowOverride)
+        refuse(tr("the policy recommends %1 (%2); deciding otherwise is an override: confirm "
+                  "it and give a note")
+                   .arg(PolicyNames::verdict(rec.verdict), clause));
+    if (result.isOverride && d.note.trimmed().isEmpty())
+        refuse(tr("an override of the policy (%1) needs a note saying why").arg(clause));
+    QString note = d.note.trimmed();
+    if (!approve && note.isEmpty()) {
+        if (rec.verdict != Verdict::Deny)
+            refuse(tr("a denial needs a reason"));
+        note = tr("%1: %2").arg(clause, rec.explanation); // the clause that denies
+    }
+    audit.note = note;
+
+    const bool chargeback = b.policyCase.request.type == RequestType::Chargeback;
+    LedgerRepository ledger(conn);
+    CreditLotRepository lots(conn);
+    QJsonObject written;
+    if (chargeback) {
+        // A chargeback case is not a refund: approving accepts the bank's reversal (lost),
+        // denying records that it was contested successfully (won).
+        if (d.amountCents)
+            refuse(tr("a chargeback is settled by the bank: no amount can be given"));
+        ChargebackRepository chargebacks(conn);
+        const auto cb = chargebacks.findForRequest(r.id);
+        if (!cb)
+            refuse(tr("request %1 is a chargeback case without a chargeback record").arg(r.id));
+        if (cb->status == QLatin1String("open") && !chargebacks.resolve(cb->id, !approve, at))
+            refuse(tr("chargeback %1 changed meanwhile").arg(cb->id));
+        if (!approve)
+            PurchaseRepository(conn).setDisputed(cb->purchaseId, false);
+        written.insert(QStringLiteral("chargeback"),
+                       approve ? QStringLiteral("lost") : QStringLiteral("won"));
+    } else if (approve) {
+        Remedy remedy = rec.remedy;
+        if (remedy == Remedy::None) {
+            // The policy grants nothing; an override grants what the reviewer names.
+            if (d.amountCents && b.purchase)
+                remedy = Remedy::MoneyRefund;
+            else if (b.job && !d.amountCents)
+                remedy = Remedy::CreditRestore;
+            else
+                refuse(tr("the policy names no remedy here: give the amount to refund"));
+        }
+        result.remedy = remedy;
+        if (remedy == Remedy::MoneyRefund) {
+            if (!b.purchase)
+                refuse(tr("request %1 names no purchase to refund").arg(r.id));
+            const PurchaseRecord &p = *b.purchase;
+            const qint64 paid = p.amountCents * p.chargeCount;
+            const qint64 returned = PayoutRepository(conn).refundedForPurchase(p.id) +
+                                    ChargebackRepository(conn).lostForPurchase(p.id);
+            const qint64 refundable = paid - returned;
+            if (refundable <= 0)
+                refuse(tr("purchase %1 is already refunded in full (%2 of %3 paid)")
+                           .arg(p.id)
+                           .arg(money(returned, p.currency), money(paid, p.currency)));
+            const qint64 recommended = rec.remedy == Remedy::MoneyRefund ? rec.refundCents : 0;
+            qint64 amount = recommended;
+            if (d.amountCents) {
+                if (*d.amountCents <= 0)
+                    refuse(tr("the amount to refund must be positive, not %1 cents")
+                               .arg(*d.amountCents));
+                if (recommended > 0 && *d.amountCents > recommended)
+                    refuse(tr("%1 is above the recommended %2: an approval may lower the amount, "
+                              "never raise it")
+                               .arg(money(*d.amountCents, p.currency),
+                                    money(recommended, p.currency)));
+                amount = *d.amountCents;
+            }
+            if (amount <= 0)
+                refuse(tr("the policy names no amount here: give the amount to refund"));
+            if (amount > refundable)
+                refuse(tr("%1 is more than the %2 still refundable on purchase %3 (paid %4)")
+                           .arg(money(amount, p.currency), money(refundable, p.currency))
+                           .arg(p.id)
+                           .arg(money(paid, p.currency)));
+            // Unused credits go back with the money they were bought with.
+            const qint64 wanted = rec.remedy == Remedy::MoneyRefund ? rec.credits : 0;
+            const qint64 taken = wanted > 0 ? lots.takeFromPurchase(p.id, wanted) : 0;
+            if (taken > 0) {
+                LedgerEntryRecord e;
+                e.accountId = r.accountId;
+                e.createdAt = at;
+                e.entryType = QStringLiteral("refund");
+                e.credits = -taken;
+                e.purchaseId = p.id;
+                e.requestId = r.id;
+                e.createdBy = d.reviewer;
+                e.note = tr("credits returned with the money refund");
+                written.insert(QStringLiteral("refund_entry"), ledger.append(e));
+            }
+            PayoutRecord payout;
+            payout.requestId = r.id;
+            payout.purchaseId = p.id;
+            payout.accountId = r.accountId;
+            payout.amountCents = amount;
+            payout.currency = p.currency;
+            payout.createdAt = at;
+            written.insert(QStringLiteral("payout"), PayoutRepository(conn).create(payout));
+            result.refundCents = amount;
+            result.credits = taken;
+        } else {
+            if (d.amountCents)
+                refuse(tr("this remedy restores credits: no money amount can be given"));
+            const bool forJob = b.policyCase.request.type == RequestType::FailedJob && b.job;
+            const qint64 credits = rec.remedy == Remedy::CreditRestore && rec.credits > 0
+                                       ? rec.credits
+                                   : b.job ? b.job->credits
+                                           : 0;
+            if (credits <= 0)
+                refuse(tr("the policy names no credits to restore here"));
+            LedgerEntryRecord e;
+            e.accountId = r.accountId;
+            e.createdAt = at;
+            e.credits = credits;
+            e.requestId = r.id;
+            e.createdBy = d.reviewer;
+            qint64 lotPurchase = 0;
+            if (forJob || (b.job && !b.purchase)) {
+                if (ledger.hasCreditBack(b.job->id))
+                    refuse(tr("job %1 was already credited back: a generation is compensated "
+                              "once")
+                               .arg(b.job->id));
+                e.entryType = QStringLiteral("job_credit_back");
+                e.jobId = b.job->id;
+                e.note = tr("credit-back of a failed job");
+            } else {
+                e.entryType = QStringLiteral("adjustment");
+                e.purchaseId = b.purchase ? b.purchase->id : 0;
+                e.note = tr("credits restored");
+                // Credits that never arrived arrive now, as the purchase's own lot.
+                if (b.purchase && !lots.usedOfPurchase(b.purchase->id))
+                    lotPurchase = b.purchase->id;
+            }
+            written.insert(QStringLiteral("entry"), ledger.append(e));
+            lots.add(r.accountId, lotPurchase, at, credits);
+            result.credits = credits;
+        }
+    }
+
+    DecisionRecord decision;
+    decision.requestId = r.id;
+    decision.verdict = approve ? QStringLiteral("approve") : QStringLiteral("deny");
+    decision.remedy = PolicyNames::remedy(result.remedy);
+    decision.refundCents = result.refundCents;
+    decision.credits = result.credits;
+    decision.currency = b.purchase ? b.purchase->currency : QString();
+    decision.reviewer = d.reviewer;
+    decision.decidedAt = at;
+    decision.profile = profile.id;
+    decision.profileVersion = profile.version;
+    decision.recommendedVerdict = PolicyNames::verdict(rec.verdict);
+    decision.isOverride = result.isOverride;
+    decision.note = note;
+    DecisionRepository(conn).create(decision);
+    if (!requests.transition(r.id, openStatuses,
+                             approve ? QStringLiteral("approved") : QStringLiteral("denied"), at,
+                             d.reviewer))
+        refuse(tr("request %1 is no longer open").arg(r.id));
+
+    written.insert(QStringLiteral("remedy"), decision.remedy);
+    written.insert(QStringLiteral("refund_cents"), result.refundCents);
+    written.insert(QStringLiteral("credits"), result.credits);
+    written.insert(QStringLiteral("override"), result.isOverride);
+    audit.action = decision.verdict;
+    audit.details = details(written);
+    AuditRepository(conn).append(audit);
+    result.status = approve ? DecisionResult::Status::Approved : DecisionResult::Status::Denied;
+    return result;
+}
+
+void RefundWorkflow::assign(qint64 requestId, const QString &reviewer, const QString &actor)
+{
+    inTransaction([&](const QSqlDatabase &conn) {
+        const auto r = RequestRepository(conn).find(requestId, true);
+        if (!r)
+            refuse(tr("no refund request with id %1").arg(requestId));
+        if (!RequestRepository(conn).assign(requestId, reviewer, now()))
+            refuse(tr("request %1 is already decided").arg(requestId));
+        AuditRecord audit;
+        audit.at = now();
+        audit.actor = actor;
+        audit.action = QStringLiteral("assign");
+        audit.accountId = r->accountId;
+        audit.requestId = requestId;
+        audit.note = reviewer;
+        AuditRepository(conn).append(audit);
+        return true;
+    });
+}
+
+void RefundWorkflow::addNote(qint64 requestId, const QString &author, const QString &note)
+{
+    if (note.trimmed().isEmpty())
+        refuse(tr("the note is empty"));
+    inTransaction([&](const QSqlDatabase &conn) {
+        const auto r = RequestRepository(conn).find(requestId);
+        if (!r)
+            refuse(tr("no refund request with id %1").arg(requestId));
+        AuditRecord audit;
+        audit.at = now();
+        audit.actor = author;
+        audit.action = QStringLiteral("note");
+        audit.accountId = r->accountId;
+        audit.requestId = requestId;
+        audit.note = note.trimmed();
+        AuditRepository(conn).append(audit);
+        return true;
+    });
+}
+
+qint64 RefundWorkflow::recordPurchase(const PurchaseRecord &purchase)
+{
+    return inTransaction([&](const QSqlDatabase &conn) {
+        PurchaseRecord p = purchase;
+        if (p.createdAt == 0)
+            p.createdAt = now();
+        const qint64 id = PurchaseRepository(conn).create(p);
+        if (p.delivered && p.credits > 0) {
+            CreditLotRepository(conn).add(p.accountId, id, p.createdAt, p.credits);
+            LedgerEntryRecord e;
+            e.accountId = p.accountId;
+            e.createdAt = p.createdAt;
+            e.entryType = QStringLiteral("purchase");
+            e.credits = p.credits;
+            e.purchaseId = id;
+            e.createdBy = systemReviewer();
+            LedgerRepository(conn).append(e);
+        }
+        return id;
+    });
+}
+
+qint64 RefundWorkflow::recordJob(qint64 accountId, qint64 credits, const QString &model)
+{
+    if (credits <= 0)
+        refuse(tr("a job spends a positive number of credits, not %1").arg(credits));
+    return inTransaction([&](const QSqlDatabase &conn) {
+        const auto account = AccountRepository(conn).find(accountId);
+        if (!account)
+            refuse(tr("no account with id %1").arg(accountId));
+        if (account->balanceCredits < credits)
+            refuse(tr("account %1 has %2 credits; the job needs %3")
+                       .arg(accountId)
+                       .arg(account->balanceCredits)
+                       .arg(credits));
+        JobRecord job;
+        job.accountId = accountId;
+        job.createdAt = now();
+        job.model = model;
+        job.credits = credits;
+        job.status = QStringLiteral("succeeded");
+        const qint64 id = JobRepository(conn).create(job);
+        CreditLotRepository(conn).consumeOldestFirst(accountId, credits);
+        LedgerEntryRecord e;
+        e.accountId = accountId;
+        e.createdAt = job.createdAt;
+        e.entryType = QStringLiteral("usage");
+        e.credits = -credits;
+        e.jobId = id;
+        e.createdBy = systemReviewer();
+        LedgerRepository(conn).append(e);
+        return id;
+    });
+}
+
+bool RefundWorkflow::reportJobFailure(qint64 jobId, FailureCause cause, const QString &detail)
+{
+    if (cause == FailureCause::None)
+        refuse(tr("a job failure needs a cause: platform, user or unknown"));
+    return inTransaction([&](const QSqlDatabase &conn) {
+        JobRepository jobs(conn);
+        const auto job = jobs.find(jobId);
+        if (!job)
+            refuse(tr("no job with id %1").arg(jobId));
+        if (!jobs.setFailed(jobId, PolicyNames::failureCause(cause), detail))
+            refuse(tr("job %1 has already failed").arg(jobId));
+        LedgerRepository ledger(conn);
+        if (cause != FailureCause::Platform || ledger.hasCreditBack(jobId))
+            return false;
+        const qint64 at = now();
+        LedgerEntryRecord e;
+        e.accountId = job->accountId;
+        e.createdAt = at;
+        e.entryType = QStringLiteral("job_credit_back");
+        e.credits = job->credits;
+        e.jobId = jobId;
+        e.createdBy = systemReviewer();
+        e.note = tr("automatic credit-back");
+        ledger.append(e);
+        CreditLotRepository(conn).add(job->accountId, 0, at, job->credits);
+        return true;
+    });
+}
+
+qint64 RefundWorkflow::submitRequest(const RequestRecord &request)
+{
+    return inTransaction([&](const QSqlDatabase &conn) {
+        RequestRecord r = request;
+        r.status = QStringLiteral("new");
+        if (r.receivedAt == 0)
+            r.receivedAt = now();
+        r.updatedAt = r.receivedAt;
+        if (!AccountRepository(conn).find(r.accountId))
+            refuse(tr("no account with id %1").arg(r.accountId));
+        return RequestRepository(conn).create(r);
+    });
+}
+
+qint64 RefundWorkflow::recordChargeback(qint64 purchaseId, const QString &reason,
+                                        bool contactedSupportFirst)
+{
+    return inTransaction([&](const QSqlDatabase &conn) {
+        PurchaseRepository purchases(conn);
+        const auto p = purchases.find(purchaseId);
+        if (!p)
+            refuse(tr("no purchase with id %1").arg(purchaseId));
+        if (p->disputed)
+            refuse(tr("purchase %1 is already disputed").arg(purchaseId));
+        const qint64 at = now();
+        purchases.setDisputed(purchaseId, true);
+        RequestRecord r;
+        r.accountId = p->accountId;
+        r.type = QStringLiteral("chargeback");
+        r.status = QStringLiteral("pending");
+        r.purchaseId = purchaseId;
+        r.message = reason;
+        r.receivedAt = at;
+        r.updatedAt = at;
+        RequestRepository requests(conn);
+        const qint64 requestId = requests.create(r);
+        ChargebackRecord cb;
+        cb.purchaseId = purchaseId;
+        cb.accountId = p->accountId;
+        cb.requestId = requestId;
+        cb.openedAt = at;
+        cb.amountCents = p->amountCents;
+        cb.currency = p->currency;
+        cb.reason = reason;
+        cb.contactedSupportFirst = contactedSupportFirst;
+        ChargebackRepository(conn).create(cb);
+
+        const BuiltCase b = CaseBuilder(conn).build(requestId);
+        const PolicyProfile &profile = m_profiles.find(conn, b.account.profile);
+        const PolicyOutcome rec = PolicyEngine::evaluate(b.policyCase, profile);
+        requests.storeRecommendation(requestId, stored(rec), at, r.status, r.status);
+        QJsonObject written;
+        if ((rec.actions & SuspendAccount) && b.account.status == QLatin1String("active")) {
+            AccountRepository(conn).setStatus(b.account.id, QStringLiteral("suspended"));
+            written.insert(QStringLiteral("suspended"), true);
+        }
+        if (rec.actions & ClawbackCredits) {
+            const qint64 credits = std::min(b.account.balanceCredits, p->credits);
+            if (credits > 0) {
+                CreditLotRepository(conn).consumeOldestFirst(b.account.id, credits);
+                LedgerEntryRecord e;
+                e.accountId = b.account.id;
+                e.createdAt = at;
+                e.entryType = QStringLiteral("clawback");
+                e.credits = -credits;
+                e.purchaseId = purchaseId;
+                e.requestId = requestId;
+                e.createdBy = systemReviewer();
+                e.note = tr("chargeback clawback");
+                written.insert(QStringLiteral("clawback_entry"), LedgerRepository(conn).append(e));
+            }
+        }
+        AuditRecord audit;
+        audit.at = at;
+        audit.actor = systemReviewer();
+        audit.action = QStringLiteral("chargeback");
+        audit.accountId = b.account.id;
+        audit.requestId = requestId;
+        audit.profile = profile.id;
+        audit.profileVersion = profile.version;
+        audit.recommendation = QString::fromUtf8(PolicyCaseJson::outcomeToJson(rec));
+        audit.note = reason;
+        audit.details = details(written);
+        AuditRepository(conn).append(audit);
+        return requestId;
+    });
+}

@@ -1,0 +1,115 @@
+#pragma once
+// The one module through which every decision and every credit movement reaches the database.
+
+#include "casebuilder.h"
+#include "profilecatalog.h"
+#include "rules/policyoutcome.h"
+
+#include <QString>
+#include <QStringList>
+#include <functional>
+#include <optional>
+
+class Database;
+struct PurchaseRecord;
+
+enum class ReviewAction
+{
+    Approve,
+    Deny,
+    Escalate
+};
+
+struct ReviewDecision
+{
+    qint64 requestId = 0;
+    ReviewAction action = ReviewAction::Approve;
+    QString reviewer;
+    QString note;                      // the reason; required for an override
+    std::optional<qint64> amountCents; // a lower money refund than recommended
+    bool allowOverride = false;        // the reviewer confirmed deciding against the policy
+};
+
+struct DecisionResult
+{
+    enum class Status
+    {
+        Approved,
+        Denied,
+        Escalated,
+        AlreadyDecided,
+        Failed
+    };
+    Status status = Status::Failed;
+    qint64 requestId = 0;
+    QString decidedBy; // AlreadyDecided: who decided
+    qint64 decidedAt = 0;
+    QString error; // Failed: why, in words for the reviewer
+    PolicyOutcome recommendation;
+    Remedy remedy = Remedy::None;
+    qint64 refundCents = 0;
+    qint64 credits = 0;
+    bool isOverride = false;
+
+    bool processed() const { return status != Status::Failed; }
+};
+
+struct TriageResult
+{
+    qint64 evaluated = 0;
+    qint64 applied = 0; // automatic credit-backs decided by the system reviewer
+    QStringList errors; // one line per request that could not be triaged
+};
+
+class RefundWorkflow
+{
+public:
+    explicit RefundWorkflow(Database &database);
+
+    // The reviewer name of decisions the workflow takes by itself.
+    static QString systemReviewer();
+    // Seconds since the epoch (UTC) used as "now"; tests pin it.
+    void setClock(std::function<qint64()> clock) { m_clock = std::move(clock); }
+
+    // What the engine recommends for a request now, without writing anything.
+    PolicyOutcome recommend(qint64 requestId);
+
+    // Evaluates every new request (and open ones without a stored recommendation), stores the
+    // recommendation, and applies the automatic credit-back of platform-failed jobs at once.
+    TriageResult triage(const std::function<void(qint64 done)> &progress = {});
+
+    // Approves, denies or escalates one request in one transaction. Never throws: a failure is
+    // reported in the result and leaves the database as it was.
+    DecisionResult decide(const ReviewDecision &decision);
+
+    // Assigns an open request to a reviewer (empty: unassigns). Throws DatabaseError.
+    void assign(qint64 requestId, const QString &reviewer, const QString &actor);
+    // Adds an internal note to a request's history. Throws DatabaseError.
+    void addNote(qint64 requestId, const QString &author, const QString &note);
+
+    // Ledger operations; each is one transaction and throws DatabaseError on failure.
+    // A purchase: its credits arrive as a lot (unless not delivered). Returns its id.
+    qint64 recordPurchase(const PurchaseRecord &purchase);
+    // A generation job that spends credits from the oldest lots. Returns the job id.
+    qint64 recordJob(qint64 accountId, qint64 credits, const QString &model);
+    // A job failed; a platform failure is credited back once, at once. Returns whether it was.
+    bool reportJobFailure(qint64 jobId, FailureCause cause, const QString &detail);
+    // A customer's refund request, waiting for triage. Returns the request id.
+    qint64 submitRequest(const RequestRecord &request);
+    // The bank reports a dispute: the purchase is marked disputed, the profile's actions
+    // (suspension, clawback) are applied and a chargeback case opens in the queue. Approving
+    // that case records the chargeback as lost, denying it as won. Returns the request id.
+    qint64 recordChargeback(qint64 purchaseId, const QString &reason, bool contactedSupportFirst);
+
+private:
+    template <typename F> auto inTransaction(F &&work);
+    DecisionResult decideLocked(const QSqlDatabase &conn, const ReviewDecision &d);
+    DecisionResult apply(const QSqlDatabase &conn, const BuiltCase &b, const PolicyProfile &profile,
+                         const PolicyOutcome &rec, const ReviewDecision &d);
+    void triageOne(const QSqlDatabase &conn, qint64 requestId, TriageResult &result);
+    qint64 now() const { return m_clock(); }
+
+    Database &m_db;
+    ProfileCatalog m_profiles;
+    std::function<qint64()> m_clock;
+};
