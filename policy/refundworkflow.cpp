@@ -277,7 +277,7 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
             // The policy grants nothing; an override grants what the reviewer names.
             if (d.amountCents && b.purchase)
                 remedy = Remedy::MoneyRefund;
-            else if (b.job && !d.amountCents)
+            else if (b.job && !d.amountCents && b.job->status == QLatin1String("failed"))
                 remedy = Remedy::CreditRestore;
             else
                 refuse(tr("the policy names no remedy here: give the amount to refund"));
@@ -358,6 +358,9 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
             e.createdBy = d.reviewer;
             qint64 lotPurchase = 0;
             if (forJob || (b.job && !b.purchase)) {
+                if (b.job->status != QLatin1String("failed"))
+                    refuse(tr("job %1 did not fail: only a failed job is credited back")
+                               .arg(b.job->id));
                 if (ledger.hasCreditBack(b.job->id))
                     refuse(tr("job %1 was already credited back: a generation is compensated "
                               "once")
