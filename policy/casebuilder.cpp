@@ -84,6 +84,12 @@ BuiltCase CaseBuilder::build(qint64 requestId, bool lock) const
         c.jobs << cj;
         c.request.job = 0;
     }
+    const QString missing = c.missingReference();
+    if (!missing.isEmpty())
+        throw DatabaseError(
+            tr("request %1: a %2 request must name a %3, this one names none")
+                .arg(r.id)
+                .arg(r.type, missing == QLatin1String("job_id") ? tr("job") : tr("purchase")));
     if (c.request.type == RequestType::Outage && b.purchase) {
         for (const OutageRecord &o :
              OutageRepository(m_db).overlapping(b.purchase->createdAt, r.receivedAt))

@@ -363,6 +363,10 @@ public:
                 jobs.push_back(job);
             }
         }
+        // A failed_job request needs a job to point at; an account that never ran one
+        // complains about a result instead.
+        if (requestType == QLatin1String("failed_job") && jobs.empty())
+            requestType = QStringLiteral("dissatisfaction");
         // A failed_job request needs a failed job to point at.
         if (requestType == QLatin1String("failed_job") && !jobs.empty()) {
             Job &job = jobs[size_t(m_rng.below(qint64(jobs.size())))];

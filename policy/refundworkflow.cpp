@@ -113,7 +113,9 @@ TriageResult RefundWorkflow::triage(const std::function<void(qint64)> &progress)
                     return true;
                 });
             } catch (const DatabaseError &e) {
-                result.errors << tr("request %1: %2").arg(id).arg(e.message());
+                const QString prefix = tr("request %1: ").arg(id);
+                result.errors << (e.message().startsWith(prefix) ? e.message()
+                                                                 : prefix + e.message());
             }
             if (progress)
                 progress(++done);

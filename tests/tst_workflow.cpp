@@ -225,6 +225,29 @@ private slots:
         shop.expectInvariants();
     }
 
+    void triageReportsBrokenRequestsAndGoesOn()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        Shop shop(t.db());
+        const qint64 a = shop.account(QStringLiteral("vysage"));
+        const qint64 p = shop.purchase(a, 300, 2000);
+        const qint64 broken = shop.request(a, QStringLiteral("failed_job"), p, 0);
+        const qint64 fine = shop.request(a, QStringLiteral("subscription"), p);
+        const TriageResult triage = shop.workflow.triage();
+        QCOMPARE(triage.evaluated, 1);
+        QCOMPARE(triage.errors.size(), 1);
+        QVERIFY2(
+            triage.errors.first().contains(
+                QStringLiteral("request %1: a failed_job request must name a job").arg(broken)),
+            qPrintable(triage.errors.first()));
+        QCOMPARE(shop.status(broken), QStringLiteral("new"));
+        QCOMPARE(shop.status(fine), QStringLiteral("pending"));
+        const DecisionResult d = shop.decide(broken, ReviewAction::Deny, QStringLiteral("no job"));
+        QCOMPARE(d.status, DecisionResult::Status::Failed);
+        QVERIFY2(d.error.contains(QLatin1String("must name a job")), qPrintable(d.error));
+    }
+
     void approveUnusedCreditsRefundsMoneyAndTakesCreditsBack()
     {
         REFUNDDESK_FRESH_DATABASE(t);

@@ -66,4 +66,19 @@ struct PolicyCase
         return request.purchase >= 0 ? &purchases.at(request.purchase) : nullptr;
     }
     const CaseJob *job() const { return request.job >= 0 ? &jobs.at(request.job) : nullptr; }
+
+    // What the request type must refer to (POLICIES.md, "refers to") and the case lacks:
+    // "job_id", "purchase_id", or empty when nothing is missing. The engine needs it.
+    QString missingReference() const
+    {
+        switch (request.type) {
+        case RequestType::FailedJob:
+            return request.job < 0 ? QStringLiteral("job_id") : QString();
+        case RequestType::Dissatisfaction:
+        case RequestType::Legal:
+            return {};
+        default:
+            return request.purchase < 0 ? QStringLiteral("purchase_id") : QString();
+        }
+    }
 };

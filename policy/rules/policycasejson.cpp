@@ -255,20 +255,10 @@ PolicyCaseJson::Parsed parseCase(const QByteArray &json)
         c.request.amountCents = count(request, QStringLiteral("amount_cents"),
                                       QStringLiteral("request.amount_cents"), std::nullopt);
 
-    // What each request type must refer to (POLICIES.md, "refers to").
-    switch (c.request.type) {
-    case RequestType::FailedJob:
-        if (c.request.job < 0)
-            fail(QStringLiteral("request.job_id"), tr("is required for a failed_job request"));
-        break;
-    case RequestType::Dissatisfaction:
-    case RequestType::Legal:
-        break;
-    default:
-        if (c.request.purchase < 0)
-            fail(QStringLiteral("request.purchase_id"),
-                 tr("is required for a %1 request").arg(PolicyNames::requestType(c.request.type)));
-    }
+    const QString missing = c.missingReference();
+    if (!missing.isEmpty())
+        fail(QStringLiteral("request.") + missing,
+             tr("is required for a %1 request").arg(PolicyNames::requestType(c.request.type)));
     return parsed;
 }
 } // namespace
