@@ -17,7 +17,7 @@ BulkInserter::BulkInserter(const QSqlDatabase &db, const SqlDialect &dialect, co
       // SQLite parses a long VALUES list slowly, and its single-row inserts are cheap anyway;
       // PostgreSQL pays a round trip per statement, so it gets long ones.
       m_rowsPerStatement(qMax(
-          1, qMin(dialect.isSqlite() ? 64 : 512, dialect.maxBindValues() / int(columns.size()))))
+          1, qMin(dialect.isSqlite() ? 256 : 512, dialect.maxBindValues() / int(columns.size()))))
 {
     m_values.reserve(m_rowsPerStatement * columns.size());
 }
@@ -26,6 +26,8 @@ BulkInserter::~BulkInserter()
 {
     if (m_sqliteStatement)
         sqlite3_finalize(static_cast<sqlite3_stmt *>(m_sqliteStatement));
+    if (m_sqliteWideStatement)
+        sqlite3_finalize(static_cast<sqlite3_stmt *>(m_sqliteWideStatement));
 }
 
 namespace {
@@ -156,39 +158,54 @@ void BulkInserter::flushSqlite(void *handle)
             QCoreApplication::translate("BulkInserter", "%1 into %2 failed: %3")
                 .arg(QLatin1String(what), m_table, QString::fromUtf8(sqlite3_errmsg(db))));
     };
-    if (!m_sqliteStatement) {
-        const QByteArray sql = statementFor(1).toUtf8();
+    auto prepare = [&](int rows) {
+        const QByteArray sql = statementFor(rows).toUtf8();
         sqlite3_stmt *stmt = nullptr;
-        if (sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK)
+        if (sqlite3_prepare_v3(db, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                               &stmt, nullptr) != SQLITE_OK)
             fail("preparing the insert");
-        m_sqliteStatement = stmt;
-    }
-    auto *stmt = static_cast<sqlite3_stmt *>(m_sqliteStatement);
+        return stmt;
+    };
+    // Several rows per statement: every INSERT statement ends by writing the AUTOINCREMENT
+    // counter and resetting its virtual machine, which single-row statements pay per row.
     const int columns = int(m_columns.size());
-    for (qint64 row = 0; row < m_pendingRows; ++row) {
-        for (int col = 0; col < columns; ++col) {
-            const QVariant &v = m_values.at(row * columns + col);
-            int rc = SQLITE_OK;
-            if (v.isNull()) {
-                rc = sqlite3_bind_null(stmt, col + 1);
-            } else {
-                switch (v.typeId()) {
-                case QMetaType::Bool:
-                case QMetaType::Int:
-                case QMetaType::LongLong:
-                case QMetaType::UInt:
-                case QMetaType::ULongLong:
-                    rc = sqlite3_bind_int64(stmt, col + 1, v.toLongLong());
-                    break;
-                default: {
-                    const QByteArray text = v.toString().toUtf8();
-                    rc = sqlite3_bind_text(stmt, col + 1, text.constData(), int(text.size()),
-                                           SQLITE_TRANSIENT);
+    const int wide = qMax(1, qMin(m_rowsPerStatement, 32000 / columns));
+    if (!m_sqliteStatement)
+        m_sqliteStatement = prepare(1);
+    if (!m_sqliteWideStatement && wide > 1)
+        m_sqliteWideStatement = prepare(wide);
+    QByteArray text;
+    qint64 row = 0;
+    while (row < m_pendingRows) {
+        const bool useWide = wide > 1 && m_pendingRows - row >= wide;
+        auto *stmt =
+            static_cast<sqlite3_stmt *>(useWide ? m_sqliteWideStatement : m_sqliteStatement);
+        const int rows = useWide ? wide : 1;
+        int param = 1;
+        for (int r = 0; r < rows; ++r, ++row) {
+            for (int col = 0; col < columns; ++col, ++param) {
+                const QVariant &v = m_values.at(row * columns + col);
+                int rc = SQLITE_OK;
+                if (v.isNull()) {
+                    rc = sqlite3_bind_null(stmt, param);
+                } else {
+                    switch (v.typeId()) {
+                    case QMetaType::Bool:
+                    case QMetaType::Int:
+                    case QMetaType::LongLong:
+                    case QMetaType::UInt:
+                    case QMetaType::ULongLong:
+                        rc = sqlite3_bind_int64(stmt, param, v.toLongLong());
+                        break;
+                    default:
+                        text = v.toString().toUtf8();
+                        rc = sqlite3_bind_text(stmt, param, text.constData(), int(text.size()),
+                                               SQLITE_TRANSIENT);
+                    }
                 }
-                }
+                if (rc != SQLITE_OK)
+                    fail("binding a value");
             }
-            if (rc != SQLITE_OK)
-                fail("binding a value");
         }
         const int rc = sqlite3_step(stmt);
         sqlite3_reset(stmt);

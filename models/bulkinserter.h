@@ -1,6 +1,6 @@
 #pragma once
-// Fast loading. Through the driver's native handle where there is one: SQLite gets one
-// prepared single-row INSERT with bound values stepped per row, PostgreSQL a COPY FROM STDIN
+// Fast loading. Through the driver's native handle where there is one: SQLite gets prepared
+// multi-row INSERTs with bound values, PostgreSQL a COPY FROM STDIN
 // (data, never SQL text). Otherwise prepared multi-row INSERTs through QtSql.
 
 #include <QSqlDatabase>
@@ -47,5 +47,6 @@ private:
     std::map<int, std::unique_ptr<QSqlQuery>> m_statements;
     qint64 m_written = 0;
     bool m_sqlite = false;
-    void *m_sqliteStatement = nullptr; // sqlite3_stmt*
+    void *m_sqliteStatement = nullptr;     // sqlite3_stmt*, one row
+    void *m_sqliteWideStatement = nullptr; // sqlite3_stmt*, several rows
 };

@@ -1,6 +1,7 @@
 // The data layer on both backends: migrations, constraints, transactions, concurrent writers.
 
 #include "models/accountrepository.h"
+#include "models/bulkloadscope.h"
 #include "models/databaseerror.h"
 #include "models/jobrepository.h"
 #include "models/ledgerrepository.h"
@@ -299,6 +300,69 @@ private slots:
         QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n'))));
         QCOMPARE(count(t.db(), QStringLiteral("outages")), qint64(2 * perWriter));
         QVERIFY(account > 0);
+    }
+
+    void bulkLoadStillRefusesBadRows_data()
+    {
+        QTest::addColumn<QString>("sql");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("dangling reference")
+            << QStringLiteral("INSERT INTO jobs (account_id, created_at, credits, status)"
+                              " VALUES (999, 1, 5, 'succeeded')")
+            << QStringLiteral("jobs");
+        QTest::newRow("second credit-back")
+            << QStringLiteral("INSERT INTO ledger_entries (account_id, created_at, entry_type,"
+                              " credits, job_id, created_by) VALUES (1, 2, 'job_credit_back', 5,"
+                              " 1, 'x'), (1, 3, 'job_credit_back', 5, 1, 'x')")
+            << QStringLiteral("ledger_one_credit_back_per_job");
+    }
+
+    void bulkLoadStillRefusesBadRows()
+    {
+        QFETCH(QString, sql);
+        QFETCH(QString, expected);
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        const qint64 account = makeAccount(t.db());
+        SqlStatement::run(
+            t.db().connection(),
+            QStringLiteral("INSERT INTO jobs (account_id, created_at, credits, status,"
+                           " failure) VALUES (%1, 1, 5, 'failed', 'platform')")
+                .arg(account));
+        const auto indexes = [&] {
+            return SqlStatement::scalar(
+                       t.db().connection(),
+                       t.db().dialect().isSqlite()
+                           ? QStringLiteral(
+                                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'")
+                           : QStringLiteral("SELECT COUNT(*) FROM pg_indexes WHERE schemaname ="
+                                            " current_schema()"))
+                .toLongLong();
+        };
+        const qint64 before = indexes();
+        {
+            BulkLoadScope bulk(t.db(), {QStringLiteral("jobs"), QStringLiteral("ledger_entries")});
+            WriteTransaction tx(t.db());
+            bulk.begin();
+            QVERIFY(indexes() < before);
+            SqlStatement::run(t.db().connection(), sql); // accepted while the checks are off
+            try {
+                bulk.finish();
+                QFAIL("the bulk load accepted a bad row");
+            } catch (const DatabaseError &e) {
+                QVERIFY2(e.message().contains(expected), qPrintable(e.message()));
+            }
+        }
+        // Rolled back: the indexes are all there again and the bad rows are gone.
+        QCOMPARE(indexes(), before);
+        QCOMPARE(count(t.db(), QStringLiteral("jobs")), 1);
+        QCOMPARE(count(t.db(), QStringLiteral("ledger_entries")), 0);
+        // And foreign keys are enforced again on SQLite.
+        QVERIFY_THROWS_EXCEPTION(
+            DatabaseError,
+            SqlStatement::run(t.db().connection(),
+                              QStringLiteral("INSERT INTO jobs (account_id, created_at, credits,"
+                                             " status) VALUES (999, 1, 5, 'succeeded')")));
     }
 };
 

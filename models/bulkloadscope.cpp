@@ -1,0 +1,96 @@
+#include "bulkloadscope.h"
+
+#include "database.h"
+#include "databaseerror.h"
+#include "sqlstatement.h"
+
+#include <QCoreApplication>
+
+BulkLoadScope::BulkLoadScope(Database &database, const QStringList &tables, bool enabled)
+    : m_db(database.connection()), m_tables(tables), m_sqlite(database.dialect().isSqlite()),
+      m_enabled(enabled)
+{
+    if (m_sqlite && m_enabled) {
+        // Checked once, in bulk, by finish(); the pragma is a no-op inside a transaction.
+        SqlStatement::run(m_db, QStringLiteral("PRAGMA foreign_keys = OFF"));
+        m_foreignKeysOff = true;
+        // A page cache large enough that a big load does not spill pages back and forth.
+        SqlStatement::run(m_db, QStringLiteral("PRAGMA cache_size = -262144"));
+    }
+}
+
+BulkLoadScope::~BulkLoadScope()
+{
+    if (m_sqlite && m_enabled) {
+        try {
+            SqlStatement::run(m_db, QStringLiteral("PRAGMA cache_size = -2000"));
+            if (m_foreignKeysOff)
+                SqlStatement::run(m_db, QStringLiteral("PRAGMA foreign_keys = ON"));
+        } catch (const DatabaseError &e) {
+            qWarning("%s", qPrintable(e.message()));
+        }
+    }
+}
+
+void BulkLoadScope::begin()
+{
+    if (!m_enabled)
+        return;
+    for (const QString &table : m_tables) {
+        if (m_sqlite) {
+            // Indexes from CREATE INDEX have their SQL; those behind UNIQUE columns do not and
+            // stay (they are few and the load needs them to refuse duplicates).
+            SqlStatement st(m_db, QStringLiteral("SELECT name, sql FROM sqlite_master WHERE"
+                                                 " type = 'index' AND tbl_name = ?"
+                                                 " AND sql IS NOT NULL"));
+            st.bind(table).exec();
+            while (st.next())
+                m_saved.append({table, st.value(0).toString(), st.value(1).toString(), false});
+        } else {
+            SqlStatement fks(m_db, QStringLiteral("SELECT conname, pg_get_constraintdef(oid)"
+                                                  " FROM pg_constraint WHERE contype = 'f'"
+                                                  " AND conrelid = to_regclass(?)"));
+            fks.bind(table).exec();
+            while (fks.next())
+                m_saved.append({table, fks.value(0).toString(), fks.value(1).toString(), true});
+            SqlStatement idx(m_db, QStringLiteral("SELECT i.indexname, i.indexdef FROM pg_indexes i"
+                                                  " WHERE i.schemaname = current_schema() AND"
+                                                  " i.tablename = ? AND NOT EXISTS (SELECT 1 FROM"
+                                                  " pg_constraint c WHERE c.conname = i.indexname"
+                                                  " AND c.contype IN ('p', 'u', 'x'))"));
+            idx.bind(table).exec();
+            while (idx.next())
+                m_saved.append({table, idx.value(0).toString(), idx.value(1).toString(), false});
+        }
+    }
+    for (const Saved &s : std::as_const(m_saved))
+        SqlStatement::run(
+            m_db, s.isConstraint
+                      ? QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT %2").arg(s.table, s.name)
+                      : QStringLiteral("DROP INDEX %1").arg(s.name));
+}
+
+void BulkLoadScope::finish()
+{
+    if (!m_enabled)
+        return;
+    for (const Saved &s : std::as_const(m_saved)) {
+        if (s.isConstraint)
+            SqlStatement::run(m_db, QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 %3")
+                                        .arg(s.table, s.name, s.definition));
+        else
+            SqlStatement::run(m_db, s.definition);
+    }
+    m_saved.clear();
+    if (m_sqlite) {
+        for (const QString &table : std::as_const(m_tables)) {
+            SqlStatement st(m_db, QStringLiteral("PRAGMA foreign_key_check(%1)").arg(table));
+            st.exec();
+            if (st.next())
+                throw DatabaseError(
+                    QCoreApplication::translate("BulkLoadScope",
+                                                "row %1 of %2 refers to a missing row of %3")
+                        .arg(st.value(1).toString(), table, st.value(2).toString()));
+        }
+    }
+}
