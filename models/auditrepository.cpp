@@ -8,12 +8,10 @@ qint64 AuditRepository::append(const AuditRecord &a)
                                          " request_id, profile, profile_version, recommendation,"
                                          " note, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                                          " RETURNING id"));
-    st.bindAll({a.at, a.actor, a.action, a.accountId > 0 ? QVariant(a.accountId) : QVariant(),
-                a.requestId > 0 ? QVariant(a.requestId) : QVariant(),
-                a.profile.isEmpty() ? QVariant() : QVariant(a.profile),
-                a.profileVersion > 0 ? QVariant(a.profileVersion) : QVariant(),
-                a.recommendation.isEmpty() ? QVariant() : QVariant(a.recommendation), a.note,
-                a.details})
+    st.bindAll({a.at, a.actor, a.action, SqlStatement::idOrNull(a.accountId),
+                SqlStatement::idOrNull(a.requestId), SqlStatement::textOrNull(a.profile),
+                SqlStatement::idOrNull(a.profileVersion),
+                SqlStatement::textOrNull(a.recommendation), a.note, a.details})
         .exec();
     st.next();
     return st.value(0).toLongLong();

@@ -6,9 +6,8 @@
 
 #include <QCoreApplication>
 
-BulkLoadScope::BulkLoadScope(Database &database, const QStringList &tables, bool enabled)
-    : m_db(database.connection()), m_tables(tables), m_sqlite(database.dialect().isSqlite()),
-      m_enabled(enabled)
+BulkLoadScope::BulkLoadScope(Database &database, bool enabled)
+    : m_db(database.connection()), m_sqlite(database.dialect().isSqlite()), m_enabled(enabled)
 {
     if (m_sqlite && m_enabled) {
         // Checked once, in bulk, by finish(); the pragma is a no-op inside a transaction.
@@ -32,10 +31,11 @@ BulkLoadScope::~BulkLoadScope()
     }
 }
 
-void BulkLoadScope::begin()
+void BulkLoadScope::begin(const QStringList &tables)
 {
     if (!m_enabled)
         return;
+    m_tables = tables;
     for (const QString &table : m_tables) {
         if (m_sqlite) {
             // Indexes from CREATE INDEX have their SQL; those behind UNIQUE columns do not and

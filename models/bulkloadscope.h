@@ -14,16 +14,15 @@ class BulkLoadScope
 {
 public:
     // Call before the write transaction: SQLite switches foreign-key enforcement only outside
-    // one. `tables` are those the load writes to.
-    // With `enabled` false the scope changes nothing (a small load into a big database is
+    // one. With `enabled` false the scope changes nothing (a small load into a big database is
     // faster with its indexes in place).
-    BulkLoadScope(Database &database, const QStringList &tables, bool enabled = true);
+    explicit BulkLoadScope(Database &database, bool enabled = true);
     ~BulkLoadScope();
     BulkLoadScope(const BulkLoadScope &) = delete;
     BulkLoadScope &operator=(const BulkLoadScope &) = delete;
 
-    // Inside the transaction, before the first insert.
-    void begin();
+    // Inside the transaction, before the first insert; `tables` are those the load writes to.
+    void begin(const QStringList &tables);
     // Inside the transaction, after the last insert: rebuilds what begin() dropped and checks
     // every foreign key. Throws DatabaseError naming the first violation.
     void finish();

@@ -8,8 +8,8 @@ qint64 ChargebackRepository::create(const ChargebackRecord &c)
                                          " request_id, opened_at, amount_cents, currency, reason,"
                                          " status, contacted_support_first)"
                                          " VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING id"));
-    st.bindAll({c.purchaseId, c.accountId, c.requestId > 0 ? QVariant(c.requestId) : QVariant(),
-                c.openedAt, c.amountCents, c.currency, c.reason, c.contactedSupportFirst})
+    st.bindAll({c.purchaseId, c.accountId, SqlStatement::idOrNull(c.requestId), c.openedAt,
+                c.amountCents, c.currency, c.reason, c.contactedSupportFirst})
         .exec();
     st.next();
     return st.value(0).toLongLong();

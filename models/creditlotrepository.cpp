@@ -12,9 +12,7 @@ qint64 CreditLotRepository::add(qint64 accountId, qint64 purchaseId, qint64 at, 
     SqlStatement st(m_db, QStringLiteral("INSERT INTO credit_lots (account_id, purchase_id,"
                                          " created_at, credits_total, credits_remaining)"
                                          " VALUES (?, ?, ?, ?, ?) RETURNING id"));
-    st.bindAll(
-          {accountId, purchaseId > 0 ? QVariant(purchaseId) : QVariant(), at, credits, credits})
-        .exec();
+    st.bindAll({accountId, SqlStatement::idOrNull(purchaseId), at, credits, credits}).exec();
     st.next();
     return st.value(0).toLongLong();
 }

@@ -10,10 +10,9 @@ qint64 DecisionRepository::create(const DecisionRecord &d)
                                          " note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                                          " RETURNING id"));
     st.bindAll({d.requestId, d.verdict, d.remedy, d.refundCents, d.credits,
-                d.currency.isEmpty() ? QVariant() : QVariant(d.currency), d.reviewer, d.decidedAt,
-                d.profile, d.profileVersion,
-                d.recommendedVerdict.isEmpty() ? QVariant() : QVariant(d.recommendedVerdict),
-                d.isOverride, d.note})
+                SqlStatement::textOrNull(d.currency), d.reviewer, d.decidedAt, d.profile,
+                d.profileVersion, SqlStatement::textOrNull(d.recommendedVerdict), d.isOverride,
+                d.note})
         .exec();
     st.next();
     return st.value(0).toLongLong();

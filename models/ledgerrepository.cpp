@@ -5,13 +5,6 @@
 
 #include <QCoreApplication>
 
-namespace {
-QVariant idOrNull(qint64 id)
-{
-    return id > 0 ? QVariant(id) : QVariant();
-}
-} // namespace
-
 qint64 LedgerRepository::append(const LedgerEntryRecord &e)
 {
     SqlStatement insert(
@@ -20,8 +13,9 @@ qint64 LedgerRepository::append(const LedgerEntryRecord &e)
                              " created_by, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                              " RETURNING id"));
     insert
-        .bindAll({e.accountId, e.createdAt, e.entryType, e.credits, idOrNull(e.purchaseId),
-                  idOrNull(e.jobId), idOrNull(e.requestId), idOrNull(e.reversesEntryId),
+        .bindAll({e.accountId, e.createdAt, e.entryType, e.credits,
+                  SqlStatement::idOrNull(e.purchaseId), SqlStatement::idOrNull(e.jobId),
+                  SqlStatement::idOrNull(e.requestId), SqlStatement::idOrNull(e.reversesEntryId),
                   e.createdBy, e.note})
         .exec();
     insert.next();

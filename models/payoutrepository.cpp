@@ -8,9 +8,8 @@ qint64 PayoutRepository::create(const PayoutRecord &p)
                                          " amount_cents, currency, status, gateway_ref, created_at,"
                                          " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                                          " RETURNING id"));
-    st.bindAll({p.requestId > 0 ? QVariant(p.requestId) : QVariant(), p.purchaseId, p.accountId,
-                p.amountCents, p.currency, p.status,
-                p.gatewayRef.isEmpty() ? QVariant() : QVariant(p.gatewayRef), p.createdAt,
+    st.bindAll({SqlStatement::idOrNull(p.requestId), p.purchaseId, p.accountId, p.amountCents,
+                p.currency, p.status, SqlStatement::textOrNull(p.gatewayRef), p.createdAt,
                 p.updatedAt ? p.updatedAt : p.createdAt})
         .exec();
     st.next();

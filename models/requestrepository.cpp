@@ -46,15 +46,6 @@ RequestRecord read(const SqlStatement &st)
     return r;
 }
 
-QVariant idOrNull(qint64 id)
-{
-    return id > 0 ? QVariant(id) : QVariant();
-}
-
-QVariant textOrNull(const QString &s)
-{
-    return s.isEmpty() ? QVariant() : QVariant(s);
-}
 } // namespace
 
 qint64 RequestRepository::create(const RequestRecord &r)
@@ -63,9 +54,11 @@ qint64 RequestRepository::create(const RequestRecord &r)
                                          " purchase_id, job_id, claimed_amount_cents, message,"
                                          " received_at, updated_at, assigned_to)"
                                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
-    st.bindAll({r.accountId, r.type, r.status, idOrNull(r.purchaseId), idOrNull(r.jobId),
+    st.bindAll({r.accountId, r.type, r.status, SqlStatement::idOrNull(r.purchaseId),
+                SqlStatement::idOrNull(r.jobId),
                 r.claimedAmountCents ? QVariant(*r.claimedAmountCents) : QVariant(), r.message,
-                r.receivedAt, r.updatedAt ? r.updatedAt : r.receivedAt, textOrNull(r.assignedTo)})
+                r.receivedAt, r.updatedAt ? r.updatedAt : r.receivedAt,
+                SqlStatement::textOrNull(r.assignedTo)})
         .exec();
     st.next();
     return st.value(0).toLongLong();
@@ -130,8 +123,8 @@ bool RequestRepository::storeRecommendation(qint64 id, const StoredRecommendatio
                                    " WHERE id = ? AND status = ?"));
     st.bindAll({toStatus, at, at, rec.verdict, rec.remedy, rec.refundCents, rec.credits,
                 rec.actions.join(QLatin1Char(',')), rec.clauses.join(QLatin1Char(',')),
-                textOrNull(rec.respondBy), rec.explanation, rec.profile, rec.profileVersion, id,
-                fromStatus})
+                SqlStatement::textOrNull(rec.respondBy), rec.explanation, rec.profile,
+                rec.profileVersion, id, fromStatus})
         .exec();
     return st.numRowsAffected() == 1;
 }
@@ -148,7 +141,8 @@ bool RequestRepository::transition(qint64 id, const QStringList &fromStatuses,
                                          " decided_at = ?, assigned_to = ?"
                                          " WHERE id = ? AND status IN (%1)")
                               .arg(marks.join(QStringLiteral(", "))));
-    st.bindAll({toStatus, at, decided ? QVariant(at) : QVariant(), textOrNull(assignedTo), id});
+    st.bindAll({toStatus, at, decided ? QVariant(at) : QVariant(),
+                SqlStatement::textOrNull(assignedTo), id});
     for (const QString &s : fromStatuses)
         st.bind(s);
     st.exec();
@@ -160,6 +154,6 @@ bool RequestRepository::assign(qint64 id, const QString &reviewer, qint64 at)
     SqlStatement st(m_db, QStringLiteral("UPDATE refund_requests SET assigned_to = ?,"
                                          " updated_at = ? WHERE id = ?"
                                          " AND status NOT IN ('approved', 'denied')"));
-    st.bindAll({textOrNull(reviewer), at, id}).exec();
+    st.bindAll({SqlStatement::textOrNull(reviewer), at, id}).exec();
     return st.numRowsAffected() == 1;
 }

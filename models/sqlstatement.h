@@ -25,6 +25,12 @@ public:
     static void run(const QSqlDatabase &db, const QString &sql);
     // What bind() sends for `value`.
     static QVariant bindable(const QVariant &value);
+    // SQL NULL for "none": an id of 0 (our ids start at 1), an empty text.
+    static QVariant idOrNull(qint64 id) { return id > 0 ? QVariant(id) : QVariant(); }
+    static QVariant textOrNull(const QString &text)
+    {
+        return text.isEmpty() ? QVariant() : QVariant(text);
+    }
     // First column of the first row of a statement with values, or `fallback` when no row.
     static QVariant scalar(const QSqlDatabase &db, const QString &sql,
                            std::initializer_list<QVariant> values = {},

@@ -222,14 +222,12 @@ public:
                                      "profile", "profile_version", "note"});
     }
 
-    static QStringList tables()
+    QStringList tables() const
     {
-        return {QStringLiteral("accounts"),       QStringLiteral("purchases"),
-                QStringLiteral("credit_lots"),    QStringLiteral("jobs"),
-                QStringLiteral("outages"),        QStringLiteral("refund_requests"),
-                QStringLiteral("ledger_entries"), QStringLiteral("decisions"),
-                QStringLiteral("payouts"),        QStringLiteral("chargebacks"),
-                QStringLiteral("audit_log")};
+        QStringList names;
+        for (const auto &inserter : m_inserters)
+            names << inserter->table();
+        return names;
     }
 
     void outages()
@@ -647,10 +645,10 @@ DemoResult DemoDataGenerator::generate(const DemoOptions &options, const Progres
     const qint64 existing =
         SqlStatement::scalar(m_db.connection(), QStringLiteral("SELECT COUNT(*) FROM accounts"))
             .toLongLong();
-    BulkLoadScope bulk(m_db, Generator::tables(), existing <= 2 * qint64(options.accounts));
+    BulkLoadScope bulk(m_db, existing <= 2 * qint64(options.accounts));
     WriteTransaction tx(m_db);
-    bulk.begin();
     Generator gen(m_db, options);
+    bulk.begin(gen.tables());
     gen.outages();
     for (qint64 i = 0; i < options.accounts; ++i) {
         gen.account(i);

@@ -9,6 +9,7 @@
 #include "models/ledgerrepository.h"
 #include "models/payoutrepository.h"
 #include "models/writetransaction.h"
+#include "rules/money.h"
 #include "rules/policycasejson.h"
 #include "rules/policyengine.h"
 
@@ -47,17 +48,44 @@ StoredRecommendation stored(const PolicyOutcome &o)
     return s;
 }
 
+// The ledger and the credit lots move together, so the balance always equals both the sum
+// of the entries and what the lots hold. Credits granted arrive as a new lot...
+qint64 grantCredits(const QSqlDatabase &conn, const LedgerEntryRecord &entry, qint64 lotPurchase)
+{
+    CreditLotRepository(conn).add(entry.accountId, lotPurchase, entry.createdAt, entry.credits);
+    return LedgerRepository(conn).append(entry);
+}
+
+// ...and credits taken (a negative entry) come out of the oldest lots first.
+qint64 spendCredits(const QSqlDatabase &conn, const LedgerEntryRecord &entry)
+{
+    CreditLotRepository(conn).consumeOldestFirst(entry.accountId, -entry.credits);
+    return LedgerRepository(conn).append(entry);
+}
+
+// An audit row about a request; with an outcome, also the profile it was reached under.
+AuditRecord auditRow(qint64 at, const QString &actor, const QString &action, qint64 accountId,
+                     qint64 requestId, const QString &note, const PolicyProfile *profile = nullptr,
+                     const PolicyOutcome *outcome = nullptr)
+{
+    AuditRecord a;
+    a.at = at;
+    a.actor = actor;
+    a.action = action;
+    a.accountId = accountId;
+    a.requestId = requestId;
+    a.note = note;
+    if (profile && outcome) {
+        a.profile = profile->id;
+        a.profileVersion = profile->version;
+        a.recommendation = QString::fromUtf8(PolicyCaseJson::outcomeToJson(*outcome));
+    }
+    return a;
+}
+
 QString details(const QJsonObject &o)
 {
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
-}
-
-QString money(qint64 cents, const QString &currency)
-{
-    return QStringLiteral("%1.%2 %3")
-        .arg(cents / 100)
-        .arg(cents % 100, 2, 10, QLatin1Char('0'))
-        .arg(currency);
 }
 } // namespace
 
@@ -143,16 +171,8 @@ void RefundWorkflow::triageOne(const QSqlDatabase &conn, qint64 requestId, Triag
         return;
     ++result.evaluated;
     if (isNew) {
-        AuditRecord audit;
-        audit.at = at;
-        audit.actor = systemReviewer();
-        audit.action = QStringLiteral("triage");
-        audit.accountId = r.accountId;
-        audit.requestId = r.id;
-        audit.profile = profile.id;
-        audit.profileVersion = profile.version;
-        audit.recommendation = QString::fromUtf8(PolicyCaseJson::outcomeToJson(rec));
-        AuditRepository(conn).append(audit);
+        AuditRepository(conn).append(auditRow(at, systemReviewer(), QStringLiteral("triage"),
+                                              r.accountId, r.id, {}, &profile, &rec));
     }
     if (automatic) {
         ReviewDecision d;
@@ -214,15 +234,7 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
     result.requestId = r.id;
     result.recommendation = rec;
     RequestRepository requests(conn);
-    AuditRecord audit;
-    audit.at = at;
-    audit.actor = d.reviewer;
-    audit.accountId = r.accountId;
-    audit.requestId = r.id;
-    audit.profile = profile.id;
-    audit.profileVersion = profile.version;
-    audit.recommendation = QString::fromUtf8(PolicyCaseJson::outcomeToJson(rec));
-    audit.note = d.note;
+    AuditRecord audit = auditRow(at, d.reviewer, {}, r.accountId, r.id, d.note, &profile, &rec);
 
     if (d.action == ReviewAction::Escalate) {
         if (!requests.transition(r.id, openStatuses, QStringLiteral("escalated"), at, {}))
@@ -296,7 +308,7 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
             if (refundable <= 0)
                 refuse(tr("purchase %1 is already refunded in full (%2 of %3 paid)")
                            .arg(p.id)
-                           .arg(money(returned, p.currency), money(paid, p.currency)));
+                           .arg(formatMoney(returned, p.currency), formatMoney(paid, p.currency)));
             const qint64 recommended = rec.remedy == Remedy::MoneyRefund ? rec.refundCents : 0;
             qint64 amount = recommended;
             if (d.amountCents) {
@@ -306,17 +318,18 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
                 if (recommended > 0 && *d.amountCents > recommended)
                     refuse(tr("%1 is above the recommended %2: an approval may lower the amount, "
                               "never raise it")
-                               .arg(money(*d.amountCents, p.currency),
-                                    money(recommended, p.currency)));
+                               .arg(formatMoney(*d.amountCents, p.currency),
+                                    formatMoney(recommended, p.currency)));
                 amount = *d.amountCents;
             }
             if (amount <= 0)
                 refuse(tr("the policy names no amount here: give the amount to refund"));
             if (amount > refundable)
-                refuse(tr("%1 is more than the %2 still refundable on purchase %3 (paid %4)")
-                           .arg(money(amount, p.currency), money(refundable, p.currency))
-                           .arg(p.id)
-                           .arg(money(paid, p.currency)));
+                refuse(
+                    tr("%1 is more than the %2 still refundable on purchase %3 (paid %4)")
+                        .arg(formatMoney(amount, p.currency), formatMoney(refundable, p.currency))
+                        .arg(p.id)
+                        .arg(formatMoney(paid, p.currency)));
             // Unused credits go back with the money they were bought with.
             const qint64 wanted = rec.remedy == Remedy::MoneyRefund ? rec.credits : 0;
             const qint64 taken = wanted > 0 ? lots.takeFromPurchase(p.id, wanted) : 0;
@@ -378,8 +391,7 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
                 if (b.purchase && !lots.usedOfPurchase(b.purchase->id))
                     lotPurchase = b.purchase->id;
             }
-            written.insert(QStringLiteral("entry"), ledger.append(e));
-            lots.add(r.accountId, lotPurchase, at, credits);
+            written.insert(QStringLiteral("entry"), grantCredits(conn, e, lotPurchase));
             result.credits = credits;
         }
     }
@@ -423,14 +435,8 @@ void RefundWorkflow::assign(qint64 requestId, const QString &reviewer, const QSt
             refuse(tr("no refund request with id %1").arg(requestId));
         if (!RequestRepository(conn).assign(requestId, reviewer, now()))
             refuse(tr("request %1 is already decided").arg(requestId));
-        AuditRecord audit;
-        audit.at = now();
-        audit.actor = actor;
-        audit.action = QStringLiteral("assign");
-        audit.accountId = r->accountId;
-        audit.requestId = requestId;
-        audit.note = reviewer;
-        AuditRepository(conn).append(audit);
+        AuditRepository(conn).append(
+            auditRow(now(), actor, QStringLiteral("assign"), r->accountId, requestId, reviewer));
         return true;
     });
 }
@@ -443,14 +449,8 @@ void RefundWorkflow::addNote(qint64 requestId, const QString &author, const QStr
         const auto r = RequestRepository(conn).find(requestId);
         if (!r)
             refuse(tr("no refund request with id %1").arg(requestId));
-        AuditRecord audit;
-        audit.at = now();
-        audit.actor = author;
-        audit.action = QStringLiteral("note");
-        audit.accountId = r->accountId;
-        audit.requestId = requestId;
-        audit.note = note.trimmed();
-        AuditRepository(conn).append(audit);
+        AuditRepository(conn).append(auditRow(now(), author, QStringLiteral("note"), r->accountId,
+                                              requestId, note.trimmed()));
         return true;
     });
 }
@@ -463,7 +463,6 @@ qint64 RefundWorkflow::recordPurchase(const PurchaseRecord &purchase)
             p.createdAt = now();
         const qint64 id = PurchaseRepository(conn).create(p);
         if (p.delivered && p.credits > 0) {
-            CreditLotRepository(conn).add(p.accountId, id, p.createdAt, p.credits);
             LedgerEntryRecord e;
             e.accountId = p.accountId;
             e.createdAt = p.createdAt;
@@ -471,7 +470,7 @@ qint64 RefundWorkflow::recordPurchase(const PurchaseRecord &purchase)
             e.credits = p.credits;
             e.purchaseId = id;
             e.createdBy = systemReviewer();
-            LedgerRepository(conn).append(e);
+            grantCredits(conn, e, id);
         }
         return id;
     });
@@ -497,7 +496,6 @@ qint64 RefundWorkflow::recordJob(qint64 accountId, qint64 credits, const QString
         job.credits = credits;
         job.status = QStringLiteral("succeeded");
         const qint64 id = JobRepository(conn).create(job);
-        CreditLotRepository(conn).consumeOldestFirst(accountId, credits);
         LedgerEntryRecord e;
         e.accountId = accountId;
         e.createdAt = job.createdAt;
@@ -505,7 +503,7 @@ qint64 RefundWorkflow::recordJob(qint64 accountId, qint64 credits, const QString
         e.credits = -credits;
         e.jobId = id;
         e.createdBy = systemReviewer();
-        LedgerRepository(conn).append(e);
+        spendCredits(conn, e);
         return id;
     });
 }
@@ -521,20 +519,17 @@ bool RefundWorkflow::reportJobFailure(qint64 jobId, FailureCause cause, const QS
             refuse(tr("no job with id %1").arg(jobId));
         if (!jobs.setFailed(jobId, PolicyNames::failureCause(cause), detail))
             refuse(tr("job %1 has already failed").arg(jobId));
-        LedgerRepository ledger(conn);
-        if (cause != FailureCause::Platform || ledger.hasCreditBack(jobId))
+        if (cause != FailureCause::Platform || LedgerRepository(conn).hasCreditBack(jobId))
             return false;
-        const qint64 at = now();
         LedgerEntryRecord e;
         e.accountId = job->accountId;
-        e.createdAt = at;
+        e.createdAt = now();
         e.entryType = QStringLiteral("job_credit_back");
         e.credits = job->credits;
         e.jobId = jobId;
         e.createdBy = systemReviewer();
         e.note = tr("automatic credit-back");
-        ledger.append(e);
-        CreditLotRepository(conn).add(job->accountId, 0, at, job->credits);
+        grantCredits(conn, e, 0);
         return true;
     });
 }
@@ -598,7 +593,6 @@ qint64 RefundWorkflow::recordChargeback(qint64 purchaseId, const QString &reason
         if (rec.actions & ClawbackCredits) {
             const qint64 credits = std::min(b.account.balanceCredits, p->credits);
             if (credits > 0) {
-                CreditLotRepository(conn).consumeOldestFirst(b.account.id, credits);
                 LedgerEntryRecord e;
                 e.accountId = b.account.id;
                 e.createdAt = at;
@@ -608,19 +602,11 @@ qint64 RefundWorkflow::recordChargeback(qint64 purchaseId, const QString &reason
                 e.requestId = requestId;
                 e.createdBy = systemReviewer();
                 e.note = tr("chargeback clawback");
-                written.insert(QStringLiteral("clawback_entry"), LedgerRepository(conn).append(e));
+                written.insert(QStringLiteral("clawback_entry"), spendCredits(conn, e));
             }
         }
-        AuditRecord audit;
-        audit.at = at;
-        audit.actor = systemReviewer();
-        audit.action = QStringLiteral("chargeback");
-        audit.accountId = b.account.id;
-        audit.requestId = requestId;
-        audit.profile = profile.id;
-        audit.profileVersion = profile.version;
-        audit.recommendation = QString::fromUtf8(PolicyCaseJson::outcomeToJson(rec));
-        audit.note = reason;
+        AuditRecord audit = auditRow(at, systemReviewer(), QStringLiteral("chargeback"),
+                                     b.account.id, requestId, reason, &profile, &rec);
         audit.details = details(written);
         AuditRepository(conn).append(audit);
         return requestId;

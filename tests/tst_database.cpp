@@ -341,9 +341,9 @@ private slots:
         };
         const qint64 before = indexes();
         {
-            BulkLoadScope bulk(t.db(), {QStringLiteral("jobs"), QStringLiteral("ledger_entries")});
+            BulkLoadScope bulk(t.db());
             WriteTransaction tx(t.db());
-            bulk.begin();
+            bulk.begin({QStringLiteral("jobs"), QStringLiteral("ledger_entries")});
             QVERIFY(indexes() < before);
             SqlStatement::run(t.db().connection(), sql); // accepted while the checks are off
             try {

@@ -21,6 +21,15 @@ int CliContext::usageError(const QString &message)
     return Exit::Usage;
 }
 
+bool CliContext::rejectPositional(const QCommandLineParser &parser, int *exitCode)
+{
+    if (parser.positionalArguments().isEmpty())
+        return true;
+    *exitCode = usageError(QCoreApplication::translate("refundctl", "unexpected argument '%1'")
+                               .arg(parser.positionalArguments().first()));
+    return false;
+}
+
 bool CliContext::parse(QCommandLineParser &parser, const QString &description, int *exitCode)
 {
     parser.setApplicationDescription(description);

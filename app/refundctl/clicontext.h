@@ -31,6 +31,9 @@ public:
     QTextStream &out() { return m_out; }
     QTextStream &err() { return m_err; }
     int usageError(const QString &message);
+    // For commands without positional arguments: false, with a usage error in `exitCode`,
+    // when the command line has one.
+    bool rejectPositional(const QCommandLineParser &parser, int *exitCode);
 
 private:
     QString m_command;

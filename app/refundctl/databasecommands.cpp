@@ -26,9 +26,8 @@ int DatabaseCommands::init(CliContext &cli)
                       "Safe to run again."),
                    &exitCode))
         return exitCode;
-    if (!parser.positionalArguments().isEmpty())
-        return cli.usageError(
-            tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+    if (!cli.rejectPositional(parser, &exitCode))
+        return exitCode;
 
     Database &db = cli.database(false);
     const int before = db.schemaVersion();
@@ -70,9 +69,8 @@ int DatabaseCommands::demo(CliContext &cli)
                       "chargebacks and outages."),
                    &exitCode))
         return exitCode;
-    if (!parser.positionalArguments().isEmpty())
-        return cli.usageError(
-            tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+    if (!cli.rejectPositional(parser, &exitCode))
+        return exitCode;
 
     DemoOptions options;
     bool ok = false;
@@ -120,9 +118,8 @@ int DatabaseCommands::stats(CliContext &cli)
     int exitCode = 0;
     if (!cli.parse(parser, tr("Prints counts of the database as one JSON object."), &exitCode))
         return exitCode;
-    if (!parser.positionalArguments().isEmpty())
-        return cli.usageError(
-            tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+    if (!cli.rejectPositional(parser, &exitCode))
+        return exitCode;
 
     const DatabaseStats s = StatsRepository(cli.database().connection()).collect();
     QJsonObject byStatus;

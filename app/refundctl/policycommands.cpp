@@ -99,9 +99,8 @@ int list(CliContext &cli, const QStringList &args)
     CliContext sub(QStringLiteral("policy list"), args);
     if (!sub.parse(parser, tr("Lists the built-in policy profiles."), &exitCode))
         return exitCode;
-    if (!parser.positionalArguments().isEmpty())
-        return sub.usageError(
-            tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+    if (!sub.rejectPositional(parser, &exitCode))
+        return exitCode;
     cli.out() << QStringLiteral("%1  %2  %3\n")
                      .arg(tr("id"), -14)
                      .arg(tr("company"), -18)

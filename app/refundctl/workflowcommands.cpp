@@ -6,6 +6,7 @@
 #include "models/payoutrepository.h"
 #include "models/requestrepository.h"
 #include "policy/refundworkflow.h"
+#include "policy/rules/money.h"
 #include "policy/rules/policytypes.h"
 
 #include <QCoreApplication>
@@ -25,15 +26,6 @@ QString isoTime(qint64 secs)
     return secs > 0 ? QDateTime::fromSecsSinceEpoch(secs, Qt::UTC).toString(Qt::ISODate)
                     : QString();
 }
-
-bool noPositional(CliContext &cli, const QCommandLineParser &parser, int *exitCode)
-{
-    if (parser.positionalArguments().isEmpty())
-        return true;
-    *exitCode =
-        cli.usageError(tr("unexpected argument '%1'").arg(parser.positionalArguments().first()));
-    return false;
-}
 } // namespace
 
 int WorkflowCommands::triage(CliContext &cli)
@@ -48,7 +40,7 @@ int WorkflowCommands::triage(CliContext &cli)
                       "automatically are approved at once by the system reviewer; everything "
                       "else waits in the queue."),
                    &exitCode) ||
-        !noPositional(cli, parser, &exitCode))
+        !cli.rejectPositional(parser, &exitCode))
         return exitCode;
     RefundWorkflow workflow(cli.database());
     const bool quiet = parser.isSet(quietOption);
@@ -172,7 +164,7 @@ int WorkflowCommands::check(CliContext &cli)
                       "credited back at most once, every decided request has exactly one "
                       "decision and its entries."),
                    &exitCode) ||
-        !noPositional(cli, parser, &exitCode))
+        !cli.rejectPositional(parser, &exitCode))
         return exitCode;
     Database &db = cli.database();
     const InvariantReport report = InvariantChecker(db.connection()).run();
@@ -210,7 +202,7 @@ int WorkflowCommands::requests(CliContext &cli)
     int exitCode = 0;
     if (!cli.parse(parser, tr("Lists refund requests with their stored recommendation."),
                    &exitCode) ||
-        !noPositional(cli, parser, &exitCode))
+        !cli.rejectPositional(parser, &exitCode))
         return exitCode;
     RequestFilter filter;
     filter.status = parser.value(statusOption);
@@ -315,7 +307,7 @@ int WorkflowCommands::payouts(CliContext &cli)
     if (!cli.parse(parser,
                    tr("Lists money refunds on their way back to the original payment method."),
                    &exitCode) ||
-        !noPositional(cli, parser, &exitCode))
+        !cli.rejectPositional(parser, &exitCode))
         return exitCode;
     const QString status = parser.value(statusOption);
     static const QStringList statuses{QStringLiteral("pending"), QStringLiteral("sent"),
@@ -356,11 +348,7 @@ int WorkflowCommands::payouts(CliContext &cli)
                          .arg(p.id, 8)
                          .arg(p.requestId, 8)
                          .arg(p.purchaseId, 8)
-                         .arg(QStringLiteral("%1.%2 %3")
-                                  .arg(p.amountCents / 100)
-                                  .arg(p.amountCents % 100, 2, 10, QLatin1Char('0'))
-                                  .arg(p.currency),
-                              14)
+                         .arg(formatMoney(p.amountCents, p.currency), 14)
                          .arg(p.status, -9)
                          .arg(isoTime(p.createdAt));
     return Exit::Ok;
