@@ -59,3 +59,33 @@ qint64 AccountRepository::count() const
 {
     return SqlStatement::scalar(m_db, QStringLiteral("SELECT COUNT(*) FROM accounts")).toLongLong();
 }
+
+AccountSummary AccountRepository::summary(qint64 id) const
+{
+    SqlStatement st(
+        m_db, QStringLiteral(
+                  "SELECT (SELECT COUNT(*) FROM purchases WHERE account_id = ?),"
+                  " (SELECT COALESCE(SUM(amount_cents * charge_count), 0) FROM purchases"
+                  "  WHERE account_id = ?),"
+                  " (SELECT COALESCE(SUM(amount_cents), 0) FROM payouts WHERE account_id = ?),"
+                  " (SELECT currency FROM purchases WHERE account_id = ? ORDER BY id DESC LIMIT 1),"
+                  " (SELECT COUNT(*) FROM ledger_entries WHERE account_id = ?"
+                  "  AND entry_type = 'job_credit_back'),"
+                  " (SELECT COALESCE(SUM(credits), 0) FROM ledger_entries WHERE account_id = ?"
+                  "  AND entry_type = 'job_credit_back'),"
+                  " (SELECT COUNT(*) FROM refund_requests WHERE account_id = ?),"
+                  " (SELECT COUNT(*) FROM chargebacks WHERE account_id = ? AND status = 'open')"));
+    st.bindAll({id, id, id, id, id, id, id, id}).exec();
+    AccountSummary s;
+    if (!st.next())
+        return s;
+    s.purchases = st.value(0).toLongLong();
+    s.purchasedCents = st.value(1).toLongLong();
+    s.refundedCents = st.value(2).toLongLong();
+    s.currency = st.value(3).toString();
+    s.creditBacks = st.value(4).toLongLong();
+    s.creditBackCredits = st.value(5).toLongLong();
+    s.requests = st.value(6).toLongLong();
+    s.openChargebacks = st.value(7).toLongLong();
+    return s;
+}

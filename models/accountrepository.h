@@ -16,6 +16,19 @@ struct AccountRecord
     qint64 createdAt = 0; // UTC seconds since the epoch
 };
 
+// What a reviewer wants to know of an account at a glance.
+struct AccountSummary
+{
+    qint64 purchases = 0;
+    qint64 purchasedCents = 0; // lifetime, in `currency`
+    qint64 refundedCents = 0;  // payouts of refunds
+    QString currency;          // of the latest purchase; empty when none
+    qint64 creditBacks = 0;    // jobs credited back
+    qint64 creditBackCredits = 0;
+    qint64 requests = 0;
+    qint64 openChargebacks = 0;
+};
+
 class AccountRepository
 {
 public:
@@ -26,6 +39,7 @@ public:
     std::optional<AccountRecord> findByEmail(const QString &email) const;
     void setStatus(qint64 id, const QString &status);
     qint64 count() const;
+    AccountSummary summary(qint64 id) const;
 
 private:
     std::optional<AccountRecord> findWhere(const QString &condition, const QVariant &value) const;

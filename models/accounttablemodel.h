@@ -1,22 +1,21 @@
 #pragma once
-// Accounts as a table, fetched lazily in chunks as the view scrolls.
+// Accounts as a chunked table, searchable by email, name or id.
 
-#include <QSqlQueryModel>
+#include "recordfilter.h"
+#include "sqlwindowmodel.h"
 
-class AccountTableModel : public QSqlQueryModel
+class AccountTableModel : public SqlWindowModel
 {
     Q_OBJECT
 public:
-    explicit AccountTableModel(QObject *parent = nullptr);
+    explicit AccountTableModel(Database &database, QObject *parent = nullptr);
 
-    // Shows the accounts whose email or name contains `text` (all when empty). Throws
-    // DatabaseError.
-    void load(const QSqlDatabase &db, const QString &text = {});
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    // kind: account status
+    void setRecordFilter(const RecordFilter &filter);
+    const RecordFilter &recordFilter() const { return m_filter; }
+    qint64 accountId(int row) const { return value(row, QStringLiteral("id")).toLongLong(); }
+    static QStringList kinds();
 
 private:
-    // Looked up once per load(), not per painted cell.
-    int m_nameColumn = -1;
-    int m_balanceColumn = -1;
-    int m_createdColumn = -1;
+    RecordFilter m_filter;
 };

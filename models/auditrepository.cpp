@@ -1,5 +1,6 @@
 #include "auditrepository.h"
 
+#include "sqldialect.h"
 #include "sqlstatement.h"
 
 qint64 AuditRepository::append(const AuditRecord &a)
@@ -14,7 +15,19 @@ qint64 AuditRepository::append(const AuditRecord &a)
                 SqlStatement::textOrNull(a.recommendation), a.note, a.details})
         .exec();
     st.next();
-    return st.value(0).toLongLong();
+    const qint64 id = st.value(0).toLongLong();
+    // Other reviewers' windows listen for this; PostgreSQL delivers it at commit, and not at
+    // all when the transaction rolls back. SQLite readers notice the commit by themselves.
+    if (SqlDialect::of(m_db).isPostgres())
+        SqlStatement(m_db, QStringLiteral("SELECT pg_notify(?, ?)"))
+            .bindAll({changeChannel(), QString::number(a.requestId)})
+            .exec();
+    return id;
+}
+
+QString AuditRepository::changeChannel()
+{
+    return QStringLiteral("refunddesk_changes");
 }
 
 QList<AuditRecord> AuditRepository::forRequest(qint64 requestId) const

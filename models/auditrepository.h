@@ -27,6 +27,8 @@ public:
 
     qint64 append(const AuditRecord &record);
     QList<AuditRecord> forRequest(qint64 requestId) const;
+    // The PostgreSQL notification channel every appended row signals on.
+    static QString changeChannel();
 
 private:
     QSqlDatabase m_db;

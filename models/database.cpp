@@ -61,10 +61,37 @@ void Database::open(Migrate migrate)
         this->migrate();
 }
 
+QString Database::threadConnectionName() const
+{
+    return m_prefix + QString::number(reinterpret_cast<quintptr>(QThread::currentThread()), 16);
+}
+
+void Database::releaseConnection()
+{
+    const QString name = threadConnectionName();
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_connectionNames.removeOne(name))
+            return;
+    }
+    {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+}
+
+void Database::reconnect()
+{
+    const QString name = threadConnectionName();
+    if (QSqlDatabase::contains(name))
+        QSqlDatabase::database(name, false).close();
+}
+
 QSqlDatabase Database::connection()
 {
-    const QString name =
-        m_prefix + QString::number(reinterpret_cast<quintptr>(QThread::currentThread()), 16);
+    const QString name = threadConnectionName();
     if (QSqlDatabase::contains(name)) {
         QSqlDatabase db = QSqlDatabase::database(name, false);
         if (db.isOpen())

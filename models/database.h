@@ -27,6 +27,11 @@ public:
 
     // The calling thread's connection, opened on first use. Throws DatabaseError.
     QSqlDatabase connection();
+    // Closes and forgets the calling thread's connection (a worker thread about to end).
+    void releaseConnection();
+    // Closes the calling thread's connection so the next connection() opens a new one (after
+    // the server went away).
+    void reconnect();
 
     const DatabaseUrl &url() const { return m_url; }
     const SqlDialect &dialect() const { return m_dialect; }
@@ -43,6 +48,7 @@ public:
     static DatabaseUrl resolveUrl(const QString &commandLineValue);
 
 private:
+    QString threadConnectionName() const;
     QSqlDatabase openConnection(const QString &name);
     QString describe(const QString &what) const;
 

@@ -130,3 +130,22 @@ QString DatabaseUrl::toString() const
         return postgresUrl(*this, m_password);
     return toDisplayString();
 }
+
+DatabaseUrl DatabaseUrl::postgres(const QString &host, int port, const QString &user,
+                                  const QString &password, const QString &databaseName)
+{
+    DatabaseUrl url;
+    url.m_backend = Backend::Postgres;
+    url.m_host = host.trimmed();
+    url.m_port = port;
+    url.m_user = user.trimmed();
+    url.m_password = password;
+    url.m_database = databaseName.trimmed();
+    url.m_raw = postgresUrl(url, QString());
+    if (url.m_host.isEmpty() || url.m_user.isEmpty() || url.m_database.isEmpty()) {
+        url.m_backend = Backend::Invalid;
+        url.m_error =
+            QCoreApplication::translate("DatabaseUrl", "host, user and database name are required");
+    }
+    return url;
+}

@@ -15,6 +15,8 @@ public:
 
     static DatabaseUrl parse(const QString &text);
     static DatabaseUrl sqliteFile(const QString &path);
+    static DatabaseUrl postgres(const QString &host, int port, const QString &user,
+                                const QString &password, const QString &databaseName);
     // Raw URL text with any password replaced by "***", for messages about unparsable URLs.
     static QString maskPassword(const QString &text);
 

@@ -1,12 +1,22 @@
 #include "sqlwindowmodel.h"
 
+#include "backgroundreader.h"
 #include "database.h"
 #include "databaseerror.h"
 #include "sqlstatement.h"
 
 namespace {
 constexpr int maxCachedChunks = 64;
+
+qint64 runCount(const QSqlDatabase &db, const QString &sql, const QVariantList &values)
+{
+    SqlStatement st(db, sql);
+    for (const QVariant &v : values)
+        st.bind(v);
+    st.exec();
+    return st.next() ? st.value(0).toLongLong() : 0;
 }
+} // namespace
 
 SqlWindowModel::SqlWindowModel(Database &database, QObject *parent)
     : QAbstractTableModel(parent), m_database(database)
@@ -17,46 +27,126 @@ void SqlWindowModel::setSource(const QString &from, const QList<SqlColumn> &colu
                                const QString &key)
 {
     beginResetModel();
+    ++m_generation;
     m_from = from;
     m_columns = columns;
     m_key = key;
     m_sortColumn = -1;
-    m_cache.clear();
-    m_cacheOrder.clear();
-    m_rowCount = int(countRows());
+    m_rowCount = 0;
+    m_countKnown = true;
+    clearCache();
     endResetModel();
 }
 
 void SqlWindowModel::setFilter(const QString &condition, const QVariantList &values)
 {
-    beginResetModel();
     m_condition = condition;
     m_values = values;
-    m_cache.clear();
-    m_cacheOrder.clear();
-    m_rowCount = int(countRows());
-    endResetModel();
+    reload(false);
 }
 
 void SqlWindowModel::refresh()
 {
-    beginResetModel();
+    reload(true);
+}
+
+void SqlWindowModel::clearCache() const
+{
     m_cache.clear();
     m_cacheOrder.clear();
-    m_rowCount = int(countRows());
+}
+
+void SqlWindowModel::reload(bool keepCount)
+{
+    beginResetModel();
+    ++m_generation;
+    clearCache();
+    if (m_from.isEmpty()) {
+        m_rowCount = 0;
+        m_countKnown = true;
+    } else if (!m_reader) {
+        try {
+            m_rowCount = int(runCount(m_database.connection(), countSql(), m_values));
+            noteSuccess();
+        } catch (const DatabaseError &e) {
+            m_rowCount = 0;
+            noteError(e.message());
+        }
+        m_countKnown = true;
+    } else {
+        // Show what one chunk brings at once; only a full chunk means there may be more.
+        const bool known = m_countKnown;
+        m_rowCount = keepCount && known ? qMax(m_rowCount, 1) : m_chunkSize;
+        m_countKnown = false;
+        const QList<Row> *first = nullptr;
+        if (!keepCount || !known || m_rowCount <= m_chunkSize) {
+            m_rowCount = m_chunkSize;
+            first = chunk(0);
+            if (!first || first->size() < m_chunkSize) {
+                m_rowCount = first ? int(first->size()) : 0;
+                m_countKnown = true;
+            }
+        }
+        if (!m_countKnown) {
+            const quint64 generation = m_generation;
+            const QString sql = countSql();
+            const QVariantList values = m_values;
+            m_reader->run(
+                this,
+                [sql, values](const QSqlDatabase &db) {
+                    return QVariant(runCount(db, sql, values));
+                },
+                [this, generation](const QVariant &result, const QString &error) {
+                    if (generation != m_generation)
+                        return;
+                    if (!error.isEmpty())
+                        noteError(error);
+                    applyCount(error.isEmpty() ? result.toLongLong() : m_rowCount);
+                });
+        }
+    }
     endResetModel();
+    if (m_countKnown)
+        emit countChanged(m_rowCount);
+}
+
+void SqlWindowModel::applyCount(qint64 rows)
+{
+    const int count = int(qMin<qint64>(rows, std::numeric_limits<int>::max()));
+    // Only the first chunk was read under the provisional count: rows beyond it can simply be
+    // appended. Anything else read under a count that turned out wrong is dropped.
+    const bool onlyFront = m_cacheOrder.size() <= 1 && !m_cache.contains(1);
+    if (count > m_rowCount && onlyFront && m_rowCount == m_chunkSize) {
+        beginInsertRows({}, m_rowCount, count - 1);
+        m_rowCount = count;
+        m_countKnown = true;
+        endInsertRows();
+    } else if (count != m_rowCount) {
+        beginResetModel();
+        clearCache();
+        m_rowCount = count;
+        m_countKnown = true;
+        endResetModel();
+    } else {
+        m_countKnown = true;
+    }
+    emit countChanged(m_rowCount);
 }
 
 void SqlWindowModel::sort(int column, Qt::SortOrder order)
 {
-    if (column >= columnCount())
+    if (column >= columnCount() || (column >= 0 && !isSortable(column)))
         return;
     beginResetModel();
     m_sortColumn = column;
     m_sortOrder = order;
-    m_cache.clear();
-    m_cacheOrder.clear();
+    clearCache();
     endResetModel();
+}
+
+bool SqlWindowModel::isSortable(int column) const
+{
+    return column >= 0 && column < m_columns.size() && m_columns.at(column).sortable;
 }
 
 int SqlWindowModel::fieldIndex(const QString &name) const
@@ -72,6 +162,12 @@ QString SqlWindowModel::whereClause() const
     return m_condition.isEmpty() ? QString() : QStringLiteral(" WHERE ") + m_condition;
 }
 
+QString SqlWindowModel::countSql() const
+{
+    return QStringLiteral("SELECT COUNT(*) FROM %1%2")
+        .arg(m_countFrom.isEmpty() ? m_from : m_countFrom, whereClause());
+}
+
 QString SqlWindowModel::orderBy(bool reversed) const
 {
     const bool descending = (m_sortOrder == Qt::DescendingOrder) != reversed;
@@ -82,23 +178,31 @@ QString SqlWindowModel::orderBy(bool reversed) const
     return sql + m_key + direction;
 }
 
-qint64 SqlWindowModel::countRows() const
+QString SqlWindowModel::selectSql(int limit, int offset) const
 {
-    if (m_from.isEmpty())
-        return 0;
-    try {
-        SqlStatement st(m_database.connection(),
-                        QStringLiteral("SELECT COUNT(*) FROM %1%2").arg(m_from, whereClause()));
-        for (const QVariant &v : m_values)
-            st.bind(v);
-        st.exec();
-        m_lastError.clear();
-        return st.next() ? st.value(0).toLongLong() : 0;
-    } catch (const DatabaseError &e) {
-        m_lastError = e.message();
-        emit readFailed(m_lastError);
-        return 0;
-    }
+    QStringList expressions;
+    for (const SqlColumn &c : m_columns)
+        expressions << c.expression;
+    QString sql =
+        QStringLiteral("SELECT %1 FROM %2%3%4")
+            .arg(expressions.join(QStringLiteral(", ")), m_from, whereClause(), orderBy(false));
+    if (limit >= 0)
+        sql += QStringLiteral(" LIMIT %1 OFFSET %2").arg(limit).arg(offset);
+    return sql;
+}
+
+void SqlWindowModel::noteError(const QString &message) const
+{
+    m_lastError = message;
+    emit readFailed(message);
+}
+
+void SqlWindowModel::noteSuccess() const
+{
+    if (m_lastError.isEmpty())
+        return;
+    m_lastError.clear();
+    emit readRecovered();
 }
 
 const QList<SqlWindowModel::Row> *SqlWindowModel::chunk(int index) const
@@ -112,7 +216,7 @@ const QList<SqlWindowModel::Row> *SqlWindowModel::chunk(int index) const
         return nullptr;
     // Read from the nearer end: OFFSET costs what it skips, so the tail of a large table is
     // read backwards from its end instead of past every row before it.
-    const bool fromEnd = first > m_rowCount - last;
+    const bool fromEnd = m_countKnown && first > m_rowCount - last;
     const int offset = fromEnd ? m_rowCount - last : first;
     QStringList expressions;
     for (const SqlColumn &c : m_columns)
@@ -137,10 +241,9 @@ const QList<SqlWindowModel::Row> *SqlWindowModel::chunk(int index) const
                 row << st.value(c);
             rows << row;
         }
-        m_lastError.clear();
+        noteSuccess();
     } catch (const DatabaseError &e) {
-        m_lastError = e.message();
-        emit readFailed(m_lastError);
+        noteError(e.message());
         return nullptr;
     }
     if (fromEnd)
@@ -162,6 +265,17 @@ QVariant SqlWindowModel::value(int row, int column) const
     return rows->at(at).at(column);
 }
 
+int SqlWindowModel::findCachedRow(int column, const QVariant &value) const
+{
+    if (column < 0 || column >= m_columns.size())
+        return -1;
+    for (auto it = m_cache.cbegin(); it != m_cache.cend(); ++it)
+        for (qsizetype i = 0; i < it->size(); ++i)
+            if (it->at(i).at(column) == value)
+                return it.key() * m_chunkSize + int(i);
+    return -1;
+}
+
 int SqlWindowModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : m_rowCount;
@@ -174,13 +288,24 @@ int SqlWindowModel::columnCount(const QModelIndex &parent) const
 
 QVariant SqlWindowModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || (role != Qt::DisplayRole && role != Qt::EditRole))
+    if (!index.isValid())
+        return {};
+    if (role == Qt::TextAlignmentRole) {
+        const SqlColumn::Kind kind = m_columns.at(index.column()).kind;
+        return kind == SqlColumn::Kind::Integer || kind == SqlColumn::Kind::Money
+                   ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                   : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
+    }
+    if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};
     return value(index.row(), index.column());
 }
 
 QVariant SqlWindowModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (role == Qt::ToolTipRole && orientation == Qt::Horizontal && !isSortable(section))
+        return tr("%1 (sorting is offered on indexed columns only)")
+            .arg(m_columns.value(section, SqlColumn({}, {}, {})).header);
     if (role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     if (orientation == Qt::Horizontal && section >= 0 && section < m_columns.size())

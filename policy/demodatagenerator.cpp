@@ -256,8 +256,11 @@ public:
 
         QString name;
         QString slug;
-        if (m_rng.perMille(70)) {
-            name = QString::fromUtf8(m_rng.pick(awkwardNames));
+        // Every awkward name at least once, whatever the seed, then now and then.
+        if (ordinal < qint64(awkwardNames.size()) || m_rng.perMille(70)) {
+            name = QString::fromUtf8(ordinal < qint64(awkwardNames.size())
+                                         ? awkwardNames[size_t(ordinal)]
+                                         : m_rng.pick(awkwardNames));
             slug = QStringLiteral("customer");
         } else {
             const QString first = QLatin1String(m_rng.pick(firstNames));
@@ -311,9 +314,19 @@ public:
         // Purchases and the jobs that spend them, in time order.
         const int purchaseCount = int(m_rng.between(1, 4));
         std::vector<qint64> times;
+        // An open request about a purchase is usually about a recent one: the queue then holds
+        // cases inside the refund windows too, not only late ones the policy denies.
+        const bool recentPurchase =
+            (requestStatus == QLatin1String("new") || requestStatus == QLatin1String("pending")) &&
+            (requestType == QLatin1String("unused_credits") ||
+             requestType == QLatin1String("accidental_purchase") ||
+             requestType == QLatin1String("duplicate_charge") ||
+             requestType == QLatin1String("billing_error")) &&
+            m_rng.perMille(600);
         for (int i = 0; i < purchaseCount; ++i)
-            times.push_back(created +
-                            m_rng.below(std::max<qint64>(day, m_end - 3 * day - created)));
+            times.push_back(recentPurchase ? m_end - 3 * day - m_rng.below(4 * day)
+                                           : created + m_rng.below(std::max<qint64>(
+                                                           day, m_end - 3 * day - created)));
         std::sort(times.begin(), times.end());
         const bool isSubscriber = profile == QLatin1String("hummingbytes") && m_rng.perMille(300);
         for (int i = 0; i < purchaseCount; ++i) {

@@ -124,6 +124,11 @@ PolicyOutcome RefundWorkflow::recommend(qint64 requestId)
     return PolicyEngine::evaluate(b.policyCase, m_profiles.find(conn, b.account.profile));
 }
 
+const PolicyProfile &RefundWorkflow::profile(const QString &id)
+{
+    return m_profiles.find(m_db.connection(), id);
+}
+
 TriageResult RefundWorkflow::triage(const std::function<void(qint64)> &progress)
 {
     TriageResult result;

@@ -73,6 +73,8 @@ public:
 
     // What the engine recommends for a request now, without writing anything.
     PolicyOutcome recommend(qint64 requestId);
+    // The profile with this id (built in or stored). Throws DatabaseError when unknown.
+    const PolicyProfile &profile(const QString &id);
 
     // Evaluates every new request (and open ones without a stored recommendation), stores the
     // recommendation, and applies the automatic credit-back of platform-failed jobs at once.

@@ -1,6 +1,13 @@
 // The chunked table model on both backends: counts, rows at both ends and in the middle,
 // sorting and filtering in SQL, compared with the same query read whole.
 
+#include "models/accounttablemodel.h"
+#include "models/backgroundreader.h"
+#include "models/jobtablemodel.h"
+#include "models/ledgertablemodel.h"
+#include "models/purchasetablemodel.h"
+#include "models/requestqueuemodel.h"
+#include "models/sqlfilterbuilder.h"
 #include "models/sqlstatement.h"
 #include "models/sqlwindowmodel.h"
 #include "policy/demodatagenerator.h"
@@ -55,6 +62,8 @@ private slots:
         SqlWindowModel model(t.db());
         model.setChunkSize(50); // many chunks, both ends and the middle
         model.setSource(ledgerFrom, ledgerColumns(), QStringLiteral("l.id"));
+        QCOMPARE(model.rowCount(), 0); // nothing is read until asked
+        model.refresh();
         const QList<qint64> all =
             ids(t.db(), QStringLiteral("SELECT id FROM ledger_entries ORDER BY id"));
         QVERIFY(all.size() > 1000);
@@ -108,10 +117,152 @@ private slots:
         model.setSource(QStringLiteral("no_such_table"),
                         {{QStringLiteral("id"), QStringLiteral("id"), QStringLiteral("ID")}},
                         QStringLiteral("id"));
+        model.refresh();
         QCOMPARE(model.rowCount(), 0);
         QCOMPARE(failed.size(), 1);
         QVERIFY2(model.lastError().contains(QLatin1String("no_such_table")),
                  qPrintable(model.lastError()));
+    }
+
+    void countRunsInTheBackground()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        DemoOptions options;
+        options.accounts = 120;
+        DemoDataGenerator(t.db()).generate(options);
+        const QList<qint64> all =
+            ids(t.db(), QStringLiteral("SELECT id FROM ledger_entries ORDER BY id"));
+        BackgroundReader reader(t.db());
+        SqlWindowModel model(t.db());
+        model.setChunkSize(100);
+        model.setBackgroundReader(&reader);
+        model.setSource(ledgerFrom, ledgerColumns(), QStringLiteral("l.id"));
+        QSignalSpy counted(&model, &SqlWindowModel::countChanged);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        model.refresh();
+        // The first chunk is there at once; the count follows from the reader's thread.
+        QCOMPARE(model.isCountKnown(), false);
+        QCOMPARE(model.rowCount(), 100);
+        QCOMPARE(model.value(0, 0).toLongLong(), all.first());
+        QTRY_VERIFY(model.isCountKnown());
+        QCOMPARE(model.rowCount(), all.size());
+        QCOMPARE(inserted.size(), 1); // rows appended, the view keeps its place
+        QCOMPARE(counted.last().at(0).toInt(), int(all.size()));
+        QCOMPARE(model.value(model.rowCount() - 1, 0).toLongLong(), all.last());
+
+        // A filter with fewer rows than a chunk knows its count at once.
+        model.setFilter(QStringLiteral("l.account_id = ?"), {qint64(5)});
+        QVERIFY(model.isCountKnown());
+        QCOMPARE(model.rowCount(),
+                 ids(t.db(), QStringLiteral("SELECT id FROM ledger_entries WHERE account_id = 5"))
+                     .size());
+        // A count that comes back for an older filter is dropped.
+        model.setFilter({}, {});
+        model.setFilter(QStringLiteral("l.credits > ?"), {qint64(0)});
+        const int positive = int(
+            ids(t.db(), QStringLiteral("SELECT id FROM ledger_entries WHERE credits > 0")).size());
+        QTRY_VERIFY(model.isCountKnown() && reader.pending() == 0);
+        QCOMPARE(model.rowCount(), positive);
+    }
+
+    void tableModelsFilterInSql()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        DemoOptions options;
+        options.accounts = 120;
+        options.until = QDate(2026, 11, 1);
+        DemoDataGenerator(t.db()).generate(options);
+
+        LedgerTableModel ledger(t.db(), LedgerTableModel::Scope::OneAccount);
+        RecordFilter f;
+        f.accountId = 7;
+        ledger.setRecordFilter(f);
+        const QList<qint64> entries = ids(
+            t.db(),
+            QStringLiteral("SELECT credits FROM ledger_entries WHERE account_id = 7 ORDER BY id"));
+        QCOMPARE(ledger.rowCount(), entries.size());
+        qint64 running = 0;
+        for (int row = 0; row < ledger.rowCount(); ++row) {
+            running += entries.at(row);
+            QCOMPARE(ledger.value(row, QStringLiteral("balance")).toLongLong(), running);
+        }
+        QCOMPARE(running,
+                 ids(t.db(), QStringLiteral("SELECT balance_credits FROM accounts WHERE id = 7"))
+                     .first());
+
+        LedgerTableModel all(t.db());
+        RecordFilter refunds;
+        refunds.kind = QStringLiteral("refund");
+        refunds.from = QDate(2026, 6, 1);
+        all.setRecordFilter(refunds);
+        QCOMPARE(all.rowCount(),
+                 ids(t.db(),
+                     QStringLiteral("SELECT id FROM ledger_entries WHERE entry_type = 'refund' AND"
+                                    " created_at >= ?"),
+                     {QDate(2026, 6, 1).startOfDay().toSecsSinceEpoch()})
+                     .size());
+
+        PurchaseTableModel purchases(t.db());
+        RecordFilter duplicates;
+        duplicates.kind = QStringLiteral("duplicate");
+        duplicates.profile = QStringLiteral("vysage");
+        purchases.setRecordFilter(duplicates);
+        QCOMPARE(purchases.rowCount(),
+                 ids(t.db(), QStringLiteral("SELECT p.id FROM purchases p JOIN accounts a ON a.id ="
+                                            " p.account_id WHERE p.charge_count > 1 AND a.profile"
+                                            " = 'vysage'"))
+                     .size());
+
+        JobTableModel jobs(t.db());
+        RecordFilter platform;
+        platform.kind = QStringLiteral("failed");
+        platform.cause = QStringLiteral("platform");
+        jobs.setRecordFilter(platform);
+        const QList<qint64> failed = ids(
+            t.db(), QStringLiteral("SELECT id FROM jobs WHERE failure = 'platform' ORDER BY id"));
+        QCOMPARE(jobs.rowCount(), failed.size());
+        QVERIFY(!failed.isEmpty());
+        // Whether each was credited back, as the ledger says.
+        const QList<qint64> creditedBack =
+            ids(t.db(), QStringLiteral("SELECT job_id FROM ledger_entries WHERE entry_type ="
+                                       " 'job_credit_back'"));
+        int yes = 0;
+        for (int row = 0; row < jobs.rowCount(); ++row) {
+            const bool back =
+                jobs.value(row, QStringLiteral("credited_back")).toString() == QLatin1String("yes");
+            QCOMPARE(back, creditedBack.contains(failed.at(row)));
+            yes += back;
+        }
+        QVERIFY(yes > 0);
+
+        AccountTableModel accounts(t.db());
+        RecordFilter search;
+        search.search = QStringLiteral("O'BRIEN");
+        accounts.setRecordFilter(search);
+        QCOMPARE(accounts.rowCount(), int(ids(t.db(), QStringLiteral("SELECT id FROM accounts"
+                                                                     " WHERE display_name LIKE"
+                                                                     " '%O''Brien%'"))
+                                              .size()));
+        QVERIFY(accounts.rowCount() >= 1);
+        // LIKE's wildcards in the search text are only text.
+        search.search = QStringLiteral("%");
+        accounts.setRecordFilter(search);
+        QCOMPARE(accounts.rowCount(), 0);
+        QCOMPARE(SqlFilterBuilder::likePattern(QStringLiteral("5%_!")),
+                 QStringLiteral("%5!%!_!!%"));
+
+        RequestQueueModel queue(t.db());
+        QueueFilter q;
+        q.statuses = {QStringLiteral("approved")};
+        q.type = QStringLiteral("failed_job");
+        queue.setQueueFilter(q);
+        QCOMPARE(queue.rowCount(),
+                 ids(t.db(), QStringLiteral("SELECT id FROM refund_requests WHERE status ="
+                                            " 'approved' AND type = 'failed_job'"))
+                     .size());
+        QVERIFY(queue.rowCount() > 0);
     }
 };
 

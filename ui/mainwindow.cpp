@@ -1,77 +1,217 @@
 #include "mainwindow.h"
 
+#include "accountview.h"
+#include "connectionbanner.h"
+#include "connectiondialog.h"
+#include "decisiondialog.h"
+#include "displaynames.h"
 #include "models/accounttablemodel.h"
+#include "models/backgroundreader.h"
+#include "models/changewatcher.h"
 #include "models/database.h"
 #include "models/databaseerror.h"
+#include "models/jobtablemodel.h"
+#include "models/ledgertablemodel.h"
+#include "models/purchasetablemodel.h"
+#include "models/requestqueuemodel.h"
+#include "notedialog.h"
+#include "policy/rules/money.h"
+#include "queueview.h"
+#include "recordtableview.h"
+#include "requestdetailview.h"
 
 #include <QAction>
 #include <QApplication>
-#include <QHeaderView>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QInputDialog>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
 
 MainWindow::MainWindow(Database &database, QWidget *parent)
-    : QMainWindow(parent), m_database(database), m_accounts(new AccountTableModel(this)),
-      m_accountView(new QTableView), m_accountSearch(new QLineEdit), m_searchDelay(new QTimer(this))
+    : QMainWindow(parent), m_database(database), m_workflow(database),
+      m_reader(new BackgroundReader(database, this)), m_watcher(new ChangeWatcher(database, this)),
+      m_reviewer(ConnectionDialog::rememberedReviewer()),
+      m_queueModel(new RequestQueueModel(database, this)),
+      m_accountModel(new AccountTableModel(database, this)),
+      m_ledgerModel(new LedgerTableModel(database, LedgerTableModel::Scope::AllAccounts, this)),
+      m_purchaseModel(new PurchaseTableModel(database, this)),
+      m_jobModel(new JobTableModel(database, this)), m_queue(new QueueView(m_queueModel)),
+      m_detail(new RequestDetailView(database, m_workflow)), m_splitter(new QSplitter),
+      m_tabs(new QTabWidget), m_banner(new ConnectionBanner), m_reviewerLabel(new QLabel),
+      m_changeDelay(new QTimer(this))
 {
     setWindowTitle(tr("Refund Desk"));
-
-    auto *accountsPage = new QWidget;
-    auto *layout = new QVBoxLayout(accountsPage);
-    m_accountSearch->setPlaceholderText(tr("Search accounts by email or name"));
-    m_accountSearch->setClearButtonEnabled(true);
-    layout->addWidget(m_accountSearch);
-    m_accountView->setModel(m_accounts);
-    m_accountView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_accountView->setAlternatingRowColors(true);
-    m_accountView->verticalHeader()->hide();
-    m_accountView->horizontalHeader()->setStretchLastSection(true);
-    m_accountView->setWordWrap(false);
-    layout->addWidget(m_accountView);
-
-    auto *tabs = new QTabWidget;
-    tabs->addTab(accountsPage, tr("&Accounts"));
-    setCentralWidget(tabs);
-
-    m_searchDelay->setSingleShot(true);
-    m_searchDelay->setInterval(250);
-    connect(m_accountSearch, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
-    connect(m_searchDelay, &QTimer::timeout, this, &MainWindow::reloadAccounts);
-
-    statusBar()->addPermanentWidget(new QLabel(m_database.url().toDisplayString()));
+    for (SqlWindowModel *m : std::initializer_list<SqlWindowModel *>{
+             m_queueModel, m_accountModel, m_ledgerModel, m_purchaseModel, m_jobModel}) {
+        m->setBackgroundReader(m_reader);
+        // A failed read may be a lost connection: let the watcher find out now.
+        connect(m, &SqlWindowModel::readFailed, m_watcher, &ChangeWatcher::check,
+                Qt::QueuedConnection);
+    }
+    createActions();
+    createTabs();
     createMenus();
-    reloadAccounts();
-    m_accountView->resizeColumnsToContents();
 
-    QSettings settings;
-    if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
-        resize(1200, 760);
+    auto *central = new QWidget;
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_tabs);
+    setCentralWidget(central);
+
+    statusBar()->addPermanentWidget(m_reviewerLabel);
+    statusBar()->addPermanentWidget(new QLabel(m_database.url().toDisplayString()));
+    setReviewer(m_reviewer);
+
+    connect(m_queue, &QueueView::currentRequestChanged, this, &MainWindow::requestChanged);
+    connect(m_queue, &QueueView::requestActivated, this,
+            [this] { m_detail->setFocus(Qt::OtherFocusReason); });
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateActions);
+    connect(m_detail, &RequestDetailView::loadFailed, m_watcher, &ChangeWatcher::check,
+            Qt::QueuedConnection);
+
+    m_changeDelay->setSingleShot(true);
+    m_changeDelay->setInterval(400); // a burst of writes elsewhere refreshes once
+    connect(m_changeDelay, &QTimer::timeout, this, [this] {
+        const qint64 id = m_pendingChange;
+        m_pendingChange = -1;
+        m_queue->refresh();
+        if (id == 0 || id == m_detail->requestId())
+            m_detail->reload();
+    });
+    connect(m_watcher, &ChangeWatcher::changed, this, &MainWindow::externalChange);
+    connect(m_watcher, &ChangeWatcher::connectionLost, this, [this](const QString &message) {
+        m_banner->showLost(message);
+        updateActions();
+    });
+    connect(m_watcher, &ChangeWatcher::connectionRestored, this, [this] {
+        m_banner->hide();
+        statusBar()->showMessage(tr("Connection restored."), 5000);
+        updateActions();
+    });
+    connect(m_banner, &ConnectionBanner::retryRequested, m_watcher, &ChangeWatcher::check);
+
+    restoreLayout();
+    QueueFilter open;
+    open.statuses = RequestQueueModel::openStatuses();
+    m_queue->applyFilter(open);
+    m_accounts->reload();
+    m_watcher->start();
+    updateActions();
+    if (m_queueModel->rowCount() > 0)
+        m_queue->moveSelection(0);
+    m_queue->table()->setFocus();
+}
+
+MainWindow::~MainWindow() = default;
+
+QAction *MainWindow::action(const QString &name) const
+{
+    return m_actions.value(name);
+}
+
+void MainWindow::createActions()
+{
+    auto add = [this](const QString &name, const QString &text, const QKeySequence &keys,
+                      auto slot) {
+        auto *a = new QAction(text, this);
+        if (!keys.isEmpty())
+            a->setShortcut(keys);
+        connect(a, &QAction::triggered, this, slot);
+        m_actions.insert(name, a);
+        addAction(a);
+        return a;
+    };
+    add(QStringLiteral("approve"), tr("&Approve…"), QKeySequence(Qt::Key_A),
+        [this] { decide(int(ReviewAction::Approve)); });
+    add(QStringLiteral("deny"), tr("&Deny…"), QKeySequence(Qt::Key_D),
+        [this] { decide(int(ReviewAction::Deny)); });
+    add(QStringLiteral("escalate"), tr("&Escalate…"), QKeySequence(Qt::Key_E),
+        [this] { decide(int(ReviewAction::Escalate)); });
+    add(QStringLiteral("assign"), tr("Assign to &me"), QKeySequence(Qt::Key_M),
+        [this] { assignToMe(); });
+    add(QStringLiteral("note"), tr("Add &note…"), QKeySequence(Qt::Key_N), [this] { addNote(); });
+    add(QStringLiteral("openAccount"), tr("Open &account"), QKeySequence(Qt::Key_O), [this] {
+        if (m_detail->hasRequest())
+            openAccount(m_detail->dossier().account.id);
+    });
+    add(QStringLiteral("copyReply"), tr("&Copy reply draft"),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
+        [this] { QApplication::clipboard()->setText(m_detail->replyDraft()); });
+    QAction *next = add(QStringLiteral("next"), tr("Ne&xt request"), QKeySequence(Qt::Key_J),
+                        [this] { m_queue->moveSelection(1); });
+    next->setShortcuts({QKeySequence(Qt::Key_J)});
+    add(QStringLiteral("previous"), tr("&Previous request"), QKeySequence(Qt::Key_K),
+        [this] { m_queue->moveSelection(-1); });
+    QAction *search =
+        add(QStringLiteral("search"), tr("&Search"), QKeySequence(Qt::Key_Slash), [this] {
+            QWidget *page = m_tabs->currentWidget();
+            if (page == m_splitter)
+                m_queue->focusSearch();
+            else if (auto *view = qobject_cast<RecordTableView *>(page))
+                view->focusSearch();
+        });
+    search->setShortcuts({QKeySequence(Qt::Key_Slash), QKeySequence::Find});
+    add(QStringLiteral("refresh"), tr("&Refresh"), QKeySequence::Refresh, [this] {
+        m_queue->refresh();
+        m_detail->reload();
+        if (auto *view = qobject_cast<RecordTableView *>(m_tabs->currentWidget()))
+            view->reload();
+        else if (auto *account = qobject_cast<AccountView *>(m_tabs->currentWidget()))
+            account->reload();
+    });
+    add(QStringLiteral("connect"), tr("&Connect to database…"), QKeySequence::Open,
+        [this] { connectToDatabase(); });
+    add(QStringLiteral("reviewer"), tr("Reviewer &name…"), QKeySequence(),
+        [this] { askReviewerName(); });
+    add(QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit, [this] { close(); });
+    add(QStringLiteral("shortcuts"), tr("&Keyboard shortcuts"), QKeySequence(Qt::Key_F1),
+        [this] { showShortcuts(); });
 }
 
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
+    file->addAction(action(QStringLiteral("connect")));
+    file->addAction(action(QStringLiteral("reviewer")));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("quit")));
+
+    QMenu *request = menuBar()->addMenu(tr("&Request"));
+    for (const char *name : std::initializer_list<const char *>{
+             "approve", "deny", "escalate", nullptr, "assign", "note", "copyReply", "openAccount",
+             nullptr, "next", "previous"}) {
+        if (name)
+            request->addAction(action(QLatin1String(name)));
+        else
+            request->addSeparator();
+    }
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    QAction *refresh = view->addAction(tr("&Refresh"), this, &MainWindow::reloadAccounts);
-    refresh->setShortcut(QKeySequence::Refresh);
-    QAction *find = view->addAction(tr("&Search"), this, [this] {
-        m_accountSearch->setFocus();
-        m_accountSearch->selectAll();
-    });
-    find->setShortcuts({QKeySequence(Qt::Key_Slash), QKeySequence::Find});
+    const QStringList pages{tr("&Queue"), tr("A&ccounts"), tr("&Ledger"), tr("&Purchases"),
+                            tr("&Jobs")};
+    for (int i = 0; i < pages.size(); ++i) {
+        QAction *a = view->addAction(pages.at(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    }
+    view->addSeparator();
+    view->addAction(action(QStringLiteral("search")));
+    view->addAction(action(QStringLiteral("refresh")));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(action(QStringLiteral("shortcuts")));
     help->addAction(tr("&About Refund Desk"), this, [this] {
         QMessageBox::about(
             this, tr("About Refund Desk"),
@@ -80,17 +220,314 @@ void MainWindow::createMenus()
     });
 }
 
-void MainWindow::reloadAccounts()
+void MainWindow::createTabs()
 {
-    try {
-        m_accounts->load(m_database.connection(), m_accountSearch->text().trimmed());
-        statusBar()->showMessage(tr("%n account(s) shown", nullptr, m_accounts->rowCount()));
-    } catch (const DatabaseError &e) {
-        showError(e.message());
-    }
+    m_detail->setActions(action(QStringLiteral("approve")), action(QStringLiteral("deny")),
+                         action(QStringLiteral("escalate")), action(QStringLiteral("assign")),
+                         action(QStringLiteral("note")), action(QStringLiteral("openAccount")));
+    m_splitter->addWidget(m_queue);
+    m_splitter->addWidget(m_detail);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setChildrenCollapsible(false);
+    m_tabs->addTab(m_splitter, tr("Queue"));
+
+    RecordTableOptions accounts;
+    accounts.search = true;
+    accounts.searchHint = tr("Search accounts by email, name or id  ( / )");
+    accounts.kindLabel = tr("Any status");
+    accounts.kinds = AccountTableModel::kinds();
+    accounts.profiles = true;
+    m_accounts = new RecordTableView(
+        m_accountModel, [this](const RecordFilter &f) { m_accountModel->setRecordFilter(f); },
+        accounts);
+    m_tabs->addTab(m_accounts, tr("Accounts"));
+    connect(m_accounts, &RecordTableView::rowActivated, this,
+            [this](int row) { openAccount(m_accountModel->accountId(row)); });
+
+    RecordTableOptions ledger;
+    ledger.account = true;
+    ledger.dates = true;
+    ledger.kindLabel = tr("Any entry type");
+    ledger.kinds = LedgerTableModel::kinds();
+    m_ledger = new RecordTableView(
+        m_ledgerModel, [this](const RecordFilter &f) { m_ledgerModel->setRecordFilter(f); },
+        ledger);
+    m_tabs->addTab(m_ledger, tr("Ledger"));
+
+    RecordTableOptions purchases;
+    purchases.account = true;
+    purchases.dates = true;
+    purchases.profiles = true;
+    purchases.kindLabel = tr("Any purchase");
+    purchases.kinds = PurchaseTableModel::kinds();
+    m_purchases = new RecordTableView(
+        m_purchaseModel, [this](const RecordFilter &f) { m_purchaseModel->setRecordFilter(f); },
+        purchases);
+    m_tabs->addTab(m_purchases, tr("Purchases"));
+
+    RecordTableOptions jobs;
+    jobs.account = true;
+    jobs.dates = true;
+    jobs.profiles = true;
+    jobs.kindLabel = tr("Any status");
+    jobs.kinds = JobTableModel::kinds();
+    jobs.causes = JobTableModel::causes();
+    m_jobs = new RecordTableView(
+        m_jobModel, [this](const RecordFilter &f) { m_jobModel->setRecordFilter(f); }, jobs);
+    m_tabs->addTab(m_jobs, tr("Jobs"));
+
+    // The large tables load when first shown, not at start.
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        QWidget *page = m_tabs->widget(index);
+        for (RecordTableView *v : {m_ledger, m_purchases, m_jobs})
+            if (page == v && !v->property("loaded").toBool()) {
+                v->setProperty("loaded", true);
+                v->reload();
+            }
+    });
+    m_tabs->setTabsClosable(true);
+    for (int i = 0; i < m_tabs->count(); ++i)
+        m_tabs->tabBar()->setTabButton(i, QTabBar::RightSide, nullptr);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
+        if (auto *account = qobject_cast<AccountView *>(m_tabs->widget(index)))
+            account->deleteLater();
+    });
 }
 
-void MainWindow::showError(const QString &message)
+void MainWindow::setReviewer(const QString &name)
 {
-    QMessageBox::warning(this, tr("Refund Desk"), message);
+    m_reviewer = name.trimmed();
+    m_queue->setReviewer(m_reviewer);
+    m_reviewerLabel->setText(m_reviewer.isEmpty() ? tr("No reviewer name set")
+                                                  : tr("Reviewer: %1").arg(m_reviewer));
+}
+
+void MainWindow::openAccount(qint64 accountId)
+{
+    if (accountId <= 0)
+        return;
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (auto *view = qobject_cast<AccountView *>(m_tabs->widget(i));
+            view && view->accountId() == accountId) {
+            m_tabs->setCurrentIndex(i);
+            return;
+        }
+    auto *view = new AccountView(m_database, m_reader, accountId);
+    connect(view, &AccountView::requestActivated, this, [this, accountId](qint64 requestId) {
+        QueueFilter f;
+        f.accountId = accountId;
+        m_queue->applyFilter(f);
+        m_tabs->setCurrentIndex(0);
+        m_queue->selectRequest(requestId);
+    });
+    m_tabs->setCurrentIndex(m_tabs->addTab(view, tr("Account %1").arg(accountId)));
+}
+
+void MainWindow::requestChanged(qint64 requestId)
+{
+    m_detail->showRequest(requestId);
+    updateActions();
+}
+
+void MainWindow::updateActions()
+{
+    const bool onQueue = m_tabs->currentWidget() == m_splitter;
+    const bool has = onQueue && m_detail->hasRequest();
+    const QString status = has ? m_detail->dossier().request.status : QString();
+    const bool open =
+        has && status != QLatin1String("approved") && status != QLatin1String("denied");
+    for (const char *name : {"approve", "deny"})
+        action(QLatin1String(name))->setEnabled(open);
+    action(QStringLiteral("escalate"))->setEnabled(open && status != QLatin1String("escalated"));
+    action(QStringLiteral("assign"))
+        ->setEnabled(open && m_detail->dossier().request.assignedTo != m_reviewer);
+    for (const char *name : {"note", "openAccount", "copyReply"})
+        action(QLatin1String(name))->setEnabled(has);
+    for (const char *name : {"next", "previous"})
+        action(QLatin1String(name))->setEnabled(onQueue);
+}
+
+void MainWindow::decide(int actionValue)
+{
+    if (!m_detail->hasRequest())
+        return;
+    if (m_reviewer.isEmpty()) {
+        askReviewerName();
+        if (m_reviewer.isEmpty())
+            return;
+    }
+    const auto action = ReviewAction(actionValue);
+    auto *dialog = new DecisionDialog(
+        action, m_detail->dossier(), m_reviewer,
+        [this](const ReviewDecision &d) { return m_workflow.decide(d); }, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const DecisionResult &r = dialog->result();
+        if (r.status == DecisionResult::Status::AlreadyDecided) {
+            notify(tr("Already decided"),
+                   tr("Request %1 was decided by %2 at %3 while you were looking at it. Nothing "
+                      "was changed; the queue now shows the current state.")
+                       .arg(r.requestId)
+                       .arg(r.decidedBy, QDateTime::fromSecsSinceEpoch(r.decidedAt)
+                                             .toLocalTime()
+                                             .toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+        } else {
+            QString what;
+            switch (r.status) {
+            case DecisionResult::Status::Approved:
+                what = r.remedy == Remedy::MoneyRefund
+                           ? tr("Request %1 approved: %2 to refund.")
+                                 .arg(r.requestId)
+                                 .arg(formatMoney(r.refundCents, m_detail->dossier().currency()))
+                       : r.remedy == Remedy::CreditRestore
+                           ? tr("Request %1 approved: %2 credits restored.")
+                                 .arg(r.requestId)
+                                 .arg(r.credits)
+                           : tr("Request %1 approved.").arg(r.requestId);
+                break;
+            case DecisionResult::Status::Denied:
+                what = tr("Request %1 denied.").arg(r.requestId);
+                break;
+            default:
+                what = tr("Request %1 escalated.").arg(r.requestId);
+                break;
+            }
+            statusBar()->showMessage(what, 8000);
+        }
+        refreshAfterWrite(r.requestId);
+    });
+    dialog->open();
+}
+
+void MainWindow::addNote()
+{
+    if (!m_detail->hasRequest())
+        return;
+    const qint64 id = m_detail->requestId();
+    auto *dialog = new NoteDialog(
+        id,
+        [this, id](const QString &note) {
+            try {
+                m_workflow.addNote(id, m_reviewer, note);
+                return QString();
+            } catch (const DatabaseError &e) {
+                return e.message();
+            }
+        },
+        this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, id] {
+        statusBar()->showMessage(tr("Note added to request %1.").arg(id), 5000);
+        refreshAfterWrite(id);
+    });
+    dialog->open();
+}
+
+void MainWindow::assignToMe()
+{
+    if (!m_detail->hasRequest() || m_reviewer.isEmpty())
+        return;
+    const qint64 id = m_detail->requestId();
+    try {
+        m_workflow.assign(id, m_reviewer, m_reviewer);
+        statusBar()->showMessage(tr("Request %1 assigned to you.").arg(id), 5000);
+    } catch (const DatabaseError &e) {
+        notify(tr("Not assigned"), tr("Request %1 was not assigned: %2").arg(id).arg(e.message()));
+    }
+    refreshAfterWrite(id);
+}
+
+void MainWindow::refreshAfterWrite(qint64 requestId)
+{
+    const qint64 shown = m_detail->requestId();
+    m_queue->refresh();
+    // The queue keeps the row; when the request left the view the next one is now selected.
+    if (m_detail->requestId() == shown || shown == requestId)
+        m_detail->showRequest(m_queue->currentRequestId());
+    updateActions();
+}
+
+void MainWindow::externalChange(qint64 requestId)
+{
+    m_pendingChange = (m_pendingChange == -1)          ? requestId
+                      : (m_pendingChange == requestId) ? requestId
+                                                       : 0;
+    m_changeDelay->start();
+}
+
+void MainWindow::notify(const QString &title, const QString &text)
+{
+    auto *box = new QMessageBox(QMessageBox::Information, title, text, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::connectToDatabase()
+{
+    ConnectionDialog dialog(m_database.url(), m_reviewer, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    setReviewer(dialog.reviewer());
+    const DatabaseUrl url = dialog.url();
+    if (url.toString() == m_database.url().toString())
+        return;
+    m_requestedUrl = url;
+    close();
+}
+
+void MainWindow::askReviewerName()
+{
+    bool ok = false;
+    const QString name = QInputDialog::getText(
+        this, tr("Reviewer name"), tr("Your name, recorded with every decision you take:"),
+        QLineEdit::Normal, m_reviewer, &ok);
+    if (!ok || name.trimmed().isEmpty())
+        return;
+    ConnectionDialog::rememberReviewer(name.trimmed());
+    setReviewer(name);
+    updateActions();
+}
+
+void MainWindow::showShortcuts()
+{
+    QStringList rows;
+    for (const char *name : {"next", "previous", "approve", "deny", "escalate", "assign", "note",
+                             "openAccount", "copyReply", "search", "refresh"}) {
+        const QAction *a = action(QLatin1String(name));
+        rows << QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+                    .arg(a->shortcut().toString(QKeySequence::NativeText).toHtmlEscaped(),
+                         a->text().remove(QLatin1Char('&')).toHtmlEscaped());
+    }
+    rows << QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+                .arg(tr("Ctrl+Enter"), tr("Confirm the open dialog"));
+    QMessageBox::information(
+        this, tr("Keyboard shortcuts"),
+        QStringLiteral("<table cellpadding='3'>%1</table>").arg(rows.join(QString())));
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings s;
+    if (!restoreGeometry(s.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
+        resize(1500, 900);
+    restoreState(s.value(QStringLiteral("mainWindow/state")).toByteArray());
+    if (!m_splitter->restoreState(s.value(QStringLiteral("mainWindow/splitter")).toByteArray()))
+        m_splitter->setSizes({900, 600});
+    m_queue->restoreState();
+}
+
+void MainWindow::saveLayout()
+{
+    QSettings s;
+    s.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("mainWindow/state"), saveState());
+    s.setValue(QStringLiteral("mainWindow/splitter"), m_splitter->saveState());
+    m_queue->saveState();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    event->accept();
 }

@@ -1,28 +1,96 @@
 #pragma once
-// The reviewer's main window: one tab per table, the database it shows in the status bar.
+// The reviewer's main window: the queue with the request beside it, the large tables, the
+// menus and shortcuts, and the watch for changes made elsewhere.
+
+#include "models/databaseurl.h"
+#include "policy/refundworkflow.h"
 
 #include <QMainWindow>
 
 class AccountTableModel;
+class BackgroundReader;
+class ChangeWatcher;
+class ConnectionBanner;
 class Database;
-class QLineEdit;
-class QTableView;
+class JobTableModel;
+class LedgerTableModel;
+class PurchaseTableModel;
+class QAction;
+class QLabel;
+class QSplitter;
+class QTabWidget;
 class QTimer;
+class QueueView;
+class RecordTableView;
+class RequestDetailView;
+class RequestQueueModel;
 
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
     explicit MainWindow(Database &database, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    QString reviewer() const { return m_reviewer; }
+    void setReviewer(const QString &name);
+    QueueView *queue() const { return m_queue; }
+    RequestDetailView *detail() const { return m_detail; }
+    RefundWorkflow &workflow() { return m_workflow; }
+    ChangeWatcher *watcher() const { return m_watcher; }
+    ConnectionBanner *banner() const { return m_banner; }
+    // Opens (or shows) an account's page.
+    void openAccount(qint64 accountId);
+    // Set when the user chose another database; the caller reopens the window on it.
+    const DatabaseUrl &requestedUrl() const { return m_requestedUrl; }
+
+    // The window's actions, also for tests: approve, deny, escalate, assign, note, next, ...
+    QAction *action(const QString &name) const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
+    void createActions();
     void createMenus();
-    void reloadAccounts();
-    void showError(const QString &message);
+    void createTabs();
+    void decide(int action);
+    void addNote();
+    void assignToMe();
+    void requestChanged(qint64 requestId);
+    void externalChange(qint64 requestId);
+    void refreshAfterWrite(qint64 requestId);
+    void updateActions();
+    void notify(const QString &title, const QString &text);
+    void connectToDatabase();
+    void askReviewerName();
+    void showShortcuts();
+    void restoreLayout();
+    void saveLayout();
 
     Database &m_database;
-    AccountTableModel *m_accounts;
-    QTableView *m_accountView;
-    QLineEdit *m_accountSearch;
-    QTimer *m_searchDelay;
+    RefundWorkflow m_workflow;
+    BackgroundReader *m_reader;
+    ChangeWatcher *m_watcher;
+    QString m_reviewer;
+    DatabaseUrl m_requestedUrl;
+
+    RequestQueueModel *m_queueModel;
+    AccountTableModel *m_accountModel;
+    LedgerTableModel *m_ledgerModel;
+    PurchaseTableModel *m_purchaseModel;
+    JobTableModel *m_jobModel;
+    QueueView *m_queue;
+    RequestDetailView *m_detail;
+    RecordTableView *m_accounts;
+    RecordTableView *m_ledger;
+    RecordTableView *m_purchases;
+    RecordTableView *m_jobs;
+    QSplitter *m_splitter;
+    QTabWidget *m_tabs;
+    ConnectionBanner *m_banner;
+    QLabel *m_reviewerLabel;
+    QTimer *m_changeDelay;
+    qint64 m_pendingChange = -1; // -1: none, 0: unknown request
+    QHash<QString, QAction *> m_actions;
 };

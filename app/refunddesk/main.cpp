@@ -4,6 +4,7 @@
 #include "models/databaseerror.h"
 #include "models/sqlstatement.h"
 #include "policy/demodatagenerator.h"
+#include "ui/connectiondialog.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -73,26 +74,41 @@ int main(int argc, char *argv[])
     parser.addOptions({databaseOption, demoOption, screenshotOption});
     parser.process(app);
 
-    Database database(Database::resolveUrl(parser.value(databaseOption)));
-    try {
-        database.open();
-        if (parser.isSet(demoOption))
-            createDemoIfEmpty(database);
-    } catch (const DatabaseError &e) {
-        QMessageBox::critical(
-            nullptr, QApplication::translate("main", "Refund Desk"),
-            QApplication::translate("main", "Cannot open the database.\n\n%1").arg(e.message()));
-        return 1;
-    }
+    // --database, else $REFUNDDESK_DATABASE, else what the connection dialog remembered, else
+    // the embedded demo file.
+    DatabaseUrl url = Database::resolveUrl(parser.value(databaseOption));
+    if (!parser.isSet(databaseOption) && qEnvironmentVariableIsEmpty("REFUNDDESK_DATABASE") &&
+        ConnectionDialog::rememberedUrl().isValid())
+        url = ConnectionDialog::rememberedUrl();
+    while (true) {
+        Database database(url);
+        try {
+            database.open();
+            if (parser.isSet(demoOption))
+                createDemoIfEmpty(database);
+        } catch (const DatabaseError &e) {
+            QMessageBox::critical(nullptr, QApplication::translate("main", "Refund Desk"),
+                                  QApplication::translate("main", "Cannot open the database.\n\n%1")
+                                      .arg(e.message()));
+            ConnectionDialog dialog(url, ConnectionDialog::rememberedReviewer());
+            if (dialog.exec() != QDialog::Accepted)
+                return 1;
+            url = dialog.url();
+            continue;
+        }
 
-    MainWindow window(database);
-    window.show();
-    if (parser.isSet(screenshotOption)) {
-        const QString file = parser.value(screenshotOption);
-        QTimer::singleShot(800, &window, [&window, file] {
-            window.grab().save(file);
-            QApplication::quit();
-        });
+        MainWindow window(database);
+        window.show();
+        if (parser.isSet(screenshotOption)) {
+            const QString file = parser.value(screenshotOption);
+            QTimer::singleShot(1500, &window, [&window, file] {
+                window.grab().save(file);
+                QApplication::quit();
+            });
+        }
+        const int status = app.exec();
+        if (!window.requestedUrl().isValid())
+            return status;
+        url = window.requestedUrl(); // the user chose another database: reopen on it
     }
-    return app.exec();
 }

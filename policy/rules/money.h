@@ -2,6 +2,7 @@
 // Money in minor units as people read it: "19.12 USD". Exact: integer arithmetic only.
 
 #include <QString>
+#include <optional>
 
 inline QString formatMoney(qint64 minorUnits, const QString &currency)
 {
@@ -11,4 +12,23 @@ inline QString formatMoney(qint64 minorUnits, const QString &currency)
         .arg(magnitude / 100)
         .arg(magnitude % 100, 2, 10, QLatin1Char('0'))
         .arg(currency);
+}
+
+// "12", "12.3", "12.34" (a comma works as the separator too) to minor units; nullopt for
+// anything else, including negative amounts and more than two decimals.
+inline std::optional<qint64> parseMoney(const QString &text)
+{
+    QString t = text.trimmed();
+    t.replace(QLatin1Char(','), QLatin1Char('.'));
+    const qsizetype dot = t.indexOf(QLatin1Char('.'));
+    const QString whole = dot < 0 ? t : t.left(dot);
+    QString fraction = dot < 0 ? QString() : t.mid(dot + 1);
+    if (whole.isEmpty() || whole.size() > 15 || fraction.size() > 2)
+        return std::nullopt;
+    for (const QChar c : whole + fraction)
+        if (!c.isDigit() || c.unicode() > 127)
+            return std::nullopt;
+    while (fraction.size() < 2)
+        fraction += QLatin1Char('0');
+    return whole.toLongLong() * 100 + fraction.toLongLong();
 }

@@ -1,0 +1,36 @@
+#pragma once
+// Everything a reviewer looks at for one request, read in one go: the request, the account and
+// its history, what it refers to, what the policy says now, and what happened so far.
+
+#include "models/accountrepository.h"
+#include "models/auditrepository.h"
+#include "models/jobrepository.h"
+#include "models/purchaserepository.h"
+#include "models/requestrepository.h"
+#include "rules/policyoutcome.h"
+#include "rules/policyprofile.h"
+
+#include <optional>
+
+class RefundWorkflow;
+class Database;
+
+struct RequestDossier
+{
+    RequestRecord request;
+    AccountRecord account;
+    AccountSummary summary;
+    std::optional<PurchaseRecord> purchase;
+    qint64 refundableCents = 0; // of the purchase: paid less refunds and lost chargebacks
+    std::optional<JobRecord> job;
+    std::optional<PolicyOutcome> outcome; // none when the engine could not evaluate
+    QString outcomeError;                 // why not
+    std::optional<PolicyProfile> profile;
+    QList<AuditRecord> history;
+
+    // The currency amounts of this request are in.
+    QString currency() const { return purchase ? purchase->currency : summary.currency; }
+
+    // Reads the dossier. Throws DatabaseError (unknown id, lost connection).
+    static RequestDossier load(Database &database, RefundWorkflow &workflow, qint64 requestId);
+};

@@ -1,0 +1,502 @@
+// The reviewer's desk on both backends, offscreen: the queue and its filters, the decision
+// dialogs, keyboard triage, and what another reviewer does meanwhile.
+
+#include "models/changewatcher.h"
+#include "models/decisionrepository.h"
+#include "models/requestqueuemodel.h"
+#include "models/requestrepository.h"
+#include "models/sqlstatement.h"
+#include "policy/demodatagenerator.h"
+#include "policy/refundworkflow.h"
+#include "support/testdatabase.h"
+#include "ui/connectionbanner.h"
+#include "ui/decisiondialog.h"
+#include "ui/mainwindow.h"
+#include "ui/notedialog.h"
+#include "ui/queueview.h"
+#include "ui/requestdetailview.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDirIterator>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QTableView>
+#include <QTest>
+
+namespace {
+QList<qint64> ids(Database &db, const QString &sql, const QVariantList &values = {})
+{
+    SqlStatement st(db.connection(), sql);
+    for (const QVariant &v : values)
+        st.bind(v);
+    st.exec();
+    QList<qint64> result;
+    while (st.next())
+        result << st.value(0).toLongLong();
+    return result;
+}
+
+qint64 scalar(Database &db, const QString &sql, const QVariantList &values = {})
+{
+    const QList<qint64> r = ids(db, sql, values);
+    return r.isEmpty() ? 0 : r.first();
+}
+
+void fill(Database &db)
+{
+    DemoOptions options;
+    options.accounts = 160;
+    options.until = QDate::currentDate().addDays(-1);
+    DemoDataGenerator(db).generate(options);
+    RefundWorkflow(db).triage();
+}
+
+// The window's model once its count is in.
+RequestQueueModel *queueModel(MainWindow &w)
+{
+    auto *model = qobject_cast<RequestQueueModel *>(w.queue()->table()->model());
+    return model;
+}
+
+template <typename T> T *waitForDialog(MainWindow &w)
+{
+    T *found = nullptr;
+    const bool shown = QTest::qWaitFor(
+        [&] {
+            for (T *candidate : w.findChildren<T *>())
+                if (candidate->isVisible())
+                    found = candidate;
+            return found != nullptr;
+        },
+        5000);
+    return shown ? found : nullptr;
+}
+
+void confirm(QWidget *dialog)
+{
+    // Ctrl+Enter is a window shortcut: it needs the dialog to be the active window, as it is
+    // for a reviewer who just opened it.
+    QApplication::setActiveWindow(dialog);
+    QTest::keyClick(dialog, Qt::Key_Return, Qt::ControlModifier);
+}
+} // namespace
+
+class TestReviewerDesk : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("refunddesk-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_reviewerdesk"));
+        QSettings().clear();
+    }
+    void initTestCase_data() { TestDatabase::addBackendRows(); }
+
+    void queueShowsOpenRequestsWithRecommendations()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        fill(t.db());
+        MainWindow w(t.db());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        RequestQueueModel *model = queueModel(w);
+        const qint64 open =
+            scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM refund_requests WHERE status IN"
+                                          " ('new', 'pending', 'escalated')"));
+        QVERIFY(open > 20);
+        QTRY_VERIFY(model->isCountKnown());
+        QCOMPARE(model->rowCount(), int(open));
+        const int rec = model->fieldIndex(QStringLiteral("recommendation"));
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const qint64 id = model->requestId(row);
+            SqlStatement st(t.db().connection(),
+                            QStringLiteral("SELECT rec_verdict FROM refund_requests WHERE id = ?"));
+            st.bind(id).exec();
+            QVERIFY(st.next());
+            QCOMPARE(model->value(row, rec).toString(), st.value(0).toString());
+            QVERIFY(!model->value(row, rec).toString().isEmpty()); // triage stored every one
+        }
+        // The detail pane shows the selected request with its outcome and history.
+        QVERIFY(w.detail()->hasRequest());
+        QCOMPARE(w.detail()->requestId(), model->requestId(0));
+        QVERIFY(w.detail()->dossier().outcome.has_value());
+        QVERIFY(!w.detail()->dossier().history.isEmpty());
+        QVERIFY(!w.detail()->replyDraft().isEmpty());
+    }
+
+    void filtersAndSearchNarrowTheQueue()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        fill(t.db());
+        MainWindow w(t.db());
+        w.show();
+        RequestQueueModel *model = queueModel(w);
+        auto *status = w.queue()->findChildren<QComboBox *>().at(0);
+        auto *type = w.queue()->findChildren<QComboBox *>().at(1);
+        status->setCurrentIndex(status->count() - 1); // all statuses
+        type->setCurrentIndex(type->findData(QStringLiteral("duplicate_charge")));
+        QTRY_VERIFY(model->isCountKnown());
+        QCOMPARE(model->rowCount(),
+                 int(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM refund_requests"
+                                                   " WHERE type = 'duplicate_charge'"))));
+        QVERIFY(model->rowCount() > 0);
+        type->setCurrentIndex(0);
+
+        // Search by request id, then by part of an email.
+        const qint64 some = scalar(t.db(), QStringLiteral("SELECT MAX(id) FROM refund_requests"));
+        auto *search = w.queue()->findChild<QLineEdit *>();
+        search->setText(QStringLiteral("#%1").arg(some));
+        QTest::keyClick(search, Qt::Key_Return);
+        // The number may also be a purchase, job or account id: every row names it somewhere.
+        QTRY_VERIFY(model->isCountKnown() && model->rowCount() >= 1 && model->rowCount() <= 4);
+        bool found = false;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            found = found || model->requestId(row) == some;
+            QVERIFY(model->requestId(row) == some ||
+                    model->value(row, QStringLiteral("purchase_id")).toLongLong() == some ||
+                    model->value(row, QStringLiteral("job_id")).toLongLong() == some ||
+                    model->value(row, QStringLiteral("account_id")).toLongLong() == some);
+        }
+        QVERIFY(found);
+        const QString email =
+            SqlStatement::scalar(
+                t.db().connection(),
+                QStringLiteral("SELECT a.email FROM refund_requests r JOIN accounts"
+                               " a ON a.id = r.account_id WHERE r.id = ?"),
+                {some})
+                .toString();
+        search->setText(email.left(email.indexOf(QLatin1Char('@'))).toUpper());
+        QTest::keyClick(search, Qt::Key_Return);
+        QTRY_VERIFY(model->isCountKnown());
+        QVERIFY(model->rowCount() >= 1);
+        for (int row = 0; row < model->rowCount(); ++row)
+            QVERIFY(model->value(row, QStringLiteral("email"))
+                        .toString()
+                        .startsWith(email.left(email.indexOf(QLatin1Char('@')))));
+
+        // "Overdue": open requests whose answer date has passed.
+        search->clear();
+        QTest::keyClick(search, Qt::Key_Return);
+        status->setCurrentIndex(0);
+        w.queue()->findChildren<QCheckBox *>().at(1)->setChecked(true);
+        QTRY_VERIFY(model->isCountKnown());
+        QCOMPARE(
+            model->rowCount(),
+            int(scalar(t.db(),
+                       QStringLiteral("SELECT COUNT(*) FROM refund_requests WHERE status IN"
+                                      " ('new', 'pending', 'escalated') AND rec_respond_by < ?"),
+                       {QDate::currentDate().toString(Qt::ISODate)})));
+    }
+
+    void approveThroughTheDialogWritesTheDecision()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        fill(t.db());
+        const qint64 id =
+            scalar(t.db(), QStringLiteral("SELECT id FROM refund_requests WHERE status IN ('new',"
+                                          " 'pending', 'escalated') AND rec_verdict = 'review' AND"
+                                          " rec_remedy = 'money_refund' AND type <> 'chargeback'"
+                                          " ORDER BY id LIMIT 1"));
+        QVERIFY(id > 0);
+        MainWindow w(t.db());
+        w.setReviewer(QStringLiteral("carol"));
+        w.show();
+        QVERIFY(w.queue()->selectRequest(id) ||
+                (w.queue()->applyFilter({}), w.queue()->selectRequest(id)));
+        QCOMPARE(w.detail()->requestId(), id);
+        const qint64 recommended = w.detail()->dossier().outcome->refundCents;
+
+        w.action(QStringLiteral("approve"))->trigger();
+        auto *dialog = waitForDialog<DecisionDialog>(w);
+        QVERIFY(dialog);
+        QVERIFY(!dialog->isOverride());
+        confirm(dialog);
+        QTRY_VERIFY(!dialog->isVisible());
+
+        const auto request = RequestRepository(t.db().connection()).find(id);
+        QCOMPARE(request->status, QStringLiteral("approved"));
+        SqlStatement d(t.db().connection(),
+                       QStringLiteral("SELECT reviewer, refund_cents, verdict FROM decisions"
+                                      " WHERE request_id = ?"));
+        d.bind(id).exec();
+        QVERIFY(d.next());
+        QCOMPARE(d.value(0).toString(), QStringLiteral("carol"));
+        QCOMPARE(d.value(1).toLongLong(), recommended);
+        QCOMPARE(d.value(2).toString(), QStringLiteral("approve"));
+        // The decided request left the open queue; the row shows the next one.
+        RequestQueueModel *model = queueModel(w);
+        QTRY_VERIFY(model->isCountKnown());
+        for (int row = 0; row < model->rowCount(); ++row)
+            QVERIFY(model->requestId(row) != id);
+        QVERIFY(w.detail()->requestId() != id);
+    }
+
+    void denyNeedsAReasonAndAnOverrideNeedsANote()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        fill(t.db());
+        const qint64 deniable =
+            scalar(t.db(), QStringLiteral("SELECT id FROM refund_requests WHERE status IN ('new',"
+                                          " 'pending', 'escalated') AND rec_verdict = 'deny' AND"
+                                          " purchase_id IS NOT NULL AND type IN ('unused_credits',"
+                                          " 'accidental_purchase') ORDER BY id LIMIT 1"));
+        const qint64 review = scalar(
+            t.db(), QStringLiteral("SELECT r.id FROM refund_requests r JOIN accounts a ON"
+                                   " a.id = r.account_id WHERE r.status IN ('new', 'pending',"
+                                   " 'escalated') AND r.rec_verdict = 'review'"
+                                   " AND r.type <> 'chargeback' ORDER BY r.id LIMIT 1"));
+        QVERIFY(deniable > 0 && review > 0);
+        MainWindow w(t.db());
+        w.setReviewer(QStringLiteral("dave"));
+        w.show();
+        w.queue()->applyFilter({});
+
+        // Approving what the policy denies is an override: a note is required.
+        QVERIFY(w.queue()->selectRequest(deniable));
+        w.action(QStringLiteral("approve"))->trigger();
+        auto *dialog = waitForDialog<DecisionDialog>(w);
+        QVERIFY(dialog);
+        QVERIFY(dialog->isOverride());
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("overrideWarning")));
+        auto *note = dialog->findChild<QPlainTextEdit *>();
+        note->clear();
+        confirm(dialog);
+        auto *error = dialog->findChild<QLabel *>(QStringLiteral("decisionError"));
+        QVERIFY(dialog->isVisible());
+        QVERIFY(error->isVisible());
+        QVERIFY(error->text().contains(QLatin1String("override")));
+        QCOMPARE(RequestRepository(t.db().connection()).find(deniable)->isDecided(), false);
+        note->setPlainText(QStringLiteral("Goodwill: first purchase, bought the wrong package"));
+        // The policy names no amount: one must be given, and never above what was paid.
+        auto *amount = dialog->findChild<QLineEdit *>();
+        QVERIFY(amount);
+        amount->setText(QStringLiteral("99999"));
+        confirm(dialog);
+        QVERIFY(dialog->isVisible());
+        QVERIFY(error->text().contains(QLatin1String("more than")));
+        amount->setText(QStringLiteral("1.50"));
+        confirm(dialog);
+        QTRY_VERIFY(!dialog->isVisible());
+        QCOMPARE(RequestRepository(t.db().connection()).find(deniable)->status,
+                 QStringLiteral("approved"));
+        QCOMPARE(scalar(t.db(),
+                        QStringLiteral("SELECT refund_cents FROM decisions WHERE"
+                                       " request_id = ? AND is_override"),
+                        {deniable}),
+                 qint64(150));
+
+        // A `review` case denied without a reason: refused, the dialog stays.
+        QVERIFY(w.queue()->selectRequest(review) ||
+                (w.queue()->applyFilter({}), w.queue()->selectRequest(review)));
+        w.action(QStringLiteral("deny"))->trigger();
+        QTRY_VERIFY(w.findChildren<DecisionDialog *>().size() == 1 &&
+                    w.findChild<DecisionDialog *>() != dialog);
+        dialog = waitForDialog<DecisionDialog>(w);
+        QVERIFY(dialog);
+        dialog->findChild<QPlainTextEdit *>()->clear();
+        confirm(dialog);
+        QVERIFY(dialog->isVisible());
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("decisionError"))
+                    ->text()
+                    .contains(QLatin1String("reason")));
+        QVERIFY(!RequestRepository(t.db().connection()).find(review)->isDecided());
+        dialog->reject();
+    }
+
+    void keyboardTriage()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        fill(t.db());
+        MainWindow w(t.db());
+        w.setReviewer(QStringLiteral("erin"));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTableView *table = w.queue()->table();
+        RequestQueueModel *model = queueModel(w);
+        QTRY_VERIFY(model->isCountKnown());
+        table->setFocus();
+        QCOMPARE(table->currentIndex().row(), 0);
+        QTest::keyClick(table, Qt::Key_J);
+        QTest::keyClick(table, Qt::Key_J);
+        QCOMPARE(table->currentIndex().row(), 2);
+        QTest::keyClick(table, Qt::Key_K);
+        QCOMPARE(table->currentIndex().row(), 1);
+        QCOMPARE(w.detail()->requestId(), model->requestId(1));
+
+        // E escalates the selected request through the dialog, Ctrl+Enter confirms.
+        // Pick an open, not yet escalated request with the keyboard.
+        int row = 1;
+        while (model->value(row, QStringLiteral("status")).toString() ==
+               QLatin1String("escalated")) {
+            QTest::keyClick(table, Qt::Key_J);
+            row = table->currentIndex().row();
+        }
+        const qint64 id = model->requestId(row);
+        QTest::keyClick(table, Qt::Key_E);
+        auto *dialog = waitForDialog<DecisionDialog>(w);
+        QVERIFY(dialog);
+        QTest::keyClicks(dialog->findChild<QPlainTextEdit *>(), QStringLiteral("second opinion"));
+        confirm(dialog);
+        QTRY_VERIFY2(
+            !dialog->isVisible(),
+            qPrintable(dialog->findChild<QLabel *>(QStringLiteral("decisionError"))->text()));
+        QCOMPARE(RequestRepository(t.db().connection()).find(id)->status,
+                 QStringLiteral("escalated"));
+
+        // N writes a note.
+        QTest::keyClick(table, Qt::Key_N);
+        auto *noteDialog = waitForDialog<NoteDialog>(w);
+        QVERIFY(noteDialog);
+        const qint64 noted = w.detail()->requestId();
+        QTest::keyClicks(noteDialog->findChild<QPlainTextEdit *>(), QStringLiteral("called back"));
+        confirm(noteDialog);
+        QTRY_VERIFY(!noteDialog->isVisible());
+        QCOMPARE(scalar(t.db(),
+                        QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE request_id"
+                                       " = ? AND action = 'note' AND note = 'called back'"),
+                        {noted}),
+                 qint64(1));
+
+        // `/` jumps to the search box.
+        QApplication::setActiveWindow(&w);
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_Slash);
+        QCOMPARE(QApplication::focusWidget(), w.queue()->findChild<QLineEdit *>());
+    }
+
+    void aConflictingDecisionIsReportedNotOverwritten()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        fill(t.db());
+        const qint64 id =
+            scalar(t.db(), QStringLiteral("SELECT id FROM refund_requests WHERE status IN ('new',"
+                                          " 'pending', 'escalated') AND rec_verdict = 'review' AND"
+                                          " type <> 'chargeback' ORDER BY id LIMIT 1"));
+        QVERIFY(id > 0);
+        MainWindow w(t.db());
+        w.setReviewer(QStringLiteral("carol"));
+        w.show();
+        w.queue()->applyFilter({});
+        QVERIFY(w.queue()->selectRequest(id));
+        w.action(QStringLiteral("approve"))->trigger();
+        auto *dialog = waitForDialog<DecisionDialog>(w);
+        QVERIFY(dialog);
+
+        // Meanwhile another reviewer, on another connection, denies it.
+        std::unique_ptr<Database> other = t.openAnother();
+        ReviewDecision d;
+        d.requestId = id;
+        d.action = ReviewAction::Deny;
+        d.reviewer = QStringLiteral("mallory");
+        d.note = QStringLiteral("fraud pattern");
+        d.allowOverride = true;
+        QCOMPARE(RefundWorkflow(*other).decide(d).status, DecisionResult::Status::Denied);
+
+        confirm(dialog);
+        auto *box = waitForDialog<QMessageBox>(w);
+        QVERIFY(box);
+        QVERIFY2(box->text().contains(QLatin1String("mallory")), qPrintable(box->text()));
+        box->accept();
+        QCOMPARE(scalar(t.db(),
+                        QStringLiteral("SELECT COUNT(*) FROM decisions WHERE request_id = ?"),
+                        {id}),
+                 qint64(1));
+        QCOMPARE(RequestRepository(t.db().connection()).find(id)->status, QStringLiteral("denied"));
+    }
+
+    void decisionsElsewhereShowUp()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        fill(t.db());
+        MainWindow w(t.db());
+        w.show();
+        RequestQueueModel *model = queueModel(w);
+        QTRY_VERIFY(model->isCountKnown());
+        const int before = model->rowCount();
+        const qint64 id = model->requestId(0);
+
+        std::unique_ptr<Database> other = t.openAnother();
+        ReviewDecision d;
+        d.requestId = id;
+        d.action = ReviewAction::Deny;
+        d.reviewer = QStringLiteral("mallory");
+        d.note = QStringLiteral("elsewhere");
+        d.allowOverride = true;
+        QCOMPARE(RefundWorkflow(*other).decide(d).status, DecisionResult::Status::Denied);
+        // PostgreSQL notifies; SQLite's change check runs on the watcher's timer.
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), before - 1, 10000);
+        QVERIFY(model->requestId(0) != id);
+    }
+
+    void aLostConnectionShowsTheBannerAndRecovers()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        if (backend != QLatin1String("postgresql"))
+            QSKIP("an open SQLite file cannot be taken away from a running process");
+        t.db().open();
+        fill(t.db());
+        MainWindow w(t.db());
+        w.show();
+        QVERIFY(!w.banner()->isVisible());
+        // The server ends our session, as a restart or a network cut would.
+        std::unique_ptr<Database> other = t.openAnother();
+        SqlStatement::scalar(other->connection(),
+                             QStringLiteral("SELECT COUNT(pg_terminate_backend(pid)) FROM"
+                                            " pg_stat_activity WHERE datname = current_database()"
+                                            " AND pid <> pg_backend_pid()"));
+        w.watcher()->check();
+        QTRY_VERIFY(w.banner()->isVisible());
+        QVERIFY(w.banner()->message().contains(QLatin1String("cannot be reached")));
+        w.watcher()->check(); // the server is still there: the next probe reconnects
+        QTRY_VERIFY(!w.banner()->isVisible());
+        QVERIFY(queueModel(w)->rowCount() > 0);
+    }
+
+    void layeringHolds()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        if (backend != QLatin1String("sqlite"))
+            QSKIP("a source scan; it does not depend on the backend");
+        // ARCHITECTURE.md: ui/ reads through item models and writes through policy/; models/
+        // knows nothing above it; the rules touch no database.
+        const QList<std::pair<const char *, QRegularExpression>> rules{
+            {"ui", QRegularExpression(
+                       QStringLiteral("#include\\s*[<\"](QSqlQuery|models/sqlstatement\\.h)"))},
+            {"models", QRegularExpression(QStringLiteral("#include\\s*\"(policy|ui)/"))},
+            {"policy/rules", QRegularExpression(QStringLiteral("#include\\s*[<\"](QSql|models/)"))},
+        };
+        int scanned = 0;
+        for (const auto &[folder, forbidden] : rules) {
+            QDirIterator it(QStringLiteral(TESTS_SOURCE_DIR "/../") + QLatin1String(folder),
+                            {QStringLiteral("*.cpp"), QStringLiteral("*.h")}, QDir::Files,
+                            QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                QFile f(it.next());
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                ++scanned;
+                const QRegularExpressionMatch m = forbidden.match(QString::fromUtf8(f.readAll()));
+                QVERIFY2(!m.hasMatch(),
+                         qPrintable(f.fileName() + QStringLiteral(": ") + m.captured()));
+            }
+        }
+        QVERIFY(scanned > 60);
+    }
+};
+
+QTEST_MAIN(TestReviewerDesk)
+#include "tst_reviewerdesk.moc"

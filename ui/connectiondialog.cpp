@@ -1,0 +1,190 @@
+#include "connectiondialog.h"
+
+#include "models/database.h"
+#include "models/databaseerror.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+
+namespace {
+const QString group = QStringLiteral("connection/");
+}
+
+ConnectionDialog::ConnectionDialog(const DatabaseUrl &current, const QString &reviewer,
+                                   QWidget *parent)
+    : QDialog(parent), m_sqlite(new QRadioButton(tr("A &file on this computer (SQLite)"))),
+      m_postgres(new QRadioButton(tr("A &shared database (PostgreSQL)"))),
+      m_pages(new QStackedWidget), m_file(new QLineEdit), m_host(new QLineEdit),
+      m_port(new QSpinBox), m_database(new QLineEdit), m_user(new QLineEdit),
+      m_password(new QLineEdit), m_rememberPassword(new QCheckBox(tr("Re&member the password"))),
+      m_reviewer(new QLineEdit), m_error(new QLabel)
+{
+    setWindowTitle(tr("Connect to a database"));
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_sqlite);
+    layout->addWidget(m_postgres);
+
+    auto *filePage = new QWidget;
+    auto *fileRow = new QHBoxLayout(filePage);
+    fileRow->setContentsMargins(0, 0, 0, 0);
+    auto *browse = new QPushButton(tr("&Browse…"));
+    fileRow->addWidget(m_file, 1);
+    fileRow->addWidget(browse);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString file =
+            QFileDialog::getSaveFileName(this, tr("Open or create a database file"), m_file->text(),
+                                         tr("Refund Desk databases (*.db *.sqlite);;All files (*)"),
+                                         nullptr, QFileDialog::DontConfirmOverwrite);
+        if (!file.isEmpty())
+            m_file->setText(file);
+    });
+
+    auto *pgPage = new QWidget;
+    auto *pgForm = new QFormLayout(pgPage);
+    pgForm->setContentsMargins(0, 0, 0, 0);
+    m_port->setRange(1, 65535);
+    m_password->setEchoMode(QLineEdit::Password);
+    pgForm->addRow(tr("&Host:"), m_host);
+    pgForm->addRow(tr("&Port:"), m_port);
+    pgForm->addRow(tr("&Database:"), m_database);
+    pgForm->addRow(tr("&User:"), m_user);
+    pgForm->addRow(tr("Pass&word:"), m_password);
+    pgForm->addRow(QString(), m_rememberPassword);
+    m_pages->addWidget(filePage);
+    m_pages->addWidget(pgPage);
+    layout->addWidget(m_pages);
+
+    auto *who = new QFormLayout;
+    m_reviewer->setPlaceholderText(tr("Your name, recorded with every decision"));
+    who->addRow(tr("&Reviewer:"), m_reviewer);
+    layout->addLayout(who);
+
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("QLabel { color: #c62828; font-weight: bold; }"));
+    m_error->hide();
+    layout->addWidget(m_error);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, this, &ConnectionDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_sqlite, &QRadioButton::toggled, this,
+            [this](bool on) { m_pages->setCurrentIndex(on ? 0 : 1); });
+
+    // What is open now, else what was remembered.
+    QSettings s;
+    m_file->setText(
+        current.backend() == DatabaseUrl::Backend::Sqlite
+            ? current.path()
+            : s.value(group + QStringLiteral("file"), Database::defaultUrl().path()).toString());
+    const bool pg = current.backend() == DatabaseUrl::Backend::Postgres;
+    m_host->setText(
+        pg ? current.host()
+           : s.value(group + QStringLiteral("host"), QStringLiteral("localhost")).toString());
+    m_port->setValue(pg ? current.port() : s.value(group + QStringLiteral("port"), 5432).toInt());
+    m_database->setText(pg ? current.databaseName()
+                           : s.value(group + QStringLiteral("database")).toString());
+    m_user->setText(pg ? current.user() : s.value(group + QStringLiteral("user")).toString());
+    m_password->setText(pg ? current.password()
+                           : s.value(group + QStringLiteral("password")).toString());
+    m_rememberPassword->setChecked(s.contains(group + QStringLiteral("password")));
+    m_reviewer->setText(reviewer);
+    (pg ? m_postgres : m_sqlite)->setChecked(true);
+    m_pages->setCurrentIndex(pg ? 1 : 0);
+    resize(480, sizeHint().height());
+}
+
+DatabaseUrl ConnectionDialog::url() const
+{
+    if (m_sqlite->isChecked())
+        return DatabaseUrl::sqliteFile(m_file->text().trimmed());
+    return DatabaseUrl::postgres(m_host->text(), m_port->value(), m_user->text(),
+                                 m_password->text(), m_database->text());
+}
+
+QString ConnectionDialog::reviewer() const
+{
+    return m_reviewer->text().trimmed();
+}
+
+void ConnectionDialog::accept()
+{
+    if (reviewer().isEmpty()) {
+        m_error->setText(tr("Enter your name: every decision records who took it."));
+        m_error->show();
+        m_reviewer->setFocus();
+        return;
+    }
+    const DatabaseUrl target = url();
+    if (!target.isValid()) {
+        m_error->setText(target.errorString());
+        m_error->show();
+        return;
+    }
+    try {
+        Database probe(target);
+        probe.open(Database::Migrate::No);
+    } catch (const DatabaseError &e) {
+        m_error->setText(e.message());
+        m_error->show();
+        return;
+    }
+    remember();
+    QDialog::accept();
+}
+
+void ConnectionDialog::remember() const
+{
+    QSettings s;
+    s.setValue(group + QStringLiteral("kind"),
+               m_sqlite->isChecked() ? QStringLiteral("sqlite") : QStringLiteral("postgresql"));
+    s.setValue(group + QStringLiteral("file"), m_file->text().trimmed());
+    s.setValue(group + QStringLiteral("host"), m_host->text().trimmed());
+    s.setValue(group + QStringLiteral("port"), m_port->value());
+    s.setValue(group + QStringLiteral("database"), m_database->text().trimmed());
+    s.setValue(group + QStringLiteral("user"), m_user->text().trimmed());
+    if (m_rememberPassword->isChecked())
+        s.setValue(group + QStringLiteral("password"), m_password->text());
+    else
+        s.remove(group + QStringLiteral("password"));
+    rememberReviewer(reviewer());
+}
+
+DatabaseUrl ConnectionDialog::rememberedUrl()
+{
+    QSettings s;
+    const QString kind = s.value(group + QStringLiteral("kind")).toString();
+    if (kind == QLatin1String("sqlite"))
+        return DatabaseUrl::sqliteFile(s.value(group + QStringLiteral("file")).toString());
+    if (kind == QLatin1String("postgresql"))
+        return DatabaseUrl::postgres(s.value(group + QStringLiteral("host")).toString(),
+                                     s.value(group + QStringLiteral("port"), 5432).toInt(),
+                                     s.value(group + QStringLiteral("user")).toString(),
+                                     s.value(group + QStringLiteral("password")).toString(),
+                                     s.value(group + QStringLiteral("database")).toString());
+    return {};
+}
+
+QString ConnectionDialog::rememberedReviewer()
+{
+    QString name = QSettings().value(QStringLiteral("reviewer/name")).toString();
+    if (name.isEmpty())
+        name = qEnvironmentVariable("USER");
+    return name;
+}
+
+void ConnectionDialog::rememberReviewer(const QString &name)
+{
+    QSettings().setValue(QStringLiteral("reviewer/name"), name);
+}

@@ -1,0 +1,95 @@
+#include "displaynames.h"
+
+QStringList DisplayNames::requestTypes()
+{
+    return {QStringLiteral("failed_job"),
+            QStringLiteral("unused_credits"),
+            QStringLiteral("accidental_purchase"),
+            QStringLiteral("duplicate_charge"),
+            QStringLiteral("billing_error"),
+            QStringLiteral("not_delivered"),
+            QStringLiteral("outage"),
+            QStringLiteral("dissatisfaction"),
+            QStringLiteral("subscription"),
+            QStringLiteral("legal"),
+            QStringLiteral("chargeback")};
+}
+
+QString DisplayNames::requestType(const QString &type)
+{
+    static const QHash<QString, const char *> names{
+        {QStringLiteral("failed_job"), QT_TR_NOOP("Failed job")},
+        {QStringLiteral("unused_credits"), QT_TR_NOOP("Unused credits")},
+        {QStringLiteral("accidental_purchase"), QT_TR_NOOP("Accidental purchase")},
+        {QStringLiteral("duplicate_charge"), QT_TR_NOOP("Duplicate charge")},
+        {QStringLiteral("billing_error"), QT_TR_NOOP("Billing error")},
+        {QStringLiteral("not_delivered"), QT_TR_NOOP("Not delivered")},
+        {QStringLiteral("outage"), QT_TR_NOOP("Outage")},
+        {QStringLiteral("dissatisfaction"), QT_TR_NOOP("Dissatisfied")},
+        {QStringLiteral("subscription"), QT_TR_NOOP("Subscription")},
+        {QStringLiteral("legal"), QT_TR_NOOP("Legal")},
+        {QStringLiteral("chargeback"), QT_TR_NOOP("Chargeback")},
+    };
+    const char *name = names.value(type);
+    return name ? tr(name) : type;
+}
+
+QString DisplayNames::status(const QString &status)
+{
+    static const QHash<QString, const char *> names{
+        {QStringLiteral("new"), QT_TR_NOOP("New")},
+        {QStringLiteral("pending"), QT_TR_NOOP("Pending")},
+        {QStringLiteral("escalated"), QT_TR_NOOP("Escalated")},
+        {QStringLiteral("approved"), QT_TR_NOOP("Approved")},
+        {QStringLiteral("denied"), QT_TR_NOOP("Denied")},
+        {QStringLiteral("active"), QT_TR_NOOP("Active")},
+        {QStringLiteral("suspended"), QT_TR_NOOP("Suspended")},
+        {QStringLiteral("terminated"), QT_TR_NOOP("Terminated")},
+    };
+    const char *name = names.value(status);
+    return name ? tr(name) : status;
+}
+
+QString DisplayNames::value(const QString &stored)
+{
+    static const QHash<QString, const char *> names{
+        {QStringLiteral("purchase"), QT_TR_NOOP("Purchase")},
+        {QStringLiteral("usage"), QT_TR_NOOP("Usage")},
+        {QStringLiteral("job_credit_back"), QT_TR_NOOP("Job credit-back")},
+        {QStringLiteral("refund"), QT_TR_NOOP("Refund")},
+        {QStringLiteral("clawback"), QT_TR_NOOP("Clawback")},
+        {QStringLiteral("forfeiture"), QT_TR_NOOP("Forfeiture")},
+        {QStringLiteral("adjustment"), QT_TR_NOOP("Adjustment")},
+        {QStringLiteral("queued"), QT_TR_NOOP("Queued")},
+        {QStringLiteral("running"), QT_TR_NOOP("Running")},
+        {QStringLiteral("succeeded"), QT_TR_NOOP("Succeeded")},
+        {QStringLiteral("failed"), QT_TR_NOOP("Failed")},
+        {QStringLiteral("platform"), QT_TR_NOOP("Platform")},
+        {QStringLiteral("user"), QT_TR_NOOP("User")},
+        {QStringLiteral("unknown"), QT_TR_NOOP("Unknown")},
+        {QStringLiteral("disputed"), QT_TR_NOOP("Disputed")},
+        {QStringLiteral("undelivered"), QT_TR_NOOP("Not delivered")},
+        {QStringLiteral("duplicate"), QT_TR_NOOP("Charged twice")},
+        {QStringLiteral("money_refund"), QT_TR_NOOP("Money refund")},
+        {QStringLiteral("credit_restore"), QT_TR_NOOP("Credits restored")},
+        {QStringLiteral("none"), QT_TR_NOOP("Nothing")},
+    };
+    const char *name = names.value(stored);
+    return name ? tr(name) : status(stored);
+}
+
+QString DisplayNames::auditAction(const QString &action)
+{
+    static const QHash<QString, const char *> names{
+        {QStringLiteral("triage"), QT_TR_NOOP("Triaged")},
+        {QStringLiteral("approve"), QT_TR_NOOP("Approved")},
+        {QStringLiteral("deny"), QT_TR_NOOP("Denied")},
+        {QStringLiteral("escalate"), QT_TR_NOOP("Escalated")},
+        {QStringLiteral("assign"), QT_TR_NOOP("Assigned")},
+        {QStringLiteral("note"), QT_TR_NOOP("Note")},
+        {QStringLiteral("chargeback"), QT_TR_NOOP("Chargeback opened")},
+        {QStringLiteral("credit_back"), QT_TR_NOOP("Credited back")},
+    };
+    const char *name = names.value(action);
+    return name ? tr(name) : action;
+}

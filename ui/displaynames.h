@@ -1,0 +1,17 @@
+#pragma once
+// The words a reviewer reads for the values the database stores (types, statuses, causes).
+
+#include <QCoreApplication>
+#include <QString>
+#include <QStringList>
+
+class DisplayNames
+{
+    Q_DECLARE_TR_FUNCTIONS(DisplayNames)
+public:
+    static QStringList requestTypes();
+    static QString requestType(const QString &type);
+    static QString status(const QString &status);
+    static QString value(const QString &stored); // entry types, job states, causes, remedies
+    static QString auditAction(const QString &action);
+};
