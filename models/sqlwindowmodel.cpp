@@ -178,14 +178,14 @@ QString SqlWindowModel::orderBy(bool reversed) const
     return sql + m_key + direction;
 }
 
-QString SqlWindowModel::selectSql(int limit, int offset) const
+QString SqlWindowModel::selectSql(int limit, int offset, bool reversed) const
 {
     QStringList expressions;
     for (const SqlColumn &c : m_columns)
         expressions << c.expression;
     QString sql =
         QStringLiteral("SELECT %1 FROM %2%3%4")
-            .arg(expressions.join(QStringLiteral(", ")), m_from, whereClause(), orderBy(false));
+            .arg(expressions.join(QStringLiteral(", ")), m_from, whereClause(), orderBy(reversed));
     if (limit >= 0)
         sql += QStringLiteral(" LIMIT %1 OFFSET %2").arg(limit).arg(offset);
     return sql;
@@ -218,18 +218,10 @@ const QList<SqlWindowModel::Row> *SqlWindowModel::chunk(int index) const
     // read backwards from its end instead of past every row before it.
     const bool fromEnd = m_countKnown && first > m_rowCount - last;
     const int offset = fromEnd ? m_rowCount - last : first;
-    QStringList expressions;
-    for (const SqlColumn &c : m_columns)
-        expressions << c.expression;
     QList<Row> rows;
     rows.reserve(last - first);
     try {
-        SqlStatement st(m_database.connection(),
-                        QStringLiteral("SELECT %1 FROM %2%3%4 LIMIT %5 OFFSET %6")
-                            .arg(expressions.join(QStringLiteral(", ")), m_from, whereClause(),
-                                 orderBy(fromEnd))
-                            .arg(last - first)
-                            .arg(offset));
+        SqlStatement st(m_database.connection(), selectSql(last - first, offset, fromEnd));
         for (const QVariant &v : m_values)
             st.bind(v);
         st.exec();

@@ -73,7 +73,8 @@ public:
     // The last error, empty when the last read succeeded.
     QString lastError() const { return m_lastError; }
     // The current query's pieces, for exports and benchmarks that need the same rows.
-    QString selectSql(int limit = -1, int offset = 0) const;
+    QString selectSql(int limit = -1, int offset = 0, bool reversed = false) const;
+    QString countSql() const;
     QVariantList filterValues() const { return m_values; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -96,7 +97,6 @@ private:
     const QList<Row> *chunk(int index) const;
     QString orderBy(bool reversed) const;
     QString whereClause() const;
-    QString countSql() const;
     void reload(bool keepCount);
     void applyCount(qint64 rows);
     void clearCache() const;

@@ -221,6 +221,11 @@ private slots:
         auto *dialog = waitForDialog<DecisionDialog>(w);
         QVERIFY(dialog);
         QVERIFY(!dialog->isOverride());
+        // REFUNDDESK_SCREENSHOTS=dir keeps pictures of the window and the dialog to look at.
+        if (const QString dir = qEnvironmentVariable("REFUNDDESK_SCREENSHOTS"); !dir.isEmpty()) {
+            w.grab().save(dir + QStringLiteral("/desk.png"));
+            dialog->grab().save(dir + QStringLiteral("/approve-dialog.png"));
+        }
         confirm(dialog);
         QTRY_VERIFY(!dialog->isVisible());
 
@@ -273,6 +278,8 @@ private slots:
         auto *note = dialog->findChild<QPlainTextEdit *>();
         note->clear();
         confirm(dialog);
+        if (const QString dir = qEnvironmentVariable("REFUNDDESK_SCREENSHOTS"); !dir.isEmpty())
+            dialog->grab().save(dir + QStringLiteral("/override-dialog.png"));
         auto *error = dialog->findChild<QLabel *>(QStringLiteral("decisionError"));
         QVERIFY(dialog->isVisible());
         QVERIFY(error->isVisible());

@@ -1,5 +1,6 @@
 // refundctl: the command-line twin of Refund Desk, for servers and cron.
 
+#include "benchcommands.h"
 #include "clicontext.h"
 #include "databasecommands.h"
 #include "models/databaseerror.h"
@@ -21,6 +22,9 @@ struct Command
 const std::map<QString, Command> &commands()
 {
     static const std::map<QString, Command> list{
+        {QStringLiteral("bench"),
+         {QT_TRANSLATE_NOOP("refundctl", "time the desk's views against sqlite3 or psql"),
+          BenchCommands::run}},
         {QStringLiteral("chargeback"),
          {QT_TRANSLATE_NOOP("refundctl", "record a chargeback the bank reports on a purchase"),
           WorkflowCommands::chargeback}},

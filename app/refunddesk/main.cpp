@@ -4,6 +4,7 @@
 #include "models/databaseerror.h"
 #include "models/sqlstatement.h"
 #include "policy/demodatagenerator.h"
+#include "policy/refundworkflow.h"
 #include "ui/connectiondialog.h"
 #include "ui/mainwindow.h"
 
@@ -34,6 +35,9 @@ void createDemoIfEmpty(Database &db)
     options.accounts = 2000;
     DemoDataGenerator(db).generate(options,
                                    [&](qint64 done, qint64) { progress.setValue(int(done)); });
+    // The queue shows what the policy recommends: evaluate the new requests once.
+    progress.setLabelText(QCoreApplication::translate("main", "Evaluating the refund requests…"));
+    RefundWorkflow(db).triage();
 }
 } // namespace
 

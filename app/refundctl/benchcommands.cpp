@@ -1,0 +1,286 @@
+#include "benchcommands.h"
+
+#include "clicontext.h"
+#include "models/backgroundreader.h"
+#include "models/database.h"
+#include "models/jobtablemodel.h"
+#include "models/ledgertablemodel.h"
+#include "models/purchasetablemodel.h"
+#include "models/requestqueuemodel.h"
+#include "models/sqlstatement.h"
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTimer>
+#include <functional>
+#include <memory>
+
+namespace {
+constexpr int runs = 3; // best of, on both sides: warm caches, like a reviewer's second look
+
+// The benchmark's own values (ids it picked) as literals, for the command-line tools.
+QString literalSql(const QString &sql, const QVariantList &values)
+{
+    QString result;
+    qsizetype next = 0;
+    for (const QChar c : sql) {
+        if (c != QLatin1Char('?') || next >= values.size()) {
+            result += c;
+            continue;
+        }
+        const QVariant &v = values.at(next++);
+        if (v.typeId() == QMetaType::QString)
+            result += QLatin1Char('\'') +
+                      v.toString().replace(QLatin1Char('\''), QStringLiteral("''")) +
+                      QLatin1Char('\'');
+        else
+            result += QString::number(v.toLongLong());
+    }
+    return result;
+}
+
+// Milliseconds the database's own tool reports for `sql`, best of `runs`; negative when the
+// tool is missing or failed (`error` says why).
+double bareMs(const DatabaseUrl &url, const QString &sql, QString *error)
+{
+    const bool sqlite = url.backend() == DatabaseUrl::Backend::Sqlite;
+    const QString tool =
+        QStandardPaths::findExecutable(sqlite ? QStringLiteral("sqlite3") : QStringLiteral("psql"));
+    if (tool.isEmpty()) {
+        *error = BenchCommands::tr("%1 is not installed")
+                     .arg(sqlite ? QStringLiteral("sqlite3") : QStringLiteral("psql"));
+        return -1;
+    }
+    QProcess process;
+    QStringList args;
+    QByteArray script;
+    if (sqlite) {
+        args << QStringLiteral("-batch") << url.path();
+        script = ".timer on\n.output /dev/null\n";
+        for (int i = 0; i < runs; ++i)
+            script += sql.toUtf8() + ";\n";
+    } else {
+        args << QStringLiteral("-X") << QStringLiteral("-q") << QStringLiteral("-o")
+             << QStringLiteral("/dev/null") << QStringLiteral("-v")
+             << QStringLiteral("ON_ERROR_STOP=1") << url.toString();
+        script = "\\timing on\n";
+        for (int i = 0; i < runs; ++i)
+            script += sql.toUtf8() + ";\n";
+    }
+    process.start(tool, args);
+    process.write(script);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(600000) || process.exitCode() != 0) {
+        *error = QString::fromUtf8(process.readAllStandardError()).trimmed();
+        return -1;
+    }
+    const QString output =
+        QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError());
+    double best = -1;
+    // sqlite3 reports wall time in whole milliseconds; below 5 ms its CPU time is closer.
+    const QRegularExpression sqliteTime(
+        QStringLiteral("Run Time: real ([0-9.]+) user ([0-9.]+) sys ([0-9.]+)"));
+    const QRegularExpression psqlTime(QStringLiteral("Time: ([0-9.]+) ms"));
+    auto it = (sqlite ? sqliteTime : psqlTime).globalMatch(output);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch m = it.next();
+        double ms = m.captured(1).toDouble();
+        if (sqlite) {
+            ms *= 1000;
+            if (ms < 5)
+                ms = (m.captured(2).toDouble() + m.captured(3).toDouble()) * 1000;
+        }
+        best = best < 0 ? ms : qMin(best, ms);
+    }
+    if (best < 0)
+        *error = BenchCommands::tr("no timing in the output of %1").arg(tool);
+    return best;
+}
+
+double bestMs(const std::function<void()> &step)
+{
+    double best = -1;
+    for (int i = 0; i < runs; ++i) {
+        QElapsedTimer t;
+        t.start();
+        step();
+        const double ms = double(t.nsecsElapsed()) / 1e6;
+        best = best < 0 ? ms : qMin(best, ms);
+    }
+    return best;
+}
+
+// Waits until the model's count is in (it runs on the reader's thread).
+void waitForCount(SqlWindowModel &model)
+{
+    if (model.isCountKnown())
+        return;
+    QEventLoop loop;
+    QObject::connect(&model, &SqlWindowModel::countChanged, &loop, &QEventLoop::quit);
+    QTimer::singleShot(600000, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+struct View
+{
+    QString name;
+    SqlWindowModel *model;
+    std::function<void(qint64 account)> filter; // 0: no filter
+    QString sortColumn;                         // an indexed column to re-sort on
+};
+} // namespace
+
+int BenchCommands::run(CliContext &cli)
+{
+    const QStringList args = cli.arguments();
+    if (args.contains(QLatin1String("views")))
+        return views(cli);
+    if (args.contains(QLatin1String("--help")) || args.contains(QLatin1String("-h"))) {
+        cli.out() << tr("Usage: refundctl bench views [--database URL] [--account ID]\n"
+                        "Times the desk's table models on a (large) database next to the same "
+                        "queries run by sqlite3 or psql.\n");
+        return Exit::Ok;
+    }
+    return cli.usageError(tr("say what to benchmark: views"));
+}
+
+int BenchCommands::views(CliContext &cli)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption accountOption(
+        QStringLiteral("account"), tr("The account to filter on (default: one in the middle)."),
+        QStringLiteral("id"));
+    parser.addOption(accountOption);
+    parser.addPositionalArgument(QStringLiteral("views"), tr("What to benchmark."));
+    int exitCode = 0;
+    if (!cli.parse(parser,
+                   tr("Opens each table model of the desk on the database and prints the time to "
+                      "the first rows, to the last row, to re-sort and to filter by account, "
+                      "next to the time sqlite3 or psql takes for the same query, as ratios. "
+                      "Target: each within 3x."),
+                   &exitCode))
+        return exitCode;
+    Database &db = cli.database();
+    const DatabaseUrl url = db.url();
+    qint64 account = parser.value(accountOption).toLongLong();
+    if (account <= 0)
+        account = SqlStatement::scalar(db.connection(),
+                                       QStringLiteral("SELECT MAX(id) / 2 + 1 FROM accounts"))
+                      .toLongLong();
+
+    BackgroundReader reader(db);
+    LedgerTableModel ledger(db);
+    PurchaseTableModel purchases(db);
+    JobTableModel jobs(db);
+    RequestQueueModel queue(db);
+    const QList<View> views{
+        {QStringLiteral("ledger"), &ledger,
+         [&](qint64 a) {
+             RecordFilter f;
+             f.accountId = a;
+             ledger.setRecordFilter(f);
+         },
+         QStringLiteral("created_at")},
+        {QStringLiteral("purchases"), &purchases,
+         [&](qint64 a) {
+             RecordFilter f;
+             f.accountId = a;
+             purchases.setRecordFilter(f);
+         },
+         QStringLiteral("created_at")},
+        {QStringLiteral("jobs"), &jobs,
+         [&](qint64 a) {
+             RecordFilter f;
+             f.accountId = a;
+             jobs.setRecordFilter(f);
+         },
+         QStringLiteral("created_at")},
+        {QStringLiteral("queue"), &queue,
+         [&](qint64 a) {
+             QueueFilter f;
+             f.accountId = a;
+             queue.setQueueFilter(f);
+         },
+         QStringLiteral("received_at")},
+    };
+
+    QTextStream &out = cli.out();
+    out << tr("%1, account %2, best of %3 runs each; ms, model vs %4")
+               .arg(url.toDisplayString())
+               .arg(account)
+               .arg(runs)
+               .arg(url.backend() == DatabaseUrl::Backend::Sqlite ? QStringLiteral("sqlite3")
+                                                                  : QStringLiteral("psql"))
+        << Qt::endl;
+    out << QStringLiteral("%1 %2 %3 %4 %5 %6\n")
+               .arg(tr("view"), -10)
+               .arg(tr("step"), -12)
+               .arg(tr("rows"), 10)
+               .arg(tr("model"), 10)
+               .arg(tr("bare"), 10)
+               .arg(tr("ratio"), 7);
+    bool allWithin = true;
+    auto report = [&](const View &v, const QString &step, double model, const QString &sql,
+                      const QVariantList &values) {
+        QString error;
+        const double bare = bareMs(url, literalSql(sql, values), &error);
+        QString ratio = QStringLiteral("n/a");
+        if (bare > 0) {
+            const double r = model / bare;
+            ratio = QStringLiteral("%1x").arg(r, 0, 'f', 2);
+            allWithin = allWithin && r <= 3.0;
+        }
+        out << QStringLiteral("%1 %2 %3 %4 %5 %6\n")
+                   .arg(v.name, -10)
+                   .arg(step, -12)
+                   .arg(v.model->rowCount(), 10)
+                   .arg(model, 10, 'f', 2)
+                   .arg(bare > 0 ? QString::number(bare, 'f', 2) : QStringLiteral("-"), 10)
+                   .arg(ratio, 7);
+        if (!error.isEmpty())
+            out << QStringLiteral("    (%1)\n").arg(error);
+        out.flush();
+    };
+
+    for (const View &v : views) {
+        SqlWindowModel &m = *v.model;
+        m.setBackgroundReader(&reader);
+        // First rows: the whole table, the first chunk read while the count runs elsewhere.
+        const double first = bestMs([&] {
+            v.filter(0);
+            m.value(0, 0);
+        });
+        report(v, tr("first rows"), first, m.selectSql(256, 0), m.filterValues());
+        // The count of the whole table, which the view waits for only to size its scroll bar.
+        const double counted = bestMs([&] {
+            v.filter(0);
+            waitForCount(m);
+        });
+        report(v, tr("count"), counted, m.countSql(), m.filterValues());
+        // The jump to the end, with the count already known (as in the view by then).
+        const double jump = bestMs([&] {
+            m.sort(m.sortColumn(), m.sortOrder()); // drops the cache, keeps the count
+            m.value(m.rowCount() - 1, 0);
+        });
+        report(v, tr("last row"), jump, m.selectSql(256, 0, true), m.filterValues());
+        const int sortColumn = m.fieldIndex(v.sortColumn);
+        const double sorted = bestMs([&] {
+            m.sort(sortColumn, Qt::DescendingOrder);
+            m.value(0, 0);
+        });
+        report(v, tr("re-sort"), sorted, m.selectSql(256, 0), m.filterValues());
+        m.sort(-1, Qt::AscendingOrder);
+        const double filtered = bestMs([&] {
+            v.filter(account);
+            m.value(0, 0);
+        });
+        report(v, tr("filter"), filtered, m.selectSql(256, 0), m.filterValues());
+    }
+    out << (allWithin ? tr("every step within 3x of the bare query")
+                      : tr("some steps are above 3x of the bare query"))
+        << Qt::endl;
+    return Exit::Ok;
+}

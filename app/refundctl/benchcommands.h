@@ -1,0 +1,16 @@
+#pragma once
+// refundctl bench: how fast the desk's views are next to the database's own command-line tool.
+
+#include <QCoreApplication>
+
+class CliContext;
+
+class BenchCommands
+{
+    Q_DECLARE_TR_FUNCTIONS(BenchCommands)
+public:
+    static int run(CliContext &cli);
+
+private:
+    static int views(CliContext &cli);
+};
