@@ -69,3 +69,17 @@ bool SqlDialect::isUniqueViolation(const QString &nativeErrorCode) const
         return nativeErrorCode == QLatin1String("2067") || nativeErrorCode == QLatin1String("19");
     return nativeErrorCode == QLatin1String("23505");
 }
+
+QString SqlDialect::utcDate(const QString &e) const
+{
+    return isSqlite() ? QStringLiteral("strftime('%Y-%m-%d', %1, 'unixepoch')").arg(e)
+                      : QStringLiteral("to_char(to_timestamp(%1) AT TIME ZONE 'UTC', 'YYYY-MM-DD')")
+                            .arg(e);
+}
+
+QString SqlDialect::utcMonth(const QString &e) const
+{
+    return isSqlite()
+               ? QStringLiteral("strftime('%Y-%m', %1, 'unixepoch')").arg(e)
+               : QStringLiteral("to_char(to_timestamp(%1) AT TIME ZONE 'UTC', 'YYYY-MM')").arg(e);
+}

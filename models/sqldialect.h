@@ -38,6 +38,9 @@ public:
     QString forUpdate() const { return isSqlite() ? QString() : QStringLiteral(" FOR UPDATE"); }
     // Was this error a unique-constraint violation?
     bool isUniqueViolation(const QString &nativeErrorCode) const;
+    // The UTC day ("YYYY-MM-DD") and month ("YYYY-MM") of a seconds-since-epoch expression.
+    QString utcDate(const QString &secondsExpression) const;
+    QString utcMonth(const QString &secondsExpression) const;
     // Largest number of bound values one statement may carry.
     int maxBindValues() const { return isSqlite() ? 32000 : 65000; }
 

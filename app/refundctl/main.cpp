@@ -3,6 +3,7 @@
 #include "benchcommands.h"
 #include "clicontext.h"
 #include "databasecommands.h"
+#include "exportcommands.h"
 #include "models/databaseerror.h"
 #include "policycommands.h"
 #include "workflowcommands.h"
@@ -34,6 +35,8 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("decide"),
          {QT_TRANSLATE_NOOP("refundctl", "approve, deny or escalate refund requests"),
           WorkflowCommands::decide}},
+        {QStringLiteral("export"),
+         {QT_TRANSLATE_NOOP("refundctl", "export a report as CSV"), ExportCommands::run}},
         {QStringLiteral("init"),
          {QT_TRANSLATE_NOOP("refundctl", "create or upgrade the database schema"),
           DatabaseCommands::init}},

@@ -1,0 +1,202 @@
+#include "csvexporter.h"
+
+#include "csvwriter.h"
+#include "databaseerror.h"
+#include "sqlstatement.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("CsvExporter", text);
+}
+
+// Days since 1970-01-01 to a civil date (H. Hinnant's algorithm; proleptic Gregorian).
+void civil(qint64 days, qint64 &y, unsigned &m, unsigned &d)
+{
+    days += 719468;
+    const qint64 era = (days >= 0 ? days : days - 146096) / 146097;
+    const unsigned doe = unsigned(days - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = qint64(yoe) + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+}
+
+void two(char *out, unsigned v)
+{
+    out[0] = char('0' + v / 10);
+    out[1] = char('0' + v % 10);
+}
+} // namespace
+
+QByteArray CsvExporter::isoUtc(qint64 secs)
+{
+    qint64 days = secs / 86400;
+    qint64 rest = secs % 86400;
+    if (rest < 0) {
+        rest += 86400;
+        --days;
+    }
+    qint64 y;
+    unsigned m, d;
+    civil(days, y, m, d);
+    char buf[32];
+    const unsigned h = unsigned(rest / 3600), mi = unsigned(rest / 60 % 60),
+                   s = unsigned(rest % 60);
+    if (y < 0 || y > 9999)
+        return QByteArray::number(secs);
+    buf[0] = char('0' + y / 1000);
+    buf[1] = char('0' + y / 100 % 10);
+    buf[2] = char('0' + y / 10 % 10);
+    buf[3] = char('0' + y % 10);
+    buf[4] = '-';
+    two(buf + 5, m);
+    buf[7] = '-';
+    two(buf + 8, d);
+    buf[10] = 'T';
+    two(buf + 11, h);
+    buf[13] = ':';
+    two(buf + 14, mi);
+    buf[16] = ':';
+    two(buf + 17, s);
+    buf[19] = 'Z';
+    return QByteArray(buf, 20);
+}
+
+QByteArray CsvExporter::decimal(qint64 minor)
+{
+    const quint64 magnitude = minor < 0 ? 0 - quint64(minor) : quint64(minor);
+    QByteArray out;
+    if (minor < 0)
+        out += '-';
+    out += QByteArray::number(magnitude / 100);
+    out += '.';
+    out += char('0' + magnitude % 100 / 10);
+    out += char('0' + magnitude % 10);
+    return out;
+}
+
+ExportResult CsvExporter::exportReport(const Report &report, const ReportParameters &parameters,
+                                       const QString &path)
+{
+    QVariantList values;
+    for (int i = 0; i < report.scopes; ++i)
+        values << ReportCatalog::bindings(parameters);
+    return exportQuery(report.sql, values, report.columns, path);
+}
+
+ExportResult CsvExporter::exportQuery(const QString &sql, const QVariantList &values,
+                                      const QList<ReportColumn> &columns, const QString &path)
+{
+    if (path == QLatin1String("-")) {
+        QFile out;
+        if (!out.open(stdout, QIODevice::WriteOnly)) {
+            ExportResult r;
+            r.error = tr("cannot write to standard output: %1").arg(out.errorString());
+            return r;
+        }
+        return write(sql, values, columns, &out);
+    }
+    const QFileInfo target(path);
+    if (target.exists() && !target.isFile()) {
+        // A device or a pipe: written to directly, never replaced by a renamed file.
+        QFile device(path);
+        ExportResult r;
+        if (!device.open(QIODevice::WriteOnly))
+            r.error = tr("cannot write %1: %2").arg(path, device.errorString());
+        else
+            r = write(sql, values, columns, &device);
+        if (!r.error.isEmpty() && !r.error.startsWith(path))
+            r.error = tr("%1: %2").arg(path, r.error);
+        return r;
+    }
+    // Written beside the target and renamed over it only when complete: a cancelled or failed
+    // export leaves no half file and keeps an older one intact.
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        ExportResult r;
+        r.error =
+            tr("cannot write %1: %2").arg(QFileInfo(path).absoluteFilePath(), file.errorString());
+        return r;
+    }
+    ExportResult r = write(sql, values, columns, &file);
+    if (!r.ok()) {
+        file.cancelWriting();
+        if (!r.error.isEmpty())
+            r.error = tr("%1: %2").arg(QFileInfo(path).absoluteFilePath(), r.error);
+        return r;
+    }
+    if (!file.commit())
+        r.error =
+            tr("cannot write %1: %2").arg(QFileInfo(path).absoluteFilePath(), file.errorString());
+    return r;
+}
+
+ExportResult CsvExporter::write(const QString &sql, const QVariantList &values,
+                                const QList<ReportColumn> &columns, QIODevice *device)
+{
+    ExportResult result;
+    CsvWriter csv(device, m_bom);
+    for (const ReportColumn &c : columns)
+        csv.text(c.header);
+    csv.endRow();
+    try {
+        SqlStatement st(m_db, sql);
+        for (const QVariant &v : values)
+            st.bind(v);
+        st.exec();
+        const int n = int(columns.size());
+        while (st.next()) {
+            for (int i = 0; i < n; ++i) {
+                const QVariant v = st.value(i);
+                if (v.isNull()) {
+                    csv.empty();
+                    continue;
+                }
+                switch (columns.at(i).kind) {
+                case ReportColumn::Kind::Integer:
+                    csv.number(v.toLongLong());
+                    break;
+                case ReportColumn::Kind::Money:
+                    csv.number(decimal(v.toLongLong()));
+                    break;
+                case ReportColumn::Kind::Timestamp:
+                    csv.number(isoUtc(v.toLongLong()));
+                    break;
+                case ReportColumn::Kind::Boolean:
+                    csv.number(v.toBool() ? QByteArrayLiteral("true") : QByteArrayLiteral("false"));
+                    break;
+                case ReportColumn::Kind::Text:
+                    csv.text(v.toString());
+                    break;
+                }
+            }
+            csv.endRow();
+            ++result.rows;
+            if (result.rows % 4096 == 0) {
+                if (!csv.flush())
+                    break;
+                if (m_progress && !m_progress(result.rows)) {
+                    result.cancelled = true;
+                    return result;
+                }
+            }
+        }
+    } catch (const DatabaseError &e) {
+        result.error = e.message();
+        return result;
+    }
+    if (!csv.flush())
+        result.error = tr("cannot write: %1").arg(csv.errorString());
+    else if (m_progress)
+        m_progress(result.rows);
+    return result;
+}

@@ -1,0 +1,39 @@
+#pragma once
+// Writes RFC 4180 CSV (CRLF, quotes doubled, fields with comma, quote or line break quoted) in
+// UTF-8, and neutralises text a spreadsheet would run as a formula, as OWASP advises.
+
+#include <QByteArray>
+#include <QIODevice>
+#include <QStringView>
+
+class CsvWriter
+{
+public:
+    // `bom`: start with a UTF-8 byte order mark, so Excel reads the file as UTF-8.
+    explicit CsvWriter(QIODevice *device, bool bom = false);
+    ~CsvWriter();
+
+    // A text cell: neutralised when it starts like a formula, quoted when needed.
+    void text(QStringView value);
+    void text(const QByteArray &utf8);
+    // A number or a decimal amount, written as is (never neutralised: "-12.50" stays a number).
+    void number(qint64 value);
+    void number(const QByteArray &ascii);
+    void empty();
+    void endRow();
+    // Writes what is buffered; false (with errorString()) when the device refused, e.g. a full
+    // disk.
+    bool flush();
+    QString errorString() const { return m_error; }
+
+    // The cell as written, for tests and for one-off use.
+    static QByteArray textCell(const QByteArray &utf8);
+
+private:
+    void separator();
+
+    QIODevice *m_device;
+    QByteArray m_buffer;
+    bool m_rowStarted = false;
+    QString m_error;
+};

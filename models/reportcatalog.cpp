@@ -1,0 +1,192 @@
+#include "reportcatalog.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ReportCatalog", text);
+}
+
+using K = ReportColumn::Kind;
+
+// Every report filters on one time column and on the account's profile, with the same four
+// bound values.
+QString scope(const QString &timeColumn)
+{
+    return QStringLiteral(" %1 >= ? AND %1 < ? AND (? = '' OR a.profile = ?)").arg(timeColumn);
+}
+} // namespace
+
+QStringList ReportCatalog::names()
+{
+    return {QStringLiteral("transactions"), QStringLiteral("purchases"),
+            QStringLiteral("requests"),     QStringLiteral("refunds"),
+            QStringLiteral("failed-jobs"),  QStringLiteral("chargebacks"),
+            QStringLiteral("sla"),          QStringLiteral("monthly-summary")};
+}
+
+QVariantList ReportCatalog::bindings(const ReportParameters &p)
+{
+    const qint64 from = p.from.isValid()
+                            ? QDateTime(p.from, QTime(0, 0), Qt::UTC).toSecsSinceEpoch()
+                            : std::numeric_limits<qint64>::min() / 2;
+    const qint64 to = p.to.isValid()
+                          ? QDateTime(p.to.addDays(1), QTime(0, 0), Qt::UTC).toSecsSinceEpoch()
+                          : std::numeric_limits<qint64>::max() / 2;
+    return {from, to, p.profile.isNull() ? QString(QLatin1String("")) : p.profile,
+            p.profile.isNull() ? QString(QLatin1String("")) : p.profile};
+}
+
+std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect &d)
+{
+    Report r;
+    r.name = name;
+    if (name == QLatin1String("transactions")) {
+        r.description = tr("every ledger entry: purchases, usage, credit-backs, refunds");
+        r.columns = {{tr("entry_id"), K::Integer},
+                     {tr("time_utc"), K::Timestamp},
+                     {tr("account_id"), K::Integer},
+                     {tr("email"), K::Text},
+                     {tr("entry_type"), K::Text},
+                     {tr("credits"), K::Integer},
+                     {tr("purchase_id"), K::Integer},
+                     {tr("job_id"), K::Integer},
+                     {tr("request_id"), K::Integer},
+                     {tr("created_by"), K::Text},
+                     {tr("note"), K::Text}};
+        r.sql = QStringLiteral("SELECT l.id, l.created_at, l.account_id, a.email, l.entry_type,"
+                               " l.credits, l.purchase_id, l.job_id, l.request_id, l.created_by,"
+                               " l.note FROM ledger_entries l JOIN accounts a ON a.id ="
+                               " l.account_id WHERE") +
+                scope(QStringLiteral("l.created_at")) + QStringLiteral(" ORDER BY l.id");
+    } else if (name == QLatin1String("purchases")) {
+        r.description = tr("purchases with what was paid, refunded and disputed");
+        r.columns = {{tr("purchase_id"), K::Integer}, {tr("time_utc"), K::Timestamp},
+                     {tr("account_id"), K::Integer},  {tr("email"), K::Text},
+                     {tr("package"), K::Text},        {tr("credits"), K::Integer},
+                     {tr("amount"), K::Money},        {tr("fee"), K::Money},
+                     {tr("currency"), K::Text},       {tr("charge_count"), K::Integer},
+                     {tr("refunded"), K::Money},      {tr("delivered"), K::Boolean},
+                     {tr("disputed"), K::Boolean},    {tr("payment_ref"), K::Text}};
+        r.sql = QStringLiteral("SELECT p.id, p.created_at, p.account_id, a.email, p.package,"
+                               " p.credits, p.amount_cents, p.fee_cents, p.currency,"
+                               " p.charge_count, (SELECT COALESCE(SUM(x.amount_cents), 0) FROM"
+                               " payouts x WHERE x.purchase_id = p.id), p.delivered, p.disputed,"
+                               " p.payment_ref FROM purchases p JOIN accounts a ON a.id ="
+                               " p.account_id WHERE") +
+                scope(QStringLiteral("p.created_at")) + QStringLiteral(" ORDER BY p.id");
+    } else if (name == QLatin1String("requests")) {
+        r.description = tr("refund requests with the policy's recommendation");
+        r.columns = {{tr("request_id"), K::Integer},  {tr("received_utc"), K::Timestamp},
+                     {tr("account_id"), K::Integer},  {tr("email"), K::Text},
+                     {tr("name"), K::Text},           {tr("profile"), K::Text},
+                     {tr("type"), K::Text},           {tr("status"), K::Text},
+                     {tr("recommendation"), K::Text}, {tr("remedy"), K::Text},
+                     {tr("amount"), K::Money},        {tr("currency"), K::Text},
+                     {tr("credits"), K::Integer},     {tr("respond_by"), K::Text},
+                     {tr("assigned_to"), K::Text},    {tr("decided_utc"), K::Timestamp},
+                     {tr("message"), K::Text}};
+        r.sql = QStringLiteral("SELECT r.id, r.received_at, r.account_id, a.email, a.display_name,"
+                               " a.profile, r.type, r.status, r.rec_verdict, r.rec_remedy,"
+                               " r.rec_refund_cents, p.currency, r.rec_credits, r.rec_respond_by,"
+                               " r.assigned_to, r.decided_at, r.message FROM refund_requests r"
+                               " JOIN accounts a ON a.id = r.account_id LEFT JOIN purchases p ON"
+                               " p.id = r.purchase_id WHERE") +
+                scope(QStringLiteral("r.received_at")) + QStringLiteral(" ORDER BY r.id");
+    } else if (name == QLatin1String("refunds")) {
+        r.description = tr("decided requests with the amounts, credits and remedies granted");
+        r.columns = {{tr("request_id"), K::Integer}, {tr("decided_utc"), K::Timestamp},
+                     {tr("account_id"), K::Integer}, {tr("email"), K::Text},
+                     {tr("name"), K::Text},          {tr("profile"), K::Text},
+                     {tr("type"), K::Text},          {tr("verdict"), K::Text},
+                     {tr("remedy"), K::Text},        {tr("amount"), K::Money},
+                     {tr("currency"), K::Text},      {tr("credits"), K::Integer},
+                     {tr("reviewer"), K::Text},      {tr("override"), K::Boolean},
+                     {tr("recommended"), K::Text},   {tr("note"), K::Text}};
+        r.sql =
+            QStringLiteral("SELECT d.request_id, d.decided_at, r.account_id, a.email,"
+                           " a.display_name, a.profile, r.type, d.verdict, d.remedy,"
+                           " d.refund_cents, d.currency, d.credits, d.reviewer, d.is_override,"
+                           " d.rec_verdict, d.note FROM decisions d JOIN refund_requests r ON"
+                           " r.id = d.request_id JOIN accounts a ON a.id = r.account_id WHERE") +
+            scope(QStringLiteral("d.decided_at")) + QStringLiteral(" ORDER BY d.id");
+    } else if (name == QLatin1String("failed-jobs")) {
+        r.description = tr("failed generation jobs and whether they were credited back");
+        r.columns = {{tr("job_id"), K::Integer},
+                     {tr("time_utc"), K::Timestamp},
+                     {tr("account_id"), K::Integer},
+                     {tr("email"), K::Text},
+                     {tr("model"), K::Text},
+                     {tr("credits"), K::Integer},
+                     {tr("cause"), K::Text},
+                     {tr("detail"), K::Text},
+                     {tr("credited_back"), K::Boolean},
+                     {tr("credited_back_utc"), K::Timestamp}};
+        r.sql = QStringLiteral("SELECT j.id, j.created_at, j.account_id, a.email, j.model,"
+                               " j.credits, j.failure, j.error_detail, c.id IS NOT NULL,"
+                               " c.created_at FROM jobs j JOIN accounts a ON a.id = j.account_id"
+                               " LEFT JOIN ledger_entries c ON c.job_id = j.id AND c.entry_type ="
+                               " 'job_credit_back' WHERE j.status = 'failed' AND") +
+                scope(QStringLiteral("j.created_at")) + QStringLiteral(" ORDER BY j.id");
+    } else if (name == QLatin1String("chargebacks")) {
+        r.description = tr("chargebacks the banks reported and how they ended");
+        r.columns = {{tr("chargeback_id"), K::Integer},
+                     {tr("opened_utc"), K::Timestamp},
+                     {tr("purchase_id"), K::Integer},
+                     {tr("account_id"), K::Integer},
+                     {tr("email"), K::Text},
+                     {tr("amount"), K::Money},
+                     {tr("currency"), K::Text},
+                     {tr("reason"), K::Text},
+                     {tr("status"), K::Text},
+                     {tr("resolved_utc"), K::Timestamp},
+                     {tr("contacted_support_first"), K::Boolean},
+                     {tr("request_id"), K::Integer}};
+        r.sql = QStringLiteral("SELECT c.id, c.opened_at, c.purchase_id, c.account_id, a.email,"
+                               " c.amount_cents, c.currency, c.reason, c.status, c.resolved_at,"
+                               " c.contacted_support_first, c.request_id FROM chargebacks c JOIN"
+                               " accounts a ON a.id = c.account_id WHERE") +
+                scope(QStringLiteral("c.opened_at")) + QStringLiteral(" ORDER BY c.id");
+    } else if (name == QLatin1String("sla")) {
+        r.description = tr("each request's answer date and when it was answered");
+        r.columns = {{tr("request_id"), K::Integer},    {tr("received_utc"), K::Timestamp},
+                     {tr("profile"), K::Text},          {tr("type"), K::Text},
+                     {tr("status"), K::Text},           {tr("respond_by"), K::Text},
+                     {tr("decided_utc"), K::Timestamp}, {tr("answered_on"), K::Text},
+                     {tr("on_time"), K::Text}};
+        const QString answered = d.utcDate(QStringLiteral("r.decided_at"));
+        r.sql = QStringLiteral("SELECT r.id, r.received_at, a.profile, r.type, r.status,"
+                               " r.rec_respond_by, r.decided_at, %1, CASE WHEN r.decided_at IS"
+                               " NULL OR r.rec_respond_by IS NULL THEN '' WHEN %1 <="
+                               " r.rec_respond_by THEN 'yes' ELSE 'no' END FROM refund_requests r"
+                               " JOIN accounts a ON a.id = r.account_id WHERE")
+                    .arg(answered) +
+                scope(QStringLiteral("r.received_at")) + QStringLiteral(" ORDER BY r.id");
+    } else if (name == QLatin1String("monthly-summary")) {
+        r.description = tr("per month and currency: revenue, refunds and their share");
+        r.columns = {{tr("month"), K::Text},        {tr("currency"), K::Text},
+                     {tr("purchases"), K::Integer}, {tr("revenue"), K::Money},
+                     {tr("refunds"), K::Integer},   {tr("refunded"), K::Money}};
+        // Two aggregates over indexed time columns, merged by month and currency.
+        r.sql = QStringLiteral("SELECT month, currency, SUM(purchases), SUM(revenue), SUM(refunds),"
+                               " SUM(refunded) FROM (SELECT %1 AS month, p.currency AS currency,"
+                               " COUNT(*) AS purchases, SUM(p.amount_cents * p.charge_count) AS"
+                               " revenue, 0 AS refunds, 0 AS refunded FROM purchases p JOIN"
+                               " accounts a ON a.id = p.account_id WHERE")
+                    .arg(d.utcMonth(QStringLiteral("p.created_at"))) +
+                scope(QStringLiteral("p.created_at")) +
+                QStringLiteral(" GROUP BY 1, 2 UNION ALL SELECT %1, x.currency, 0, 0, COUNT(*),"
+                               " SUM(x.amount_cents) FROM payouts x JOIN accounts a ON a.id ="
+                               " x.account_id WHERE")
+                    .arg(d.utcMonth(QStringLiteral("x.created_at"))) +
+                scope(QStringLiteral("x.created_at")) +
+                QStringLiteral(" GROUP BY 1, 2) m GROUP BY month, currency ORDER BY month,"
+                               " currency");
+        r.scopes = 2;
+    } else {
+        return std::nullopt;
+    }
+    return r;
+}
