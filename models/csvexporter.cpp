@@ -84,13 +84,9 @@ QByteArray CsvExporter::decimal(qint64 minor)
     return out;
 }
 
-ExportResult CsvExporter::exportReport(const Report &report, const ReportParameters &parameters,
-                                       const QString &path)
+ExportResult CsvExporter::exportReport(const Report &report, const QString &path)
 {
-    QVariantList values;
-    for (int i = 0; i < report.scopes; ++i)
-        values << ReportCatalog::bindings(parameters);
-    return exportQuery(report.sql, values, report.columns, path);
+    return exportQuery(report.sql, report.values, report.columns, path);
 }
 
 ExportResult CsvExporter::exportQuery(const QString &sql, const QVariantList &values,

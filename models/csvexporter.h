@@ -28,8 +28,7 @@ public:
     void setProgress(Progress progress) { m_progress = std::move(progress); }
 
     // Writes a predefined report to `path` ("-": standard output).
-    ExportResult exportReport(const Report &report, const ReportParameters &parameters,
-                              const QString &path);
+    ExportResult exportReport(const Report &report, const QString &path);
     // Writes any query's rows (with `columns` saying how) to `path`.
     ExportResult exportQuery(const QString &sql, const QVariantList &values,
                              const QList<ReportColumn> &columns, const QString &path);

@@ -11,11 +11,23 @@ QString tr(const char *text)
 
 using K = ReportColumn::Kind;
 
-// Every report filters on one time column and on the account's profile, with the same four
-// bound values.
-QString scope(const QString &timeColumn)
+// Every report filters on one time column (UTC days) and on the account's profile.
+QString scope(const QString &timeColumn, const ReportParameters &p, QVariantList &values)
 {
-    return QStringLiteral(" %1 >= ? AND %1 < ? AND (? = '' OR a.profile = ?)").arg(timeColumn);
+    QStringList parts{QStringLiteral("1 = 1")};
+    if (p.from.isValid()) {
+        parts << timeColumn + QStringLiteral(" >= ?");
+        values << QDateTime(p.from, QTime(0, 0), Qt::UTC).toSecsSinceEpoch();
+    }
+    if (p.to.isValid()) {
+        parts << timeColumn + QStringLiteral(" < ?");
+        values << QDateTime(p.to.addDays(1), QTime(0, 0), Qt::UTC).toSecsSinceEpoch();
+    }
+    if (!p.profile.isEmpty()) {
+        parts << QStringLiteral("a.profile = ?");
+        values << p.profile;
+    }
+    return QLatin1Char(' ') + parts.join(QStringLiteral(" AND "));
 }
 } // namespace
 
@@ -27,19 +39,8 @@ QStringList ReportCatalog::names()
             QStringLiteral("sla"),          QStringLiteral("monthly-summary")};
 }
 
-QVariantList ReportCatalog::bindings(const ReportParameters &p)
-{
-    const qint64 from = p.from.isValid()
-                            ? QDateTime(p.from, QTime(0, 0), Qt::UTC).toSecsSinceEpoch()
-                            : std::numeric_limits<qint64>::min() / 2;
-    const qint64 to = p.to.isValid()
-                          ? QDateTime(p.to.addDays(1), QTime(0, 0), Qt::UTC).toSecsSinceEpoch()
-                          : std::numeric_limits<qint64>::max() / 2;
-    return {from, to, p.profile.isNull() ? QString(QLatin1String("")) : p.profile,
-            p.profile.isNull() ? QString(QLatin1String("")) : p.profile};
-}
-
-std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect &d)
+std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect &d,
+                                          const ReportParameters &p)
 {
     Report r;
     r.name = name;
@@ -60,7 +61,8 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
                                " l.credits, l.purchase_id, l.job_id, l.request_id, l.created_by,"
                                " l.note FROM ledger_entries l JOIN accounts a ON a.id ="
                                " l.account_id WHERE") +
-                scope(QStringLiteral("l.created_at")) + QStringLiteral(" ORDER BY l.id");
+                scope(QStringLiteral("l.created_at"), p, r.values) +
+                QStringLiteral(" ORDER BY l.id");
     } else if (name == QLatin1String("purchases")) {
         r.description = tr("purchases with what was paid, refunded and disputed");
         r.columns = {{tr("purchase_id"), K::Integer}, {tr("time_utc"), K::Timestamp},
@@ -76,7 +78,8 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
                                " payouts x WHERE x.purchase_id = p.id), p.delivered, p.disputed,"
                                " p.payment_ref FROM purchases p JOIN accounts a ON a.id ="
                                " p.account_id WHERE") +
-                scope(QStringLiteral("p.created_at")) + QStringLiteral(" ORDER BY p.id");
+                scope(QStringLiteral("p.created_at"), p, r.values) +
+                QStringLiteral(" ORDER BY p.id");
     } else if (name == QLatin1String("requests")) {
         r.description = tr("refund requests with the policy's recommendation");
         r.columns = {{tr("request_id"), K::Integer},  {tr("received_utc"), K::Timestamp},
@@ -94,7 +97,8 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
                                " r.assigned_to, r.decided_at, r.message FROM refund_requests r"
                                " JOIN accounts a ON a.id = r.account_id LEFT JOIN purchases p ON"
                                " p.id = r.purchase_id WHERE") +
-                scope(QStringLiteral("r.received_at")) + QStringLiteral(" ORDER BY r.id");
+                scope(QStringLiteral("r.received_at"), p, r.values) +
+                QStringLiteral(" ORDER BY r.id");
     } else if (name == QLatin1String("refunds")) {
         r.description = tr("decided requests with the amounts, credits and remedies granted");
         r.columns = {{tr("request_id"), K::Integer}, {tr("decided_utc"), K::Timestamp},
@@ -111,7 +115,7 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
                            " d.refund_cents, d.currency, d.credits, d.reviewer, d.is_override,"
                            " d.rec_verdict, d.note FROM decisions d JOIN refund_requests r ON"
                            " r.id = d.request_id JOIN accounts a ON a.id = r.account_id WHERE") +
-            scope(QStringLiteral("d.decided_at")) + QStringLiteral(" ORDER BY d.id");
+            scope(QStringLiteral("d.decided_at"), p, r.values) + QStringLiteral(" ORDER BY d.id");
     } else if (name == QLatin1String("failed-jobs")) {
         r.description = tr("failed generation jobs and whether they were credited back");
         r.columns = {{tr("job_id"), K::Integer},
@@ -129,7 +133,8 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
                                " c.created_at FROM jobs j JOIN accounts a ON a.id = j.account_id"
                                " LEFT JOIN ledger_entries c ON c.job_id = j.id AND c.entry_type ="
                                " 'job_credit_back' WHERE j.status = 'failed' AND") +
-                scope(QStringLiteral("j.created_at")) + QStringLiteral(" ORDER BY j.id");
+                scope(QStringLiteral("j.created_at"), p, r.values) +
+                QStringLiteral(" ORDER BY j.id");
     } else if (name == QLatin1String("chargebacks")) {
         r.description = tr("chargebacks the banks reported and how they ended");
         r.columns = {{tr("chargeback_id"), K::Integer},
@@ -148,7 +153,8 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
                                " c.amount_cents, c.currency, c.reason, c.status, c.resolved_at,"
                                " c.contacted_support_first, c.request_id FROM chargebacks c JOIN"
                                " accounts a ON a.id = c.account_id WHERE") +
-                scope(QStringLiteral("c.opened_at")) + QStringLiteral(" ORDER BY c.id");
+                scope(QStringLiteral("c.opened_at"), p, r.values) +
+                QStringLiteral(" ORDER BY c.id");
     } else if (name == QLatin1String("sla")) {
         r.description = tr("each request's answer date and when it was answered");
         r.columns = {{tr("request_id"), K::Integer},    {tr("received_utc"), K::Timestamp},
@@ -163,7 +169,8 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
                                " r.rec_respond_by THEN 'yes' ELSE 'no' END FROM refund_requests r"
                                " JOIN accounts a ON a.id = r.account_id WHERE")
                     .arg(answered) +
-                scope(QStringLiteral("r.received_at")) + QStringLiteral(" ORDER BY r.id");
+                scope(QStringLiteral("r.received_at"), p, r.values) +
+                QStringLiteral(" ORDER BY r.id");
     } else if (name == QLatin1String("monthly-summary")) {
         r.description = tr("per month and currency: revenue, refunds and their share");
         r.columns = {{tr("month"), K::Text},        {tr("currency"), K::Text},
@@ -176,15 +183,14 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
                                " revenue, 0 AS refunds, 0 AS refunded FROM purchases p JOIN"
                                " accounts a ON a.id = p.account_id WHERE")
                     .arg(d.utcMonth(QStringLiteral("p.created_at"))) +
-                scope(QStringLiteral("p.created_at")) +
+                scope(QStringLiteral("p.created_at"), p, r.values) +
                 QStringLiteral(" GROUP BY 1, 2 UNION ALL SELECT %1, x.currency, 0, 0, COUNT(*),"
                                " SUM(x.amount_cents) FROM payouts x JOIN accounts a ON a.id ="
                                " x.account_id WHERE")
                     .arg(d.utcMonth(QStringLiteral("x.created_at"))) +
-                scope(QStringLiteral("x.created_at")) +
+                scope(QStringLiteral("x.created_at"), p, r.values) +
                 QStringLiteral(" GROUP BY 1, 2) m GROUP BY month, currency ORDER BY month,"
                                " currency");
-        r.scopes = 2;
     } else {
         return std::nullopt;
     }

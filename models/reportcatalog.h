@@ -36,15 +36,16 @@ struct Report
     QString name;
     QString description;
     QList<ReportColumn> columns;
-    QString sql; // binds the values of ReportCatalog::bindings(), `scopes` times over
-    int scopes = 1;
+    QString sql;
+    QVariantList values; // what `sql` binds
 };
 
 class ReportCatalog
 {
 public:
     static QStringList names();
-    static std::optional<Report> find(const QString &name, const SqlDialect &dialect);
-    // The values every report binds, in its order: from, to (seconds, UTC days), profile twice.
-    static QVariantList bindings(const ReportParameters &parameters);
+    // The report limited to `parameters`: only the conditions that apply are in its SQL, so an
+    // unbounded export reads in key order instead of through a time index.
+    static std::optional<Report> find(const QString &name, const SqlDialect &dialect,
+                                      const ReportParameters &parameters = {});
 };

@@ -79,12 +79,12 @@ QList<QStringList> parseCsv(const QByteArray &data, QString *error)
 
 QList<QStringList> exportRows(Database &db, const QString &name, const ReportParameters &p = {})
 {
-    const std::optional<Report> report = ReportCatalog::find(name, db.dialect());
+    const std::optional<Report> report = ReportCatalog::find(name, db.dialect(), p);
     if (!report)
         return {};
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("out.csv"));
-    const ExportResult r = CsvExporter(db.connection()).exportReport(*report, p, path);
+    const ExportResult r = CsvExporter(db.connection()).exportReport(*report, path);
     if (!r.ok())
         qWarning() << r.error;
     QFile f(path);
@@ -317,7 +317,7 @@ private slots:
 
         CsvExporter cancelling(t.db().connection());
         cancelling.setProgress([](qint64 rows) { return rows < 4096; });
-        ExportResult r = cancelling.exportReport(report, {}, path);
+        ExportResult r = cancelling.exportReport(report, path);
         QVERIFY(r.cancelled);
         QVERIFY(!QFile::exists(path));
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList());
@@ -327,7 +327,7 @@ private slots:
         QVERIFY(old.open(QIODevice::WriteOnly));
         old.write("previous export\r\n");
         old.close();
-        r = cancelling.exportReport(report, {}, path);
+        r = cancelling.exportReport(report, path);
         QVERIFY(r.cancelled);
         QVERIFY(old.open(QIODevice::ReadOnly));
         QCOMPARE(old.readAll(), QByteArray("previous export\r\n"));
@@ -335,7 +335,7 @@ private slots:
 
         // A folder that does not exist: a clear error naming the path.
         r = CsvExporter(t.db().connection())
-                .exportReport(report, {}, dir.filePath(QStringLiteral("missing/ledger.csv")));
+                .exportReport(report, dir.filePath(QStringLiteral("missing/ledger.csv")));
         QVERIFY(!r.ok());
         QVERIFY2(r.error.contains(QLatin1String("missing/ledger.csv")), qPrintable(r.error));
 

@@ -2,6 +2,7 @@
 
 #include "clicontext.h"
 #include "models/backgroundreader.h"
+#include "models/csvexporter.h"
 #include "models/database.h"
 #include "models/jobtablemodel.h"
 #include "models/ledgertablemodel.h"
@@ -11,12 +12,15 @@
 
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <functional>
 #include <memory>
+#include <sys/resource.h>
 
 namespace {
 constexpr int runs = 3; // best of, on both sides: warm caches, like a reviewer's second look
@@ -138,13 +142,18 @@ int BenchCommands::run(CliContext &cli)
     const QStringList args = cli.arguments();
     if (args.contains(QLatin1String("views")))
         return views(cli);
+    if (args.contains(QLatin1String("export")))
+        return exportLedger(cli);
     if (args.contains(QLatin1String("--help")) || args.contains(QLatin1String("-h"))) {
         cli.out() << tr("Usage: refundctl bench views [--database URL] [--account ID]\n"
-                        "Times the desk's table models on a (large) database next to the same "
-                        "queries run by sqlite3 or psql.\n");
+                        "       refundctl bench export [--database URL]\n"
+                        "views: times the desk's table models on a (large) database next to the "
+                        "same queries run by sqlite3 or psql.\n"
+                        "export: exports the ledger as CSV and compares rows per second and "
+                        "memory with sqlite3 -csv or psql \\copy.\n");
         return Exit::Ok;
     }
-    return cli.usageError(tr("say what to benchmark: views"));
+    return cli.usageError(tr("say what to benchmark: views or export"));
 }
 
 int BenchCommands::views(CliContext &cli)
@@ -282,5 +291,100 @@ int BenchCommands::views(CliContext &cli)
     out << (allWithin ? tr("every step within 3x of the bare query")
                       : tr("some steps are above 3x of the bare query"))
         << Qt::endl;
+    return Exit::Ok;
+}
+
+namespace {
+long peakRssKb()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+} // namespace
+
+int BenchCommands::exportLedger(CliContext &cli)
+{
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("export"), tr("What to benchmark."));
+    int exitCode = 0;
+    if (!cli.parse(parser,
+                   tr("Exports the ledger (the transactions report) as CSV and prints rows per "
+                      "second and the growth of peak memory, next to sqlite3 -csv or psql "
+                      "\\copy writing the same rows. Targets: within 1.5x of sqlite3, 2x of "
+                      "psql."),
+                   &exitCode))
+        return exitCode;
+    Database &db = cli.database();
+    const DatabaseUrl url = db.url();
+    const bool sqlite = url.backend() == DatabaseUrl::Backend::Sqlite;
+    const Report report = *ReportCatalog::find(QStringLiteral("transactions"), db.dialect());
+    QTemporaryDir dir;
+    const QString ours = dir.filePath(QStringLiteral("refundctl.csv"));
+    const QString theirs = dir.filePath(QStringLiteral("bare.csv"));
+
+    const long rssBefore = peakRssKb();
+    QElapsedTimer timer;
+    timer.start();
+    const ExportResult result = CsvExporter(db.connection()).exportReport(report, ours);
+    const double oursSecs = double(timer.nsecsElapsed()) / 1e9;
+    const long rssGrowth = peakRssKb() - rssBefore;
+    if (!result.ok()) {
+        cli.err() << tr("refundctl bench: %1").arg(result.error) << Qt::endl;
+        return Exit::Failure;
+    }
+
+    const QString sql = literalSql(report.sql, report.values);
+    const QString tool =
+        QStandardPaths::findExecutable(sqlite ? QStringLiteral("sqlite3") : QStringLiteral("psql"));
+    double bareSecs = -1;
+    if (!tool.isEmpty()) {
+        QProcess process;
+        if (sqlite) {
+            process.setStandardOutputFile(theirs);
+            process.start(tool,
+                          {QStringLiteral("-csv"), QStringLiteral("-header"), url.path(), sql});
+        } else {
+            process.start(
+                tool,
+                {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
+                 QStringLiteral("ON_ERROR_STOP=1"), url.toString(), QStringLiteral("-c"),
+                 QStringLiteral("\\copy (%1) TO '%2' WITH (FORMAT csv, HEADER)").arg(sql, theirs)});
+        }
+        timer.restart();
+        if (process.waitForFinished(3600000) && process.exitCode() == 0)
+            bareSecs = double(timer.nsecsElapsed()) / 1e9;
+        else
+            cli.err()
+                << tr("%1 failed: %2").arg(tool, QString::fromUtf8(process.readAllStandardError()))
+                << Qt::endl;
+    }
+    const double rate = double(result.rows) / qMax(oursSecs, 1e-9);
+    cli.out() << tr("%1: %2 ledger rows, %3 MB of CSV")
+                     .arg(url.toDisplayString())
+                     .arg(result.rows)
+                     .arg(double(QFileInfo(ours).size()) / 1e6, 0, 'f', 1)
+              << Qt::endl;
+    cli.out() << tr("refundctl export: %1 s, %2 rows/s, peak memory grew by %3 MB")
+                     .arg(oursSecs, 0, 'f', 2)
+                     .arg(qint64(rate))
+                     .arg(double(rssGrowth) / 1024, 0, 'f', 1)
+              << Qt::endl;
+    if (bareSecs > 0) {
+        const double ratio = oursSecs / bareSecs;
+        const double target = sqlite ? 1.5 : 2.0;
+        cli.out() << tr("%1: %2 s, %3 rows/s; ratio %4x (target %5x)")
+                         .arg(sqlite ? QStringLiteral("sqlite3 -csv")
+                                     : QStringLiteral("psql \\copy"))
+                         .arg(bareSecs, 0, 'f', 2)
+                         .arg(qint64(double(result.rows) / bareSecs))
+                         .arg(ratio, 0, 'f', 2)
+                         .arg(target, 0, 'f', 1)
+                  << Qt::endl;
+    } else {
+        cli.out() << tr("no bare comparison: %1 is not installed")
+                         .arg(sqlite ? QStringLiteral("sqlite3") : QStringLiteral("psql"))
+                  << Qt::endl;
+    }
     return Exit::Ok;
 }

@@ -13,4 +13,5 @@ public:
 
 private:
     static int views(CliContext &cli);
+    static int exportLedger(CliContext &cli);
 };

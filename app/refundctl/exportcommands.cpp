@@ -77,7 +77,7 @@ int ExportCommands::run(CliContext &cli)
                 cli.err() << '\r' << tr("rows: %1").arg(rows) << Qt::flush;
             return true;
         });
-    const ExportResult result = exporter.exportReport(*report, parameters, out);
+    const ExportResult result = exporter.exportReport(*report, out);
     if (!result.ok()) {
         cli.err() << tr("refundctl export: %1").arg(result.error) << Qt::endl;
         return Exit::Failure;
