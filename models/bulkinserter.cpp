@@ -1,5 +1,7 @@
 #include "bulkinserter.h"
 
+#include "nativehandle.h"
+
 #include "databaseerror.h"
 #include "sqldialect.h"
 #include "sqlstatement.h"
@@ -31,15 +33,6 @@ BulkInserter::~BulkInserter()
 }
 
 namespace {
-// The native handle of a QtSql connection, when its driver is the one named.
-void *nativeHandle(const QSqlDatabase &db, const char *typeName)
-{
-    const QVariant v = db.driver()->handle();
-    if (!v.isValid() || qstrcmp(v.typeName(), typeName) != 0)
-        return nullptr;
-    return *static_cast<void *const *>(v.constData());
-}
-
 // PostgreSQL COPY text format: tab-separated, \N for NULL, backslash escapes.
 void appendCopyValue(QByteArray &out, const QVariant &v)
 {

@@ -39,6 +39,9 @@ public:
     static QByteArray decimal(qint64 minorUnits);
 
 private:
+    void writeSqlite(void *handle, const QString &sql, const QVariantList &values,
+                     const QList<ReportColumn> &columns, class CsvWriter &csv,
+                     ExportResult &result);
     ExportResult write(const QString &sql, const QVariantList &values,
                        const QList<ReportColumn> &columns, QIODevice *device);
 

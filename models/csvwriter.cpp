@@ -16,31 +16,38 @@ CsvWriter::~CsvWriter()
     flush();
 }
 
-QByteArray CsvWriter::textCell(const QByteArray &utf8)
+void CsvWriter::appendText(QByteArray &out, QByteArrayView utf8)
 {
     // OWASP: a cell starting with = + - @ tab or carriage return is a formula to a spreadsheet;
     // a leading apostrophe makes it text. The whole cell is then quoted.
-    const bool formula = !utf8.isEmpty() && (utf8[0] == '=' || utf8[0] == '+' || utf8[0] == '-' ||
-                                             utf8[0] == '@' || utf8[0] == '\t' || utf8[0] == '\r');
+    const char first = utf8.isEmpty() ? '\0' : utf8.front();
+    const bool formula = first == '=' || first == '+' || first == '-' || first == '@' ||
+                         first == '\t' || first == '\r';
     bool quote = formula;
     for (const char c : utf8)
         if (c == ',' || c == '"' || c == '\n' || c == '\r') {
             quote = true;
             break;
         }
-    if (!quote)
-        return utf8;
-    QByteArray cell;
-    cell.reserve(utf8.size() + 4);
-    cell += '"';
+    if (!quote) {
+        out.append(utf8);
+        return;
+    }
+    out += '"';
     if (formula)
-        cell += '\'';
+        out += '\'';
     for (const char c : utf8) {
         if (c == '"')
-            cell += '"';
-        cell += c;
+            out += '"';
+        out += c;
     }
-    cell += '"';
+    out += '"';
+}
+
+QByteArray CsvWriter::textCell(QByteArrayView utf8)
+{
+    QByteArray cell;
+    appendText(cell, utf8);
     return cell;
 }
 
@@ -56,10 +63,10 @@ void CsvWriter::text(QStringView value)
     text(value.toUtf8());
 }
 
-void CsvWriter::text(const QByteArray &utf8)
+void CsvWriter::text(QByteArrayView utf8)
 {
     separator();
-    m_buffer += textCell(utf8);
+    appendText(m_buffer, utf8);
 }
 
 void CsvWriter::number(qint64 value)
@@ -68,10 +75,10 @@ void CsvWriter::number(qint64 value)
     m_buffer += QByteArray::number(value);
 }
 
-void CsvWriter::number(const QByteArray &ascii)
+void CsvWriter::number(QByteArrayView ascii)
 {
     separator();
-    m_buffer += ascii;
+    m_buffer.append(ascii);
 }
 
 void CsvWriter::empty()

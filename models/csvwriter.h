@@ -15,10 +15,10 @@ public:
 
     // A text cell: neutralised when it starts like a formula, quoted when needed.
     void text(QStringView value);
-    void text(const QByteArray &utf8);
+    void text(QByteArrayView utf8);
     // A number or a decimal amount, written as is (never neutralised: "-12.50" stays a number).
     void number(qint64 value);
-    void number(const QByteArray &ascii);
+    void number(QByteArrayView ascii);
     void empty();
     void endRow();
     // Writes what is buffered; false (with errorString()) when the device refused, e.g. a full
@@ -27,10 +27,11 @@ public:
     QString errorString() const { return m_error; }
 
     // The cell as written, for tests and for one-off use.
-    static QByteArray textCell(const QByteArray &utf8);
+    static QByteArray textCell(QByteArrayView utf8);
 
 private:
     void separator();
+    static void appendText(QByteArray &out, QByteArrayView utf8);
 
     QIODevice *m_device;
     QByteArray m_buffer;
