@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 namespace {
@@ -177,6 +178,14 @@ ExportResult CsvExporter::write(const QString &sql, const QVariantList &values,
             m_progress(result.rows);
         return result;
     }
+    if (auto *handle = static_cast<PGconn *>(nativeHandle(m_db, "pg_conn*"))) {
+        writePostgres(handle, sql, values, columns, csv, result);
+        if (result.error.isEmpty() && !result.cancelled && !csv.flush())
+            result.error = tr("cannot write: %1").arg(csv.errorString());
+        else if (result.ok() && m_progress)
+            m_progress(result.rows);
+        return result;
+    }
     try {
         SqlStatement st(m_db, sql);
         for (const QVariant &v : values)
@@ -273,4 +282,79 @@ void CsvExporter::writeSqlite(void *handle, const QString &sql, const QVariantLi
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         result.error = tr("%1 in %2").arg(QString::fromUtf8(sqlite3_errmsg(db)), sql);
     sqlite3_finalize(stmt);
+}
+
+void CsvExporter::writePostgres(void *handle, const QString &sql, const QVariantList &values,
+                                const QList<ReportColumn> &columns, CsvWriter &csv,
+                                ExportResult &result)
+{
+    // libpq in single-row mode on the connection's own handle: rows stream in as they come,
+    // in text form, so numbers need no conversion and text none either.
+    auto *conn = static_cast<PGconn *>(handle);
+    QByteArray statement;
+    int placeholder = 0;
+    bool quoted = false;
+    for (const char c : sql.toUtf8()) {
+        if (c == '\'')
+            quoted = !quoted;
+        if (c == '?' && !quoted)
+            statement += '$' + QByteArray::number(++placeholder);
+        else
+            statement += c;
+    }
+    QList<QByteArray> texts;
+    for (const QVariant &v : values)
+        texts << (v.typeId() == QMetaType::QString ? v.toString().toUtf8()
+                                                   : QByteArray::number(v.toLongLong()));
+    QList<const char *> params;
+    for (const QByteArray &t : texts)
+        params << t.constData();
+    if (!PQsendQueryParams(conn, statement.constData(), int(params.size()), nullptr,
+                           params.constData(), nullptr, nullptr, 0) ||
+        !PQsetSingleRowMode(conn)) {
+        result.error = tr("%1 in %2").arg(QString::fromUtf8(PQerrorMessage(conn)).trimmed(), sql);
+        while (PGresult *r = PQgetResult(conn))
+            PQclear(r);
+        return;
+    }
+    const int n = int(columns.size());
+    bool stop = false;
+    while (PGresult *r = PQgetResult(conn)) {
+        const ExecStatusType status = PQresultStatus(r);
+        if (status == PGRES_SINGLE_TUPLE && !stop) {
+            for (int i = 0; i < n; ++i) {
+                if (PQgetisnull(r, 0, i)) {
+                    csv.empty();
+                    continue;
+                }
+                const char *text = PQgetvalue(r, 0, i);
+                const QByteArrayView view(text, PQgetlength(r, 0, i));
+                const ReportColumn::Kind kind = columns.at(i).kind;
+                if (kind == ReportColumn::Kind::Text || kind == ReportColumn::Kind::Integer)
+                    kind == ReportColumn::Kind::Text ? csv.text(view) : csv.number(view);
+                else if (kind == ReportColumn::Kind::Boolean)
+                    cell(csv, kind, text[0] == 't' ? 1 : 0, {});
+                else
+                    cell(csv, kind, view.toLongLong(), {});
+            }
+            csv.endRow();
+            ++result.rows;
+            if (result.rows % 4096 == 0) {
+                if (!csv.flush() || (m_progress && !m_progress(result.rows))) {
+                    result.cancelled = csv.errorString().isEmpty();
+                    stop = true;
+                    PGcancel *cancel = PQgetCancel(conn);
+                    char error[256];
+                    if (cancel) {
+                        PQcancel(cancel, error, sizeof error);
+                        PQfreeCancel(cancel);
+                    }
+                }
+            }
+        } else if (status != PGRES_TUPLES_OK && status != PGRES_SINGLE_TUPLE && !stop) {
+            result.error =
+                tr("%1 in %2").arg(QString::fromUtf8(PQresultErrorMessage(r)).trimmed(), sql);
+        }
+        PQclear(r);
+    }
 }

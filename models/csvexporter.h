@@ -42,6 +42,9 @@ private:
     void writeSqlite(void *handle, const QString &sql, const QVariantList &values,
                      const QList<ReportColumn> &columns, class CsvWriter &csv,
                      ExportResult &result);
+    void writePostgres(void *handle, const QString &sql, const QVariantList &values,
+                       const QList<ReportColumn> &columns, class CsvWriter &csv,
+                       ExportResult &result);
     ExportResult write(const QString &sql, const QVariantList &values,
                        const QList<ReportColumn> &columns, QIODevice *device);
 
