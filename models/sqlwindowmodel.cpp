@@ -178,6 +178,15 @@ QString SqlWindowModel::orderBy(bool reversed) const
     return sql + m_key + direction;
 }
 
+QString SqlWindowModel::selectSql(const QList<int> &columns) const
+{
+    QStringList expressions;
+    for (const int c : columns)
+        expressions << m_columns.at(c).expression;
+    return QStringLiteral("SELECT %1 FROM %2%3%4")
+        .arg(expressions.join(QStringLiteral(", ")), m_from, whereClause(), orderBy(false));
+}
+
 QString SqlWindowModel::selectSql(int limit, int offset, bool reversed) const
 {
     QStringList expressions;

@@ -75,6 +75,8 @@ public:
     // The current query's pieces, for exports and benchmarks that need the same rows.
     QString selectSql(int limit = -1, int offset = 0, bool reversed = false) const;
     QString countSql() const;
+    // The current query (filter and order) selecting only `columns`, for exports "as shown".
+    QString selectSql(const QList<int> &columns) const;
     QVariantList filterValues() const { return m_values; }
 
     int rowCount(const QModelIndex &parent = {}) const override;

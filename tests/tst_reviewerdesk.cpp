@@ -10,6 +10,7 @@
 #include "policy/refundworkflow.h"
 #include "support/testdatabase.h"
 #include "ui/connectionbanner.h"
+#include "ui/csvexportrunner.h"
 #include "ui/decisiondialog.h"
 #include "ui/mainwindow.h"
 #include "ui/notedialog.h"
@@ -26,7 +27,9 @@
 #include <QPlainTextEdit>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -472,6 +475,42 @@ private slots:
         w.watcher()->check(); // the server is still there: the next probe reconnects
         QTRY_VERIFY(!w.banner()->isVisible());
         QVERIFY(queueModel(w)->rowCount() > 0);
+    }
+
+    void exportsTheTableAsShown()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        fill(t.db());
+        MainWindow w(t.db());
+        w.show();
+        QueueFilter f;
+        f.type = QStringLiteral("duplicate_charge");
+        w.queue()->applyFilter(f);
+        RequestQueueModel *model = queueModel(w);
+        QTRY_VERIFY(model->isCountKnown());
+        QVERIFY(model->rowCount() > 0);
+        QTableView *table = w.queue()->table();
+        table->setColumnHidden(model->fieldIndex(QStringLiteral("assigned_to")), true);
+        table->sortByColumn(model->fieldIndex(QStringLiteral("id")), Qt::DescendingOrder);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("queue.csv"));
+        CsvExportRunner *runner = w.exportCurrentView(path, false, true);
+        QVERIFY(runner);
+        QSignalSpy done(runner, &CsvExportRunner::finished);
+        QVERIFY(done.wait(20000));
+        QCOMPARE(done.first().at(0).toLongLong(), qint64(model->rowCount()));
+        QVERIFY(done.first().at(2).toString().isEmpty());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        const QByteArray header = lines.first();
+        QVERIFY(header.startsWith("Request,Received,Type,Account,Amount"));
+        QVERIFY(!header.contains("Assigned"));
+        QVERIFY(header.trimmed().endsWith("Currency")); // the currency of the amounts
+        // Rows in the order shown: the first data row is the highest id.
+        QCOMPARE(lines.at(1).split(',').first().toLongLong(), model->requestId(0));
+        QVERIFY(model->requestId(0) > model->requestId(model->rowCount() - 1));
     }
 
     void layeringHolds()

@@ -113,3 +113,8 @@ void AccountView::showHeader()
             tr("Cannot read account %1: %2").arg(m_accountId).arg(e.message().toHtmlEscaped()));
     }
 }
+
+QTableView *AccountView::currentTable() const
+{
+    return qobject_cast<QTableView *>(m_tabs->currentWidget());
+}

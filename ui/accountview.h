@@ -22,6 +22,8 @@ public:
     qint64 accountId() const { return m_accountId; }
     void reload();
     SqlWindowModel *ledger() const { return m_ledger; }
+    // The table on the tab shown.
+    QTableView *currentTable() const;
 
 signals:
     void requestActivated(qint64 requestId);

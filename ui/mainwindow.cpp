@@ -3,6 +3,7 @@
 #include "accountview.h"
 #include "connectionbanner.h"
 #include "connectiondialog.h"
+#include "csvexportrunner.h"
 #include "decisiondialog.h"
 #include "displaynames.h"
 #include "models/accounttablemodel.h"
@@ -18,6 +19,7 @@
 #include "policy/rules/money.h"
 #include "queueview.h"
 #include "recordtableview.h"
+#include "reportdialog.h"
 #include "requestdetailview.h"
 
 #include <QAction>
@@ -25,12 +27,16 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabBar>
 #include <QTabWidget>
@@ -174,6 +180,10 @@ void MainWindow::createActions()
     });
     add(QStringLiteral("connect"), tr("&Connect to database…"), QKeySequence::Open,
         [this] { connectToDatabase(); });
+    add(QStringLiteral("exportView"), tr("Export this &table as CSV…"),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), [this] { exportView(); });
+    add(QStringLiteral("exportReport"), tr("Export a &report…"),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), [this] { exportReport(); });
     add(QStringLiteral("reviewer"), tr("Reviewer &name…"), QKeySequence(),
         [this] { askReviewerName(); });
     add(QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit, [this] { close(); });
@@ -186,6 +196,9 @@ void MainWindow::createMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(action(QStringLiteral("connect")));
     file->addAction(action(QStringLiteral("reviewer")));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("exportView")));
+    file->addAction(action(QStringLiteral("exportReport")));
     file->addSeparator();
     file->addAction(action(QStringLiteral("quit")));
 
@@ -530,4 +543,109 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveLayout();
     event->accept();
+}
+
+QTableView *MainWindow::currentTable() const
+{
+    QWidget *page = m_tabs->currentWidget();
+    if (page == m_splitter)
+        return m_queue->table();
+    if (auto *view = qobject_cast<RecordTableView *>(page))
+        return view->table();
+    if (auto *account = qobject_cast<AccountView *>(page))
+        return account->currentTable();
+    return nullptr;
+}
+
+CsvExportRunner *MainWindow::exportCurrentView(const QString &path, bool bom, bool quiet)
+{
+    QTableView *table = currentTable();
+    auto *model = table ? qobject_cast<SqlWindowModel *>(table->model()) : nullptr;
+    if (!model)
+        return nullptr;
+    // As shown: the visible columns in their on-screen order, then the currency of any money
+    // column whose currency is not shown.
+    const QHeaderView *header = table->horizontalHeader();
+    QList<int> columns;
+    for (int visual = 0; visual < header->count(); ++visual) {
+        const int logical = header->logicalIndex(visual);
+        if (!header->isSectionHidden(logical))
+            columns << logical;
+    }
+    for (const int c : QList<int>(columns)) {
+        const SqlColumn &column = model->column(c);
+        const int unit = column.unit.isEmpty() ? -1 : model->fieldIndex(column.unit);
+        if (column.kind == SqlColumn::Kind::Money && unit >= 0 && !columns.contains(unit))
+            columns << unit;
+    }
+    QList<ReportColumn> written;
+    for (const int c : columns) {
+        ReportColumn r;
+        r.header = model->column(c).header;
+        switch (model->column(c).kind) {
+        case SqlColumn::Kind::Integer:
+            r.kind = ReportColumn::Kind::Integer;
+            break;
+        case SqlColumn::Kind::Money:
+            r.kind = ReportColumn::Kind::Money;
+            break;
+        case SqlColumn::Kind::Timestamp:
+            r.kind = ReportColumn::Kind::Timestamp;
+            break;
+        case SqlColumn::Kind::Text:
+        case SqlColumn::Kind::Date:
+            r.kind = ReportColumn::Kind::Text;
+            break;
+        }
+        written << r;
+    }
+    auto *runner = new CsvExportRunner(m_database, this);
+    runner->setQuiet(quiet);
+    runner->start(model->selectSql(columns), model->filterValues(), written, path, bom);
+    return runner;
+}
+
+void MainWindow::exportView()
+{
+    if (!currentTable())
+        return;
+    const QString dir =
+        QSettings()
+            .value(QStringLiteral("export/folder"),
+                   QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+            .toString();
+    const QString name = m_tabs->tabText(m_tabs->currentIndex()).remove(QLatin1Char('&')).toLower();
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export this table as CSV"),
+        dir + QLatin1Char('/') + name +
+            QDate::currentDate().toString(QStringLiteral("-yyyy-MM-dd")) + QStringLiteral(".csv"),
+        tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QSettings().setValue(QStringLiteral("export/folder"), QFileInfo(path).path());
+    exportCurrentView(path, QSettings().value(QStringLiteral("export/bom"), false).toBool());
+}
+
+void MainWindow::exportReport()
+{
+    ReportDialog dialog(m_database.dialect(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const std::optional<Report> report =
+        ReportCatalog::find(dialog.reportName(), m_database.dialect(), dialog.parameters());
+    if (!report)
+        return;
+    const QString dir =
+        QSettings()
+            .value(QStringLiteral("export/folder"),
+                   QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+            .toString();
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save the %1 report").arg(report->name),
+        dir + QLatin1Char('/') + report->name + QStringLiteral(".csv"), tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QSettings().setValue(QStringLiteral("export/folder"), QFileInfo(path).path());
+    auto *runner = new CsvExportRunner(m_database, this);
+    runner->start(report->sql, report->values, report->columns, path, dialog.bom());
 }

@@ -44,6 +44,11 @@ public:
     // Set when the user chose another database; the caller reopens the window on it.
     const DatabaseUrl &requestedUrl() const { return m_requestedUrl; }
 
+    // Exports the table on screen as shown (filter, sort, visible columns) to `path`; returns
+    // the runner (its finished() says how it ended), or nullptr when no table is shown.
+    class CsvExportRunner *exportCurrentView(const QString &path, bool bom = false,
+                                             bool quiet = false);
+
     // The window's actions, also for tests: approve, deny, escalate, assign, note, next, ...
     QAction *action(const QString &name) const;
 
@@ -65,6 +70,9 @@ private:
     void connectToDatabase();
     void askReviewerName();
     void showShortcuts();
+    void exportView();
+    void exportReport();
+    class QTableView *currentTable() const;
     void restoreLayout();
     void saveLayout();
 
