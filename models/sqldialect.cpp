@@ -83,3 +83,12 @@ QString SqlDialect::utcMonth(const QString &e) const
                ? QStringLiteral("strftime('%Y-%m', %1, 'unixepoch')").arg(e)
                : QStringLiteral("to_char(to_timestamp(%1) AT TIME ZONE 'UTC', 'YYYY-MM')").arg(e);
 }
+
+QString SqlDialect::utcWeek(const QString &e) const
+{
+    return isSqlite()
+               ? QStringLiteral("date(%1, 'unixepoch', 'weekday 0', '-6 days')").arg(e)
+               : QStringLiteral("to_char(date_trunc('week', to_timestamp(%1) AT TIME ZONE 'UTC'),"
+                                " 'YYYY-MM-DD')")
+                     .arg(e);
+}

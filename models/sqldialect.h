@@ -41,6 +41,8 @@ public:
     // The UTC day ("YYYY-MM-DD") and month ("YYYY-MM") of a seconds-since-epoch expression.
     QString utcDate(const QString &secondsExpression) const;
     QString utcMonth(const QString &secondsExpression) const;
+    // The Monday ("YYYY-MM-DD") of the UTC week of a seconds-since-epoch expression.
+    QString utcWeek(const QString &secondsExpression) const;
     // Largest number of bound values one statement may carry.
     int maxBindValues() const { return isSqlite() ? 32000 : 65000; }
 

@@ -1,0 +1,77 @@
+#pragma once
+// The managers' figures, each one SQL aggregate over indexed time columns: money stays exact
+// integers here and is only turned into points when drawn.
+
+#include <QDate>
+#include <QList>
+#include <QMap>
+#include <QSqlDatabase>
+#include <QString>
+
+struct DashboardRange
+{
+    enum class Granularity
+    {
+        Day,
+        Week,
+        Month
+    };
+    QDate from; // UTC days, inclusive
+    QDate to;
+    QString profile; // empty: all
+    Granularity granularity = Granularity::Day;
+};
+
+struct DashboardKpis
+{
+    QMap<QString, qint64> refundedCents; // per currency: payouts created in the range
+    QMap<QString, qint64> revenueCents;  // per currency: purchases in the range
+    qint64 creditsRestored = 0;          // job credit-backs in the range
+    qint64 openRequests = 0;             // now
+    qint64 overdueRequests = 0;          // now, answer date before `today`
+    qint64 decisions = 0;                // decided in the range
+    qint64 overrides = 0;
+    qint64 medianDecisionSeconds = -1; // received to decided, for decisions in the range
+};
+
+// One value of a series: the time bucket ("2026-11-02"; empty for series without time), the
+// key it belongs to (a currency, a cause, a reviewer, ...) and the value.
+struct DashboardPoint
+{
+    QString bucket;
+    QString key;
+    qint64 value = 0;
+    bool operator==(const DashboardPoint &) const = default;
+};
+
+class DashboardRepository
+{
+public:
+    explicit DashboardRepository(const QSqlDatabase &db) : m_db(db) {}
+
+    DashboardKpis kpis(const DashboardRange &range, const QDate &today) const;
+    // Money refunded (key: currency, cents) per bucket.
+    QList<DashboardPoint> refunds(const DashboardRange &range) const;
+    // Credits restored for failed jobs per bucket (key empty).
+    QList<DashboardPoint> creditsRestored(const DashboardRange &range) const;
+    // Decided requests per type (bucket) and verdict (key).
+    QList<DashboardPoint> requestsByTypeAndVerdict(const DashboardRange &range) const;
+    // Jobs per bucket: key "all" for every job, else the failure cause of the failed ones.
+    QList<DashboardPoint> jobsByCause(const DashboardRange &range) const;
+    // Decisions per bucket answered on time (key "on_time") or late ("late").
+    QList<DashboardPoint> answersOnTime(const DashboardRange &range) const;
+    // Chargebacks opened per month (bucket) and their status (key).
+    QList<DashboardPoint> chargebacks(const DashboardRange &range) const;
+    // Decisions per reviewer (bucket), key "decisions" or "overrides".
+    QList<DashboardPoint> decisionsPerReviewer(const DashboardRange &range) const;
+
+    // The bucket expression for a seconds column at the range's granularity.
+    QString bucket(const DashboardRange &range, const QString &secondsColumn) const;
+
+private:
+    QList<DashboardPoint> points(const QString &sql, const QVariantList &values) const;
+    QString scope(const DashboardRange &range, const QString &timeColumn,
+                  QVariantList &values) const;
+
+    QSqlDatabase m_db;
+};
