@@ -1,9 +1,7 @@
 #include "csvexporter.h"
 
 #include "csvwriter.h"
-#include "databaseerror.h"
 #include "nativehandle.h"
-#include "sqlstatement.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -170,63 +168,34 @@ ExportResult CsvExporter::write(const QString &sql, const QVariantList &values,
     for (const ReportColumn &c : columns)
         csv.text(c.header);
     csv.endRow();
-    if (auto *handle = static_cast<sqlite3 *>(nativeHandle(m_db, "sqlite3*"))) {
+    // Both drivers hand out their native handle: rows are read through it, without a QVariant
+    // and a QString per value.
+    if (void *handle = nativeHandle(m_db, "sqlite3*"))
         writeSqlite(handle, sql, values, columns, csv, result);
-        if (result.error.isEmpty() && !result.cancelled && !csv.flush())
-            result.error = tr("cannot write: %1").arg(csv.errorString());
-        else if (result.ok() && m_progress)
-            m_progress(result.rows);
-        return result;
-    }
-    if (auto *handle = static_cast<PGconn *>(nativeHandle(m_db, "pg_conn*"))) {
+    else if (void *handle = nativeHandle(m_db, "pg_conn*"))
         writePostgres(handle, sql, values, columns, csv, result);
-        if (result.error.isEmpty() && !result.cancelled && !csv.flush())
-            result.error = tr("cannot write: %1").arg(csv.errorString());
-        else if (result.ok() && m_progress)
-            m_progress(result.rows);
-        return result;
-    }
-    try {
-        SqlStatement st(m_db, sql);
-        for (const QVariant &v : values)
-            st.bind(v);
-        st.exec();
-        const int n = int(columns.size());
-        while (st.next()) {
-            for (int i = 0; i < n; ++i) {
-                const QVariant v = st.value(i);
-                if (v.isNull()) {
-                    csv.empty();
-                    continue;
-                }
-                const ReportColumn::Kind kind = columns.at(i).kind;
-                if (kind == ReportColumn::Kind::Text)
-                    cell(csv, kind, 0, v.toString().toUtf8());
-                else if (kind == ReportColumn::Kind::Boolean)
-                    cell(csv, kind, v.toBool() ? 1 : 0, {});
-                else
-                    cell(csv, kind, v.toLongLong(), {});
-            }
-            csv.endRow();
-            ++result.rows;
-            if (result.rows % 4096 == 0) {
-                if (!csv.flush())
-                    break;
-                if (m_progress && !m_progress(result.rows)) {
-                    result.cancelled = true;
-                    return result;
-                }
-            }
-        }
-    } catch (const DatabaseError &e) {
-        result.error = e.message();
-        return result;
-    }
-    if (!csv.flush())
+    else
+        result.error = tr("the %1 driver is not supported for exports").arg(m_db.driverName());
+    if (result.error.isEmpty() && !result.cancelled && !csv.flush())
         result.error = tr("cannot write: %1").arg(csv.errorString());
-    else if (m_progress)
+    else if (result.ok() && m_progress)
         m_progress(result.rows);
     return result;
+}
+
+bool CsvExporter::rowWritten(CsvWriter &csv, ExportResult &result)
+{
+    csv.endRow();
+    ++result.rows;
+    if (result.rows % 4096 != 0)
+        return true;
+    if (!csv.flush())
+        return false; // the final flush in write() reports why
+    if (m_progress && !m_progress(result.rows)) {
+        result.cancelled = true;
+        return false;
+    }
+    return true;
 }
 
 void CsvExporter::writeSqlite(void *handle, const QString &sql, const QVariantList &values,
@@ -268,16 +237,8 @@ void CsvExporter::writeSqlite(void *handle, const QString &sql, const QVariantLi
                 cell(csv, kind, sqlite3_column_int64(stmt, i), {});
             }
         }
-        csv.endRow();
-        ++result.rows;
-        if (result.rows % 4096 == 0) {
-            if (!csv.flush())
-                break;
-            if (m_progress && !m_progress(result.rows)) {
-                result.cancelled = true;
-                break;
-            }
-        }
+        if (!rowWritten(csv, result))
+            break;
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         result.error = tr("%1 in %2").arg(QString::fromUtf8(sqlite3_errmsg(db)), sql);
@@ -330,25 +291,23 @@ void CsvExporter::writePostgres(void *handle, const QString &sql, const QVariant
                 const char *text = PQgetvalue(r, 0, i);
                 const QByteArrayView view(text, PQgetlength(r, 0, i));
                 const ReportColumn::Kind kind = columns.at(i).kind;
-                if (kind == ReportColumn::Kind::Text || kind == ReportColumn::Kind::Integer)
-                    kind == ReportColumn::Kind::Text ? csv.text(view) : csv.number(view);
+                // Ids and text arrive as the text we write; the rest is converted.
+                if (kind == ReportColumn::Kind::Text)
+                    csv.text(view);
+                else if (kind == ReportColumn::Kind::Integer)
+                    csv.number(view);
                 else if (kind == ReportColumn::Kind::Boolean)
                     cell(csv, kind, text[0] == 't' ? 1 : 0, {});
                 else
                     cell(csv, kind, view.toLongLong(), {});
             }
-            csv.endRow();
-            ++result.rows;
-            if (result.rows % 4096 == 0) {
-                if (!csv.flush() || (m_progress && !m_progress(result.rows))) {
-                    result.cancelled = csv.errorString().isEmpty();
-                    stop = true;
-                    PGcancel *cancel = PQgetCancel(conn);
+            if (!rowWritten(csv, result)) {
+                // Stop the server too; what still arrives is read and dropped.
+                stop = true;
+                if (PGcancel *cancel = PQgetCancel(conn)) {
                     char error[256];
-                    if (cancel) {
-                        PQcancel(cancel, error, sizeof error);
-                        PQfreeCancel(cancel);
-                    }
+                    PQcancel(cancel, error, sizeof error);
+                    PQfreeCancel(cancel);
                 }
             }
         } else if (status != PGRES_TUPLES_OK && status != PGRES_SINGLE_TUPLE && !stop) {

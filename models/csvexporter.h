@@ -45,6 +45,8 @@ private:
     void writePostgres(void *handle, const QString &sql, const QVariantList &values,
                        const QList<ReportColumn> &columns, class CsvWriter &csv,
                        ExportResult &result);
+    // Ends a row; false when the export stops there (write error or cancel).
+    bool rowWritten(class CsvWriter &csv, ExportResult &result);
     ExportResult write(const QString &sql, const QVariantList &values,
                        const QList<ReportColumn> &columns, QIODevice *device);
 

@@ -74,40 +74,41 @@ void SqlWindowModel::reload(bool keepCount)
         }
         m_countKnown = true;
     } else {
-        // Show what one chunk brings at once; only a full chunk means there may be more.
-        const bool known = m_countKnown;
-        m_rowCount = keepCount && known ? qMax(m_rowCount, 1) : m_chunkSize;
+        // A refresh keeps a known count beyond the first chunk, so the view keeps its place.
+        // Otherwise show what one chunk brings at once: only a full chunk means there may be
+        // more, and only then does the count run, on the reader's thread.
+        const bool keep = keepCount && m_countKnown && m_rowCount > m_chunkSize;
         m_countKnown = false;
-        const QList<Row> *first = nullptr;
-        if (!keepCount || !known || m_rowCount <= m_chunkSize) {
+        if (!keep) {
             m_rowCount = m_chunkSize;
-            first = chunk(0);
+            const QList<Row> *first = chunk(0);
             if (!first || first->size() < m_chunkSize) {
                 m_rowCount = first ? int(first->size()) : 0;
                 m_countKnown = true;
             }
         }
-        if (!m_countKnown) {
-            const quint64 generation = m_generation;
-            const QString sql = countSql();
-            const QVariantList values = m_values;
-            m_reader->run(
-                this,
-                [sql, values](const QSqlDatabase &db) {
-                    return QVariant(runCount(db, sql, values));
-                },
-                [this, generation](const QVariant &result, const QString &error) {
-                    if (generation != m_generation)
-                        return;
-                    if (!error.isEmpty())
-                        noteError(error);
-                    applyCount(error.isEmpty() ? result.toLongLong() : m_rowCount);
-                });
-        }
+        if (!m_countKnown)
+            startCount();
     }
     endResetModel();
     if (m_countKnown)
         emit countChanged(m_rowCount);
+}
+
+void SqlWindowModel::startCount()
+{
+    const quint64 generation = m_generation;
+    const QString sql = countSql();
+    const QVariantList values = m_values;
+    m_reader->run(
+        this, [sql, values](const QSqlDatabase &db) { return QVariant(runCount(db, sql, values)); },
+        [this, generation](const QVariant &result, const QString &error) {
+            if (generation != m_generation)
+                return; // the count of an older query
+            if (!error.isEmpty())
+                noteError(error);
+            applyCount(error.isEmpty() ? result.toLongLong() : m_rowCount);
+        });
 }
 
 void SqlWindowModel::applyCount(qint64 rows)

@@ -100,6 +100,7 @@ private:
     QString orderBy(bool reversed) const;
     QString whereClause() const;
     void reload(bool keepCount);
+    void startCount();
     void applyCount(qint64 rows);
     void clearCache() const;
     void noteError(const QString &message) const;

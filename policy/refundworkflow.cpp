@@ -129,6 +129,12 @@ const PolicyProfile &RefundWorkflow::profile(const QString &id)
     return m_profiles.find(m_db.connection(), id);
 }
 
+qint64 RefundWorkflow::returnedCents(const QSqlDatabase &conn, qint64 purchaseId)
+{
+    return PayoutRepository(conn).refundedForPurchase(purchaseId) +
+           ChargebackRepository(conn).lostForPurchase(purchaseId);
+}
+
 TriageResult RefundWorkflow::triage(const std::function<void(qint64)> &progress)
 {
     TriageResult result;
@@ -307,8 +313,7 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
                 refuse(tr("request %1 names no purchase to refund").arg(r.id));
             const PurchaseRecord &p = *b.purchase;
             const qint64 paid = p.amountCents * p.chargeCount;
-            const qint64 returned = PayoutRepository(conn).refundedForPurchase(p.id) +
-                                    ChargebackRepository(conn).lostForPurchase(p.id);
+            const qint64 returned = returnedCents(conn, p.id);
             const qint64 refundable = paid - returned;
             if (refundable <= 0)
                 refuse(tr("purchase %1 is already refunded in full (%2 of %3 paid)")

@@ -75,6 +75,8 @@ public:
     PolicyOutcome recommend(qint64 requestId);
     // The profile with this id (built in or stored). Throws DatabaseError when unknown.
     const PolicyProfile &profile(const QString &id);
+    // What has gone back to the payer of a purchase: our refunds and lost chargebacks.
+    static qint64 returnedCents(const QSqlDatabase &conn, qint64 purchaseId);
 
     // Evaluates every new request (and open ones without a stored recommendation), stores the
     // recommendation, and applies the automatic credit-back of platform-failed jobs at once.

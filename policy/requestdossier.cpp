@@ -1,10 +1,10 @@
 #include "requestdossier.h"
 
-#include "models/chargebackrepository.h"
+#include "casebuilder.h"
 #include "models/database.h"
 #include "models/databaseerror.h"
-#include "models/payoutrepository.h"
 #include "refundworkflow.h"
+#include "rules/policyengine.h"
 
 #include <QCoreApplication>
 
@@ -12,31 +12,37 @@ RequestDossier RequestDossier::load(Database &database, RefundWorkflow &workflow
 {
     const QSqlDatabase conn = database.connection();
     RequestDossier d;
-    const auto request = RequestRepository(conn).find(requestId);
-    if (!request)
-        throw DatabaseError(
-            QCoreApplication::translate("RequestDossier", "request %1 does not exist")
-                .arg(requestId));
-    d.request = *request;
-    AccountRepository accounts(conn);
-    if (const auto account = accounts.find(d.request.accountId))
-        d.account = *account;
-    d.summary = accounts.summary(d.request.accountId);
-    if (d.request.purchaseId > 0) {
-        d.purchase = PurchaseRepository(conn).find(d.request.purchaseId);
-        if (d.purchase)
-            d.refundableCents = d.purchase->amountCents * d.purchase->chargeCount -
-                                PayoutRepository(conn).refundedForPurchase(d.purchase->id) -
-                                ChargebackRepository(conn).lostForPurchase(d.purchase->id);
-    }
-    if (d.request.jobId > 0)
-        d.job = JobRepository(conn).find(d.request.jobId);
+    // The case the engine evaluates already holds the request, the account and what the
+    // request names: read it once. Only when it cannot be built is the rest read piecewise.
     try {
-        d.outcome = workflow.recommend(requestId);
-        d.profile = workflow.profile(d.outcome->profile);
+        const BuiltCase b = CaseBuilder(conn).build(requestId);
+        d.request = b.request;
+        d.account = b.account;
+        d.purchase = b.purchase;
+        d.job = b.job;
+        d.profile = workflow.profile(b.account.profile);
+        d.outcome = PolicyEngine::evaluate(b.policyCase, *d.profile);
     } catch (const DatabaseError &e) {
+        const auto request = RequestRepository(conn).find(requestId);
+        if (!request)
+            throw DatabaseError(
+                QCoreApplication::translate("RequestDossier", "request %1 does not exist")
+                    .arg(requestId));
+        d.request = *request;
+        if (const auto account = AccountRepository(conn).find(d.request.accountId))
+            d.account = *account;
+        if (d.request.purchaseId > 0)
+            d.purchase = PurchaseRepository(conn).find(d.request.purchaseId);
+        if (d.request.jobId > 0)
+            d.job = JobRepository(conn).find(d.request.jobId);
+        d.outcome.reset();
+        d.profile.reset();
         d.outcomeError = e.message();
     }
+    d.summary = AccountRepository(conn).summary(d.request.accountId);
+    if (d.purchase)
+        d.refundableCents = d.purchase->amountCents * d.purchase->chargeCount -
+                            RefundWorkflow::returnedCents(conn, d.purchase->id);
     d.history = AuditRepository(conn).forRequest(requestId);
     return d;
 }

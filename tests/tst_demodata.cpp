@@ -2,6 +2,7 @@
 
 #include "models/sqlstatement.h"
 #include "policy/demodatagenerator.h"
+#include "support/queryvalues.h"
 #include "support/tablesdigest.h"
 #include "support/testdatabase.h"
 
@@ -24,10 +25,6 @@ DemoOptions options(quint64 seed, int accounts = 80)
     return o;
 }
 
-qint64 scalar(Database &db, const QString &sql)
-{
-    return SqlStatement::scalar(db.connection(), sql).toLongLong();
-}
 } // namespace
 
 class TestDemoData : public QObject

@@ -8,6 +8,7 @@
 #include "models/sqlstatement.h"
 #include "policy/demodatagenerator.h"
 #include "policy/refundworkflow.h"
+#include "support/queryvalues.h"
 #include "support/testdatabase.h"
 #include "ui/connectionbanner.h"
 #include "ui/csvexportrunner.h"
@@ -33,24 +34,6 @@
 #include <QTest>
 
 namespace {
-QList<qint64> ids(Database &db, const QString &sql, const QVariantList &values = {})
-{
-    SqlStatement st(db.connection(), sql);
-    for (const QVariant &v : values)
-        st.bind(v);
-    st.exec();
-    QList<qint64> result;
-    while (st.next())
-        result << st.value(0).toLongLong();
-    return result;
-}
-
-qint64 scalar(Database &db, const QString &sql, const QVariantList &values = {})
-{
-    const QList<qint64> r = ids(db, sql, values);
-    return r.isEmpty() ? 0 : r.first();
-}
-
 void fill(Database &db)
 {
     DemoOptions options;
@@ -79,6 +62,19 @@ template <typename T> T *waitForDialog(MainWindow &w)
         },
         5000);
     return shown ? found : nullptr;
+}
+
+// Another reviewer, "mallory", denies the request through a connection of her own.
+DecisionResult::Status denyElsewhere(const TestDatabase &t, qint64 id, const QString &note)
+{
+    std::unique_ptr<Database> other = t.openAnother();
+    ReviewDecision d;
+    d.requestId = id;
+    d.action = ReviewAction::Deny;
+    d.reviewer = QStringLiteral("mallory");
+    d.note = note;
+    d.allowOverride = true;
+    return RefundWorkflow(*other).decide(d).status;
 }
 
 void confirm(QWidget *dialog)
@@ -407,14 +403,8 @@ private slots:
         QVERIFY(dialog);
 
         // Meanwhile another reviewer, on another connection, denies it.
-        std::unique_ptr<Database> other = t.openAnother();
-        ReviewDecision d;
-        d.requestId = id;
-        d.action = ReviewAction::Deny;
-        d.reviewer = QStringLiteral("mallory");
-        d.note = QStringLiteral("fraud pattern");
-        d.allowOverride = true;
-        QCOMPARE(RefundWorkflow(*other).decide(d).status, DecisionResult::Status::Denied);
+        QCOMPARE(denyElsewhere(t, id, QStringLiteral("fraud pattern")),
+                 DecisionResult::Status::Denied);
 
         confirm(dialog);
         auto *box = waitForDialog<QMessageBox>(w);
@@ -440,14 +430,7 @@ private slots:
         const int before = model->rowCount();
         const qint64 id = model->requestId(0);
 
-        std::unique_ptr<Database> other = t.openAnother();
-        ReviewDecision d;
-        d.requestId = id;
-        d.action = ReviewAction::Deny;
-        d.reviewer = QStringLiteral("mallory");
-        d.note = QStringLiteral("elsewhere");
-        d.allowOverride = true;
-        QCOMPARE(RefundWorkflow(*other).decide(d).status, DecisionResult::Status::Denied);
+        QCOMPARE(denyElsewhere(t, id, QStringLiteral("elsewhere")), DecisionResult::Status::Denied);
         // PostgreSQL notifies; SQLite's change check runs on the watcher's timer.
         QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), before - 1, 10000);
         QVERIFY(model->requestId(0) != id);

@@ -11,24 +11,13 @@
 #include "models/sqlstatement.h"
 #include "models/sqlwindowmodel.h"
 #include "policy/demodatagenerator.h"
+#include "support/queryvalues.h"
 #include "support/testdatabase.h"
 
 #include <QSignalSpy>
 #include <QTest>
 
 namespace {
-QList<qint64> ids(Database &db, const QString &sql, const QVariantList &values = {})
-{
-    SqlStatement st(db.connection(), sql);
-    for (const QVariant &v : values)
-        st.bind(v);
-    st.exec();
-    QList<qint64> result;
-    while (st.next())
-        result << st.value(0).toLongLong();
-    return result;
-}
-
 QList<SqlColumn> ledgerColumns()
 {
     return {

@@ -13,6 +13,7 @@
 #include "models/requestrepository.h"
 #include "models/sqlstatement.h"
 #include "policy/refundworkflow.h"
+#include "support/queryvalues.h"
 #include "support/refundctlrun.h"
 #include "support/tablesdigest.h"
 #include "support/testdatabase.h"
@@ -28,11 +29,6 @@
 namespace {
 constexpr qint64 day = 86400;
 constexpr qint64 t0 = 1'772'000'000; // 2026-02-25
-
-qint64 scalar(Database &db, const QString &sql, std::initializer_list<QVariant> values = {})
-{
-    return SqlStatement::scalar(db.connection(), sql, values).toLongLong();
-}
 
 // One account with one purchase, built through the workflow as production code would.
 struct Shop

@@ -93,9 +93,7 @@ MainWindow::MainWindow(Database &database, QWidget *parent)
     connect(m_changeDelay, &QTimer::timeout, this, [this] {
         const qint64 id = m_pendingChange;
         m_pendingChange = -1;
-        m_queue->refresh();
-        if (id == 0 || id == m_detail->requestId())
-            m_detail->reload();
+        refreshAfterWrite(id);
     });
     connect(m_watcher, &ChangeWatcher::changed, this, &MainWindow::externalChange);
     connect(m_watcher, &ChangeWatcher::connectionLost, this, [this](const QString &message) {
@@ -245,16 +243,20 @@ void MainWindow::createTabs()
     m_splitter->setChildrenCollapsible(false);
     m_tabs->addTab(m_splitter, tr("Queue"));
 
+    // Each large table with the filters that apply to it, feeding its model's filter.
+    auto addTable = [this](auto *model, const RecordTableOptions &options, const QString &title) {
+        auto *view = new RecordTableView(
+            model, [model](const RecordFilter &f) { model->setRecordFilter(f); }, options);
+        m_tabs->addTab(view, title);
+        return view;
+    };
     RecordTableOptions accounts;
     accounts.search = true;
     accounts.searchHint = tr("Search accounts by email, name or id  ( / )");
     accounts.kindLabel = tr("Any status");
     accounts.kinds = AccountTableModel::kinds();
     accounts.profiles = true;
-    m_accounts = new RecordTableView(
-        m_accountModel, [this](const RecordFilter &f) { m_accountModel->setRecordFilter(f); },
-        accounts);
-    m_tabs->addTab(m_accounts, tr("Accounts"));
+    m_accounts = addTable(m_accountModel, accounts, tr("Accounts"));
     connect(m_accounts, &RecordTableView::rowActivated, this,
             [this](int row) { openAccount(m_accountModel->accountId(row)); });
 
@@ -263,10 +265,7 @@ void MainWindow::createTabs()
     ledger.dates = true;
     ledger.kindLabel = tr("Any entry type");
     ledger.kinds = LedgerTableModel::kinds();
-    m_ledger = new RecordTableView(
-        m_ledgerModel, [this](const RecordFilter &f) { m_ledgerModel->setRecordFilter(f); },
-        ledger);
-    m_tabs->addTab(m_ledger, tr("Ledger"));
+    m_ledger = addTable(m_ledgerModel, ledger, tr("Ledger"));
 
     RecordTableOptions purchases;
     purchases.account = true;
@@ -274,10 +273,7 @@ void MainWindow::createTabs()
     purchases.profiles = true;
     purchases.kindLabel = tr("Any purchase");
     purchases.kinds = PurchaseTableModel::kinds();
-    m_purchases = new RecordTableView(
-        m_purchaseModel, [this](const RecordFilter &f) { m_purchaseModel->setRecordFilter(f); },
-        purchases);
-    m_tabs->addTab(m_purchases, tr("Purchases"));
+    m_purchases = addTable(m_purchaseModel, purchases, tr("Purchases"));
 
     RecordTableOptions jobs;
     jobs.account = true;
@@ -286,9 +282,7 @@ void MainWindow::createTabs()
     jobs.kindLabel = tr("Any status");
     jobs.kinds = JobTableModel::kinds();
     jobs.causes = JobTableModel::causes();
-    m_jobs = new RecordTableView(
-        m_jobModel, [this](const RecordFilter &f) { m_jobModel->setRecordFilter(f); }, jobs);
-    m_tabs->addTab(m_jobs, tr("Jobs"));
+    m_jobs = addTable(m_jobModel, jobs, tr("Jobs"));
 
     // The large tables load when first shown, not at start.
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
@@ -455,9 +449,10 @@ void MainWindow::refreshAfterWrite(qint64 requestId)
 {
     const qint64 shown = m_detail->requestId();
     m_queue->refresh();
-    // The queue keeps the row; when the request left the view the next one is now selected.
-    if (m_detail->requestId() == shown || shown == requestId)
-        m_detail->showRequest(m_queue->currentRequestId());
+    // When the request left the view, the queue moved to the next one and the pane already
+    // shows it; otherwise the request shown may be the one that changed.
+    if (m_detail->requestId() == shown && (requestId == 0 || requestId == shown))
+        m_detail->reload();
     updateActions();
 }
 
@@ -605,25 +600,32 @@ CsvExportRunner *MainWindow::exportCurrentView(const QString &path, bool bom, bo
     return runner;
 }
 
-void MainWindow::exportView()
+QString MainWindow::askExportPath(const QString &title, const QString &fileName)
 {
-    if (!currentTable())
-        return;
+    // The folder of the last export, else the user's documents.
     const QString dir =
         QSettings()
             .value(QStringLiteral("export/folder"),
                    QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
             .toString();
-    const QString name = m_tabs->tabText(m_tabs->currentIndex()).remove(QLatin1Char('&')).toLower();
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export this table as CSV"),
-        dir + QLatin1Char('/') + name +
-            QDate::currentDate().toString(QStringLiteral("-yyyy-MM-dd")) + QStringLiteral(".csv"),
-        tr("CSV files (*.csv)"));
-    if (path.isEmpty())
+        this, title, dir + QLatin1Char('/') + fileName, tr("CSV files (*.csv)"));
+    if (!path.isEmpty())
+        QSettings().setValue(QStringLiteral("export/folder"), QFileInfo(path).path());
+    return path;
+}
+
+void MainWindow::exportView()
+{
+    if (!currentTable())
         return;
-    QSettings().setValue(QStringLiteral("export/folder"), QFileInfo(path).path());
-    exportCurrentView(path, QSettings().value(QStringLiteral("export/bom"), false).toBool());
+    const QString name = m_tabs->tabText(m_tabs->currentIndex()).remove(QLatin1Char('&')).toLower();
+    const QString path =
+        askExportPath(tr("Export this table as CSV"),
+                      name + QDate::currentDate().toString(QStringLiteral("-yyyy-MM-dd")) +
+                          QStringLiteral(".csv"));
+    if (!path.isEmpty())
+        exportCurrentView(path, QSettings().value(QStringLiteral("export/bom"), false).toBool());
 }
 
 void MainWindow::exportReport()
@@ -635,17 +637,10 @@ void MainWindow::exportReport()
         ReportCatalog::find(dialog.reportName(), m_database.dialect(), dialog.parameters());
     if (!report)
         return;
-    const QString dir =
-        QSettings()
-            .value(QStringLiteral("export/folder"),
-                   QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
-            .toString();
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Save the %1 report").arg(report->name),
-        dir + QLatin1Char('/') + report->name + QStringLiteral(".csv"), tr("CSV files (*.csv)"));
+    const QString path = askExportPath(tr("Save the %1 report").arg(report->name),
+                                       report->name + QStringLiteral(".csv"));
     if (path.isEmpty())
         return;
-    QSettings().setValue(QStringLiteral("export/folder"), QFileInfo(path).path());
     auto *runner = new CsvExportRunner(m_database, this);
     runner->start(report->sql, report->values, report->columns, path, dialog.bom());
 }

@@ -64,6 +64,7 @@ private:
     void assignToMe();
     void requestChanged(qint64 requestId);
     void externalChange(qint64 requestId);
+    // Re-reads the queue and the request beside it after `requestId` changed (0: unknown).
     void refreshAfterWrite(qint64 requestId);
     void updateActions();
     void notify(const QString &title, const QString &text);
@@ -72,6 +73,8 @@ private:
     void showShortcuts();
     void exportView();
     void exportReport();
+    // Asks where to save a CSV, starting in the folder of the last export; empty: cancelled.
+    QString askExportPath(const QString &title, const QString &fileName);
     class QTableView *currentTable() const;
     void restoreLayout();
     void saveLayout();

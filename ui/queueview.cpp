@@ -84,11 +84,7 @@ QueueView::QueueView(RequestQueueModel *model, QWidget *parent)
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
-                const qint64 id = current.isValid() ? m_model->requestId(current.row()) : 0;
-                if (id != m_lastEmitted) {
-                    m_lastEmitted = id;
-                    emit currentRequestChanged(id);
-                }
+                announce(current.isValid() ? m_model->requestId(current.row()) : 0);
             });
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex &index) {
         emit requestActivated(m_model->requestId(index.row()));
@@ -271,10 +267,8 @@ void QueueView::rememberSelection()
 void QueueView::restoreSelection()
 {
     if (m_selectedRow < 0 || m_model->rowCount() == 0) {
-        if (m_lastEmitted != 0 && m_model->rowCount() == 0) {
-            m_lastEmitted = 0;
-            emit currentRequestChanged(0);
-        }
+        if (m_model->rowCount() == 0)
+            announce(0);
         return;
     }
     const int idColumn = m_model->fieldIndex(QStringLiteral("id"));
@@ -288,11 +282,15 @@ void QueueView::restoreSelection()
         row = qMin(m_selectedRow, m_model->rowCount() - 1);
     m_table->setCurrentIndex(m_model->index(row, idColumn));
     m_table->scrollTo(m_table->currentIndex());
-    const qint64 id = m_model->requestId(row);
-    if (id != m_lastEmitted) {
-        m_lastEmitted = id;
-        emit currentRequestChanged(id);
-    }
+    announce(m_model->requestId(row));
+}
+
+void QueueView::announce(qint64 requestId)
+{
+    if (requestId == m_lastEmitted)
+        return;
+    m_lastEmitted = requestId;
+    emit currentRequestChanged(requestId);
 }
 
 void QueueView::reloadViewList()

@@ -53,6 +53,8 @@ private:
     void updateCount();
     void rememberSelection();
     void restoreSelection();
+    // Emits currentRequestChanged() when the request shown beside the queue changes.
+    void announce(qint64 requestId);
 
     RequestQueueModel *m_model;
     QTableView *m_table;
