@@ -19,20 +19,39 @@ QString DashboardRepository::bucket(const DashboardRange &range, const QString &
     return d.utcDate(column);
 }
 
-QString DashboardRepository::scope(const DashboardRange &range, const QString &timeColumn,
-                                   QVariantList &values) const
+namespace {
+constexpr qint64 daySeconds = 86400;
+
+qint64 dayNumber(const QDate &date)
 {
+    return QDate(1970, 1, 1).daysTo(date);
+}
+} // namespace
+
+QString DashboardRepository::scope(const DashboardRange &range, const QString &timeColumn,
+                                   const QString &accountColumn, QVariantList &values)
+{
+    Q_ASSERT(range.from.isValid() && range.to.isValid());
     QString sql = QStringLiteral("%1 >= ? AND %1 < ?").arg(timeColumn);
-    values << (range.from.isValid() ? QDateTime(range.from, QTime(0, 0), Qt::UTC).toSecsSinceEpoch()
-                                    : std::numeric_limits<qint64>::min() / 2)
-           << (range.to.isValid()
-                   ? QDateTime(range.to.addDays(1), QTime(0, 0), Qt::UTC).toSecsSinceEpoch()
-                   : std::numeric_limits<qint64>::max() / 2);
+    values << dayNumber(range.from) * daySeconds << (dayNumber(range.to) + 1) * daySeconds;
     if (!range.profile.isEmpty()) {
-        sql += QStringLiteral(" AND a.profile = ?");
+        // A list of ids rather than a join: the planner may then walk the (account, time)
+        // index of the profile's accounts instead of looking up the account of every row.
+        sql += QStringLiteral(" AND %1 IN (SELECT id FROM accounts WHERE profile = ?)")
+                   .arg(accountColumn);
         values << range.profile;
     }
     return sql;
+}
+
+QString DashboardRepository::perBucket(const DashboardRange &range, const QString &perDay,
+                                       const QString &with) const
+{
+    // `perDay` yields (day, k, n), day counted from 1970-01-01 UTC: grouping rows by a number
+    // is far cheaper than formatting each row's date; the few hundred days are formatted here.
+    return QStringLiteral("%1SELECT %2, t.k, CAST(SUM(t.n) AS BIGINT) FROM (%3) t GROUP BY 1, 2"
+                          " HAVING SUM(t.n) <> 0 ORDER BY 1, 2")
+        .arg(with, bucket(range, QStringLiteral("t.day * %1").arg(daySeconds)), perDay);
 }
 
 QList<DashboardPoint> DashboardRepository::points(const QString &sql,
@@ -49,80 +68,82 @@ QList<DashboardPoint> DashboardRepository::points(const QString &sql,
     return result;
 }
 
+qint64 DashboardRepository::number(const QString &sql, const QVariantList &values) const
+{
+    return points(QStringLiteral("SELECT '', '', ") + sql, values).value(0).value;
+}
+
+DashboardData DashboardRepository::load(const DashboardRange &range, const QDate &today) const
+{
+    DashboardData d;
+    d.range = range;
+    d.today = today;
+    d.kpis = kpis(range, today);
+    d.refunds = refunds(range);
+    d.creditsRestored = creditsRestored(range);
+    d.requestsByTypeAndVerdict = requestsByTypeAndVerdict(range);
+    d.jobsByCause = jobsByCause(range);
+    d.answersOnTime = answersOnTime(range);
+    d.chargebacks = chargebacks(range);
+    d.decisionsPerReviewer = decisionsPerReviewer(range);
+    return d;
+}
+
 DashboardKpis DashboardRepository::kpis(const DashboardRange &range, const QDate &today) const
 {
     DashboardKpis k;
     QVariantList v;
+    const QString payouts =
+        scope(range, QStringLiteral("x.created_at"), QStringLiteral("x.account_id"), v);
     for (const DashboardPoint &p :
-         points(QStringLiteral(
-                    "SELECT '', x.currency, CAST(SUM(x.amount_cents) AS BIGINT) FROM payouts x JOIN"
-                    " accounts a ON a.id = x.account_id WHERE %1 GROUP BY x.currency")
-                    .arg(scope(range, QStringLiteral("x.created_at"), v)),
+         points(QStringLiteral("SELECT '', x.currency, CAST(SUM(x.amount_cents) AS BIGINT) FROM"
+                               " payouts x WHERE %1 GROUP BY x.currency")
+                    .arg(payouts),
                 v))
         k.refundedCents.insert(p.key, p.value);
     v.clear();
-    for (const DashboardPoint &p : points(
-             QStringLiteral(
-                 "SELECT '', p.currency, CAST(SUM(p.amount_cents * p.charge_count) AS BIGINT) FROM"
-                 " purchases p JOIN accounts a ON a.id = p.account_id WHERE %1"
-                 " GROUP BY p.currency")
-                 .arg(scope(range, QStringLiteral("p.created_at"), v)),
-             v))
+    const QString purchases =
+        scope(range, QStringLiteral("p.created_at"), QStringLiteral("p.account_id"), v);
+    for (const DashboardPoint &p :
+         points(QStringLiteral("SELECT '', p.currency, CAST(SUM(p.amount_cents * p.charge_count)"
+                               " AS BIGINT) FROM purchases p WHERE %1 GROUP BY p.currency")
+                    .arg(purchases),
+                v))
         k.revenueCents.insert(p.key, p.value);
     v.clear();
-    k.creditsRestored =
-        points(
-            QStringLiteral(
-                "SELECT '', '', CAST(COALESCE(SUM(l.credits), 0) AS BIGINT) FROM ledger_entries l"
-                " JOIN accounts a ON a.id = l.account_id WHERE"
-                " l.entry_type = 'job_credit_back' AND %1")
-                .arg(scope(range, QStringLiteral("l.created_at"), v)),
-            v)
-            .value(0)
-            .value;
-    const QString profile =
-        range.profile.isEmpty() ? QString() : QStringLiteral(" AND a.profile = ?");
-    QVariantList open;
-    if (!range.profile.isEmpty())
-        open << range.profile;
-    k.openRequests = points(QStringLiteral("SELECT '', '', COUNT(*) FROM refund_requests r JOIN"
-                                           " accounts a ON a.id = r.account_id WHERE r.status IN"
-                                           " ('new', 'pending', 'escalated')") +
-                                profile,
-                            open)
-                         .value(0)
-                         .value;
-    QVariantList overdue{today.toString(Qt::ISODate)};
-    overdue << open;
-    k.overdueRequests = points(QStringLiteral("SELECT '', '', COUNT(*) FROM refund_requests r JOIN"
-                                              " accounts a ON a.id = r.account_id WHERE r.status"
-                                              " IN ('new', 'pending', 'escalated') AND"
-                                              " r.rec_respond_by < ?") +
-                                   profile,
-                               overdue)
-                            .value(0)
-                            .value;
+    k.creditsRestored = number(
+        QStringLiteral("CAST(COALESCE(SUM(l.credits), 0) AS BIGINT) FROM ledger_entries l"
+                       " WHERE l.entry_type = 'job_credit_back' AND %1")
+            .arg(scope(range, QStringLiteral("l.created_at"), QStringLiteral("l.account_id"), v)),
+        v);
+
+    // Open and overdue: now, whatever the range.
+    DashboardRange now = range;
+    now.from = QDate(1970, 1, 1);
+    now.to = QDate(9999, 12, 31);
     v.clear();
-    const QString decided = scope(range, QStringLiteral("d.decided_at"), v);
-    const QString from = QStringLiteral(" FROM decisions d JOIN refund_requests r ON r.id ="
-                                        " d.request_id JOIN accounts a ON a.id = r.account_id"
-                                        " WHERE ") +
-                         decided;
-    const QList<DashboardPoint> counts =
-        points(QStringLiteral("SELECT '', '', COUNT(*)") + from, v);
-    k.decisions = counts.value(0).value;
-    k.overrides = points(QStringLiteral("SELECT '', '', COUNT(*)") + from +
-                             QStringLiteral(" AND d.is_override"),
-                         v)
-                      .value(0)
-                      .value;
+    const QString open =
+        QStringLiteral("COUNT(*) FROM refund_requests r WHERE r.status IN ('new', 'pending',"
+                       " 'escalated') AND ") +
+        scope(now, QStringLiteral("r.received_at"), QStringLiteral("r.account_id"), v);
+    k.openRequests = number(open, v);
+    k.overdueRequests = number(open + QStringLiteral(" AND r.rec_respond_by < ?"),
+                               v + QVariantList{today.toString(Qt::ISODate)});
+
+    v.clear();
+    const QString decided =
+        QStringLiteral(" FROM decisions d JOIN refund_requests r ON r.id ="
+                       " d.request_id WHERE ") +
+        scope(range, QStringLiteral("d.decided_at"), QStringLiteral("r.account_id"), v);
+    k.decisions = number(QStringLiteral("COUNT(*)") + decided, v);
+    k.overrides =
+        number(QStringLiteral("COUNT(*)") + decided + QStringLiteral(" AND d.is_override"), v);
     if (k.decisions > 0) {
         // The median in plain SQL both databases speak: the middle row of the sorted times.
-        const QList<DashboardPoint> median =
-            points(QStringLiteral("SELECT '', '', d.decided_at - r.received_at") + from +
+        k.medianDecisionSeconds =
+            number(QStringLiteral("d.decided_at - r.received_at") + decided +
                        QStringLiteral(" ORDER BY 3 LIMIT 1 OFFSET %1").arg((k.decisions - 1) / 2),
                    v);
-        k.medianDecisionSeconds = median.value(0).value;
     }
     return k;
 }
@@ -130,91 +151,112 @@ DashboardKpis DashboardRepository::kpis(const DashboardRange &range, const QDate
 QList<DashboardPoint> DashboardRepository::refunds(const DashboardRange &range) const
 {
     QVariantList v;
-    const QString b = bucket(range, QStringLiteral("x.created_at"));
     return points(
-        QStringLiteral(
-            "SELECT %1, x.currency, CAST(SUM(x.amount_cents) AS BIGINT) FROM payouts x JOIN"
-            " accounts a ON a.id = x.account_id WHERE %2 GROUP BY %1,"
-            " x.currency ORDER BY 1, 2")
-            .arg(b, scope(range, QStringLiteral("x.created_at"), v)),
+        perBucket(range,
+                  QStringLiteral("SELECT x.created_at / %1 AS day, x.currency AS k,"
+                                 " SUM(x.amount_cents) AS n FROM payouts x WHERE %2 GROUP BY 1, 2")
+                      .arg(daySeconds)
+                      .arg(scope(range, QStringLiteral("x.created_at"),
+                                 QStringLiteral("x.account_id"), v))),
         v);
 }
 
 QList<DashboardPoint> DashboardRepository::creditsRestored(const DashboardRange &range) const
 {
     QVariantList v;
-    const QString b = bucket(range, QStringLiteral("l.created_at"));
-    return points(
-        QStringLiteral("SELECT %1, '', CAST(SUM(l.credits) AS BIGINT) FROM ledger_entries l JOIN"
-                       " accounts a ON a.id = l.account_id WHERE l.entry_type ="
-                       " 'job_credit_back' AND %2 GROUP BY %1 ORDER BY 1")
-            .arg(b, scope(range, QStringLiteral("l.created_at"), v)),
-        v);
+    return points(perBucket(range, QStringLiteral("SELECT l.created_at / %1 AS day, '' AS k,"
+                                                  " SUM(l.credits) AS n FROM ledger_entries l"
+                                                  " WHERE l.entry_type = 'job_credit_back' AND"
+                                                  " %2 GROUP BY 1, 2")
+                                       .arg(daySeconds)
+                                       .arg(scope(range, QStringLiteral("l.created_at"),
+                                                  QStringLiteral("l.account_id"), v))),
+                  v);
 }
 
 QList<DashboardPoint>
 DashboardRepository::requestsByTypeAndVerdict(const DashboardRange &range) const
 {
     QVariantList v;
-    return points(QStringLiteral("SELECT r.type, d.verdict, COUNT(*) FROM decisions d JOIN"
-                                 " refund_requests r ON r.id = d.request_id JOIN accounts a ON"
-                                 " a.id = r.account_id WHERE %1 GROUP BY r.type, d.verdict"
-                                 " ORDER BY 1, 2")
-                      .arg(scope(range, QStringLiteral("d.decided_at"), v)),
-                  v);
+    return points(
+        QStringLiteral("SELECT r.type, d.verdict, COUNT(*) FROM decisions d JOIN"
+                       " refund_requests r ON r.id = d.request_id WHERE %1 GROUP BY"
+                       " r.type, d.verdict ORDER BY 1, 2")
+            .arg(scope(range, QStringLiteral("d.decided_at"), QStringLiteral("r.account_id"), v)),
+        v);
 }
 
 QList<DashboardPoint> DashboardRepository::jobsByCause(const DashboardRange &range) const
 {
     QVariantList v;
-    const QString b = bucket(range, QStringLiteral("j.created_at"));
-    const QString s = scope(range, QStringLiteral("j.created_at"), v);
-    QVariantList twice = v + v;
-    return points(QStringLiteral("SELECT %1, 'all', COUNT(*) FROM jobs j JOIN accounts a ON a.id ="
-                                 " j.account_id WHERE %2 GROUP BY %1 UNION ALL SELECT %1,"
-                                 " j.failure, COUNT(*) FROM jobs j JOIN accounts a ON a.id ="
-                                 " j.account_id WHERE j.status = 'failed' AND %2 GROUP BY %1,"
-                                 " j.failure ORDER BY 1, 2")
-                      .arg(b, s),
-                  twice);
+    QString all;
+    QString with;
+    if (range.profile.isEmpty()) {
+        // Every job of each day counted on the time index alone: a range count per day, no
+        // sorting of millions of rows into groups.
+        with = QStringLiteral("WITH RECURSIVE days(day) AS (SELECT CAST(? AS BIGINT) UNION ALL"
+                              " SELECT day + 1 FROM days WHERE day < ?) ");
+        v << dayNumber(range.from) << dayNumber(range.to);
+        all = QStringLiteral("SELECT day, 'all' AS k, (SELECT COUNT(*) FROM jobs j WHERE"
+                             " j.created_at >= day * %1 AND j.created_at < day * %1 + %1) AS n"
+                             " FROM days")
+                  .arg(daySeconds);
+    } else {
+        all = QStringLiteral("SELECT j.created_at / %1 AS day, 'all' AS k, COUNT(*) AS n FROM jobs"
+                             " j WHERE %2 GROUP BY 1, 2")
+                  .arg(daySeconds)
+                  .arg(scope(range, QStringLiteral("j.created_at"), QStringLiteral("j.account_id"),
+                             v));
+    }
+    const QString failed =
+        QStringLiteral("SELECT j.created_at / %1, j.failure, COUNT(*) FROM jobs j WHERE j.status ="
+                       " 'failed' AND %2 GROUP BY 1, 2")
+            .arg(daySeconds)
+            .arg(scope(range, QStringLiteral("j.created_at"), QStringLiteral("j.account_id"), v));
+    return points(perBucket(range, all + QStringLiteral(" UNION ALL ") + failed, with), v);
 }
 
 QList<DashboardPoint> DashboardRepository::answersOnTime(const DashboardRange &range) const
 {
     QVariantList v;
     const SqlDialect d = SqlDialect::of(m_db);
-    const QString b = bucket(range, QStringLiteral("r.decided_at"));
-    return points(QStringLiteral("SELECT %1, CASE WHEN %2 <= r.rec_respond_by THEN 'on_time' ELSE"
-                                 " 'late' END, COUNT(*) FROM refund_requests r JOIN accounts a ON"
-                                 " a.id = r.account_id WHERE r.decided_at IS NOT NULL AND"
-                                 " r.rec_respond_by IS NOT NULL AND %3 GROUP BY 1, 2 ORDER BY 1, 2")
-                      .arg(b, d.utcDate(QStringLiteral("r.decided_at")),
-                           scope(range, QStringLiteral("r.decided_at"), v)),
-                  v);
+    return points(
+        perBucket(range,
+                  QStringLiteral("SELECT r.decided_at / %1 AS day, CASE WHEN %2 <= r.rec_respond_by"
+                                 " THEN 'on_time' ELSE 'late' END AS k, COUNT(*) AS n FROM"
+                                 " refund_requests r WHERE r.decided_at IS NOT NULL AND"
+                                 " r.rec_respond_by IS NOT NULL AND %3 GROUP BY 1, 2")
+                      .arg(daySeconds)
+                      .arg(d.utcDate(QStringLiteral("r.decided_at")),
+                           scope(range, QStringLiteral("r.decided_at"),
+                                 QStringLiteral("r.account_id"), v))),
+        v);
 }
 
 QList<DashboardPoint> DashboardRepository::chargebacks(const DashboardRange &range) const
 {
     QVariantList v;
-    const SqlDialect d = SqlDialect::of(m_db);
-    return points(QStringLiteral("SELECT %1, c.status, COUNT(*) FROM chargebacks c JOIN accounts a"
-                                 " ON a.id = c.account_id WHERE %2 GROUP BY 1, 2 ORDER BY 1, 2")
-                      .arg(d.utcMonth(QStringLiteral("c.opened_at")),
-                           scope(range, QStringLiteral("c.opened_at"), v)),
+    DashboardRange months = range;
+    months.granularity = DashboardRange::Granularity::Month;
+    return points(perBucket(months, QStringLiteral("SELECT c.opened_at / %1 AS day, c.status AS"
+                                                   " k, COUNT(*) AS n FROM chargebacks c WHERE"
+                                                   " %2 GROUP BY 1, 2")
+                                        .arg(daySeconds)
+                                        .arg(scope(range, QStringLiteral("c.opened_at"),
+                                                   QStringLiteral("c.account_id"), v))),
                   v);
 }
 
 QList<DashboardPoint> DashboardRepository::decisionsPerReviewer(const DashboardRange &range) const
 {
     QVariantList v;
-    const QString s = scope(range, QStringLiteral("d.decided_at"), v);
-    return points(QStringLiteral("SELECT d.reviewer, 'decisions', COUNT(*) FROM decisions d JOIN"
-                                 " refund_requests r ON r.id = d.request_id JOIN accounts a ON"
-                                 " a.id = r.account_id WHERE %1 GROUP BY d.reviewer UNION ALL"
-                                 " SELECT d.reviewer, 'overrides', COUNT(*) FROM decisions d JOIN"
-                                 " refund_requests r ON r.id = d.request_id JOIN accounts a ON"
-                                 " a.id = r.account_id WHERE d.is_override AND %1 GROUP BY"
-                                 " d.reviewer ORDER BY 1, 2")
-                      .arg(s),
+    const QString from =
+        QStringLiteral(" FROM decisions d JOIN refund_requests r ON r.id ="
+                       " d.request_id WHERE ") +
+        scope(range, QStringLiteral("d.decided_at"), QStringLiteral("r.account_id"), v);
+    return points(QStringLiteral("SELECT d.reviewer, 'decisions', COUNT(*)%1 GROUP BY d.reviewer"
+                                 " UNION ALL SELECT d.reviewer, 'overrides', COUNT(*)%1 AND"
+                                 " d.is_override GROUP BY d.reviewer ORDER BY 1, 2")
+                      .arg(from),
                   v + v);
 }

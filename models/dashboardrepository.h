@@ -16,7 +16,7 @@ struct DashboardRange
         Week,
         Month
     };
-    QDate from; // UTC days, inclusive
+    QDate from; // UTC days, inclusive; both required
     QDate to;
     QString profile; // empty: all
     Granularity granularity = Granularity::Day;
@@ -44,11 +44,28 @@ struct DashboardPoint
     bool operator==(const DashboardPoint &) const = default;
 };
 
+// Everything the dashboard draws for one range, read in one go (one query per figure).
+struct DashboardData
+{
+    DashboardRange range;
+    QDate today;
+    DashboardKpis kpis;
+    QList<DashboardPoint> refunds;
+    QList<DashboardPoint> creditsRestored;
+    QList<DashboardPoint> requestsByTypeAndVerdict;
+    QList<DashboardPoint> jobsByCause;
+    QList<DashboardPoint> answersOnTime;
+    QList<DashboardPoint> chargebacks;
+    QList<DashboardPoint> decisionsPerReviewer;
+};
+
 class DashboardRepository
 {
 public:
     explicit DashboardRepository(const QSqlDatabase &db) : m_db(db) {}
 
+    // Every figure below for `range`; may throw DatabaseError.
+    DashboardData load(const DashboardRange &range, const QDate &today) const;
     DashboardKpis kpis(const DashboardRange &range, const QDate &today) const;
     // Money refunded (key: currency, cents) per bucket.
     QList<DashboardPoint> refunds(const DashboardRange &range) const;
@@ -70,8 +87,14 @@ public:
 
 private:
     QList<DashboardPoint> points(const QString &sql, const QVariantList &values) const;
-    QString scope(const DashboardRange &range, const QString &timeColumn,
-                  QVariantList &values) const;
+    // The value of `SELECT <sql>` (one number).
+    qint64 number(const QString &sql, const QVariantList &values) const;
+    // The time range (and profile) condition on `timeColumn`, its values appended.
+    static QString scope(const DashboardRange &range, const QString &timeColumn,
+                         const QString &accountColumn, QVariantList &values);
+    // Sums the per-day rows of `perDay` into the range's buckets.
+    QString perBucket(const DashboardRange &range, const QString &perDay,
+                      const QString &with = QString()) const;
 
     QSqlDatabase m_db;
 };

@@ -3,13 +3,16 @@
 #include "clicontext.h"
 #include "models/backgroundreader.h"
 #include "models/csvexporter.h"
+#include "models/dashboardrepository.h"
 #include "models/database.h"
+#include "models/databaseerror.h"
 #include "models/jobtablemodel.h"
 #include "models/ledgertablemodel.h"
 #include "models/purchasetablemodel.h"
 #include "models/requestqueuemodel.h"
 #include "models/sqlstatement.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFileInfo>
@@ -144,16 +147,21 @@ int BenchCommands::run(CliContext &cli)
         return views(cli);
     if (args.contains(QLatin1String("export")))
         return exportLedger(cli);
+    if (args.contains(QLatin1String("dashboard")))
+        return dashboard(cli);
     if (args.contains(QLatin1String("--help")) || args.contains(QLatin1String("-h"))) {
         cli.out() << tr("Usage: refundctl bench views [--database URL] [--account ID]\n"
                         "       refundctl bench export [--database URL]\n"
+                        "       refundctl bench dashboard [--database URL]\n"
                         "views: times the desk's table models on a (large) database next to the "
                         "same queries run by sqlite3 or psql.\n"
                         "export: exports the ledger as CSV and compares rows per second and "
-                        "memory with sqlite3 -csv or psql \\copy.\n");
+                        "memory with sqlite3 -csv or psql \\copy.\n"
+                        "dashboard: times each figure of the managers' dashboard for the usual "
+                        "date ranges.\n");
         return Exit::Ok;
     }
-    return cli.usageError(tr("say what to benchmark: views or export"));
+    return cli.usageError(tr("say what to benchmark: views, export or dashboard"));
 }
 
 int BenchCommands::views(CliContext &cli)
@@ -385,6 +393,94 @@ int BenchCommands::exportLedger(CliContext &cli)
         cli.out() << tr("no bare comparison: %1 is not installed")
                          .arg(sqlite ? QStringLiteral("sqlite3") : QStringLiteral("psql"))
                   << Qt::endl;
+    }
+    return Exit::Ok;
+}
+
+int BenchCommands::dashboard(CliContext &cli)
+{
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("dashboard"), tr("What to benchmark."));
+    int exitCode = 0;
+    if (!cli.parse(
+            parser,
+            tr("Computes every figure of the managers' dashboard for the last 30 days by "
+               "day, the last quarter by week and the last year by month and by day (also for "
+               "one profile), and "
+               "prints the milliseconds each figure takes (best of 3) and their sum: what "
+               "a range change costs. Target: a second or two on a 200,000-account "
+               "database."),
+            &exitCode))
+        return exitCode;
+    Database &db = cli.database();
+    const DashboardRepository repository(db.connection());
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    using G = DashboardRange::Granularity;
+    struct Case
+    {
+        QString name;
+        int days;
+        G granularity;
+        QString profile = {};
+    };
+    const QList<Case> cases{{tr("30 days by day"), 30, G::Day},
+                            {tr("quarter by week"), 91, G::Week},
+                            {tr("year by month"), 365, G::Month},
+                            {tr("year by day"), 365, G::Day},
+                            {tr("year, one profile"), 365, G::Day, QStringLiteral("vysage")}};
+    using Figure = std::function<qsizetype(const DashboardRange &)>;
+    const QList<std::pair<QString, Figure>> figures{
+        {QStringLiteral("kpis"),
+         [&](const DashboardRange &r) {
+             return qsizetype(repository.kpis(r, today).decisions > 0);
+         }},
+        {QStringLiteral("refunds"), [&](const auto &r) { return repository.refunds(r).size(); }},
+        {QStringLiteral("credits"),
+         [&](const auto &r) { return repository.creditsRestored(r).size(); }},
+        {QStringLiteral("types"),
+         [&](const auto &r) { return repository.requestsByTypeAndVerdict(r).size(); }},
+        {QStringLiteral("jobs"), [&](const auto &r) { return repository.jobsByCause(r).size(); }},
+        {QStringLiteral("answers"),
+         [&](const auto &r) { return repository.answersOnTime(r).size(); }},
+        {QStringLiteral("chargebacks"),
+         [&](const auto &r) { return repository.chargebacks(r).size(); }},
+        {QStringLiteral("reviewers"),
+         [&](const auto &r) { return repository.decisionsPerReviewer(r).size(); }},
+    };
+    QTextStream &out = cli.out();
+    out << tr("%1, ranges ending %2, ms per figure, best of %3")
+               .arg(db.url().toDisplayString(), today.toString(Qt::ISODate))
+               .arg(runs)
+        << Qt::endl;
+    out << QStringLiteral("%1").arg(tr("range"), -18);
+    for (const auto &f : figures)
+        out << QStringLiteral("%1").arg(f.first, 12);
+    out << QStringLiteral("%1").arg(tr("total"), 10) << Qt::endl;
+    try {
+        for (const Case &c : cases) {
+            DashboardRange range;
+            range.from = today.addDays(1 - c.days);
+            range.to = today;
+            range.granularity = c.granularity;
+            range.profile = c.profile;
+            out << QStringLiteral("%1").arg(c.name, -18);
+            double total = 0;
+            for (const auto &f : figures) {
+                double best = std::numeric_limits<double>::max();
+                for (int i = 0; i < runs; ++i) {
+                    QElapsedTimer timer;
+                    timer.start();
+                    f.second(range);
+                    best = qMin(best, double(timer.nsecsElapsed()) / 1e6);
+                }
+                total += best;
+                out << QStringLiteral("%1").arg(best, 12, 'f', 1);
+            }
+            out << QStringLiteral("%1").arg(total, 10, 'f', 1) << Qt::endl;
+        }
+    } catch (const DatabaseError &e) {
+        cli.err() << tr("refundctl bench: %1").arg(e.message()) << Qt::endl;
+        return Exit::Failure;
     }
     return Exit::Ok;
 }

@@ -14,4 +14,5 @@ public:
 private:
     static int views(CliContext &cli);
     static int exportLedger(CliContext &cli);
+    static int dashboard(CliContext &cli);
 };
