@@ -49,7 +49,7 @@ void JobTableModel::setRecordFilter(const RecordFilter &filter)
         .equals(QStringLiteral("j.status"), filter.kind)
         .equals(QStringLiteral("j.failure"), filter.cause)
         .equals(QStringLiteral("a.profile"), filter.profile)
-        .dayRange(QStringLiteral("j.created_at"), filter.from, filter.to);
+        .dayRange(QStringLiteral("j.created_at"), filter.from, filter.to, filter.utcDays);
     setCountSource(filter.profile.isEmpty() ? QStringLiteral("jobs j") : QString());
     setFilter(where.condition(), where.values());
 }

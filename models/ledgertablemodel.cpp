@@ -51,6 +51,9 @@ void LedgerTableModel::setRecordFilter(const RecordFilter &filter)
     where.equalsId(QStringLiteral("l.account_id"), filter.accountId);
     if (m_scope == Scope::AllAccounts)
         where.equals(QStringLiteral("l.entry_type"), filter.kind)
-            .dayRange(QStringLiteral("l.created_at"), filter.from, filter.to);
+            .dayRange(QStringLiteral("l.created_at"), filter.from, filter.to, filter.utcDays);
+    if (m_scope == Scope::AllAccounts && !filter.profile.isEmpty())
+        where.add(QStringLiteral("l.account_id IN (SELECT id FROM accounts WHERE profile = ?)"),
+                  {filter.profile});
     setFilter(where.condition(), where.values());
 }

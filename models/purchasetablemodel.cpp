@@ -45,7 +45,9 @@ PurchaseTableModel::PurchaseTableModel(Database &database, QObject *parent)
 
 QStringList PurchaseTableModel::kinds()
 {
-    return {QStringLiteral("disputed"), QStringLiteral("undelivered"), QStringLiteral("duplicate")};
+    return {QStringLiteral("disputed"),       QStringLiteral("undelivered"),
+            QStringLiteral("duplicate"),      QStringLiteral("chargeback_open"),
+            QStringLiteral("chargeback_won"), QStringLiteral("chargeback_lost")};
 }
 
 void PurchaseTableModel::setRecordFilter(const RecordFilter &filter)
@@ -53,8 +55,20 @@ void PurchaseTableModel::setRecordFilter(const RecordFilter &filter)
     m_filter = filter;
     SqlFilterBuilder where;
     where.equalsId(QStringLiteral("p.account_id"), filter.accountId)
-        .equals(QStringLiteral("a.profile"), filter.profile)
-        .dayRange(QStringLiteral("p.created_at"), filter.from, filter.to);
+        .equals(QStringLiteral("a.profile"), filter.profile);
+    const QLatin1String chargeback("chargeback_");
+    if (filter.kind.startsWith(chargeback)) {
+        // Purchases with a chargeback in this state, the dates being when it was opened.
+        SqlFilterBuilder opened;
+        opened.dayRange(QStringLiteral("c.opened_at"), filter.from, filter.to, filter.utcDays);
+        where.add(
+            QStringLiteral("EXISTS (SELECT 1 FROM chargebacks c WHERE c.purchase_id = p.id"
+                           " AND c.status = ?%1)")
+                .arg(opened.isEmpty() ? QString() : QStringLiteral(" AND ") + opened.condition()),
+            QVariantList{filter.kind.mid(chargeback.size())} + opened.values());
+    } else {
+        where.dayRange(QStringLiteral("p.created_at"), filter.from, filter.to, filter.utcDays);
+    }
     if (filter.kind == QLatin1String("disputed"))
         where.add(QStringLiteral("p.disputed"));
     else if (filter.kind == QLatin1String("undelivered"))

@@ -9,10 +9,11 @@ struct RecordFilter
     qint64 accountId = 0; // 0: every account
     QDate from;           // invalid: open-ended
     QDate to;
-    QString kind;    // entry type, purchase state, job status or account status; empty: any
-    QString cause;   // jobs: failure cause; empty: any
-    QString profile; // empty: any
-    QString search;  // accounts: email, name or id
+    bool utcDays = false; // from/to are UTC days (a dashboard slice), else local days
+    QString kind;         // entry type, purchase state, job status or account status; empty: any
+    QString cause;        // jobs: failure cause; empty: any
+    QString profile;      // empty: any
+    QString search;       // accounts: email, name or id
 
     bool operator==(const RecordFilter &) const = default;
 };

@@ -1,5 +1,6 @@
 #include "requestqueuemodel.h"
 
+#include "sqldialect.h"
 #include "sqlfilterbuilder.h"
 
 RequestQueueModel::RequestQueueModel(Database &database, QObject *parent)
@@ -53,7 +54,27 @@ void RequestQueueModel::setQueueFilter(const QueueFilter &filter)
         .equals(QStringLiteral("r.type"), filter.type)
         .equals(QStringLiteral("a.profile"), filter.profile)
         .equals(QStringLiteral("r.assigned_to"), filter.assignedTo)
-        .equalsId(QStringLiteral("r.account_id"), filter.accountId);
+        .equalsId(QStringLiteral("r.account_id"), filter.slice.accountId);
+    where.dayRange(QStringLiteral("r.decided_at"), filter.slice.decidedFrom, filter.slice.decidedTo,
+                   true);
+    if (!filter.slice.decidedBy.isEmpty() || filter.slice.overridesOnly) {
+        SqlFilterBuilder decision;
+        decision.equals(QStringLiteral("d.reviewer"), filter.slice.decidedBy);
+        if (filter.slice.overridesOnly)
+            decision.add(QStringLiteral("d.is_override"));
+        where.add(QStringLiteral("EXISTS (SELECT 1 FROM decisions d WHERE d.request_id = r.id AND"
+                                 " %1)")
+                      .arg(decision.condition()),
+                  decision.values());
+    }
+    if (!filter.slice.answered.isEmpty()) {
+        // As the dashboard counts it: answered on or before the answer date (UTC days).
+        where.add(QStringLiteral("r.decided_at IS NOT NULL AND r.rec_respond_by IS NOT NULL AND"
+                                 " %1 %2 r.rec_respond_by")
+                      .arg(dialect().utcDate(QStringLiteral("r.decided_at")),
+                           filter.slice.answered == QLatin1String("late") ? QStringLiteral(">")
+                                                                          : QStringLiteral("<=")));
+    }
     if (filter.overdueBefore.isValid()) {
         where.in(QStringLiteral("r.status"), openStatuses());
         where.add(QStringLiteral("r.rec_respond_by < ?"),

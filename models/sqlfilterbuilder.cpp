@@ -38,12 +38,15 @@ SqlFilterBuilder &SqlFilterBuilder::in(const QString &expression, const QStringL
 }
 
 SqlFilterBuilder &SqlFilterBuilder::dayRange(const QString &expression, const QDate &from,
-                                             const QDate &to)
+                                             const QDate &to, bool utc)
 {
+    const auto start = [utc](const QDate &day) {
+        return (utc ? day.startOfDay(Qt::UTC) : day.startOfDay()).toSecsSinceEpoch();
+    };
     if (from.isValid())
-        add(expression + QStringLiteral(" >= ?"), {from.startOfDay().toSecsSinceEpoch()});
+        add(expression + QStringLiteral(" >= ?"), {start(from)});
     if (to.isValid())
-        add(expression + QStringLiteral(" < ?"), {to.addDays(1).startOfDay().toSecsSinceEpoch()});
+        add(expression + QStringLiteral(" < ?"), {start(to.addDays(1))});
     return *this;
 }
 

@@ -16,8 +16,10 @@ public:
     SqlFilterBuilder &equalsId(const QString &expression, qint64 id);
     // `expression IN (...)` unless `values` is empty.
     SqlFilterBuilder &in(const QString &expression, const QStringList &values);
-    // Seconds-since-epoch `expression` within the local days from..to (either may be invalid).
-    SqlFilterBuilder &dayRange(const QString &expression, const QDate &from, const QDate &to);
+    // Seconds-since-epoch `expression` within the days from..to (either may be invalid), local
+    // days unless `utc`.
+    SqlFilterBuilder &dayRange(const QString &expression, const QDate &from, const QDate &to,
+                               bool utc = false);
     // Case-insensitive substring match on any of `expressions` (already lower-cased in SQL).
     SqlFilterBuilder &contains(const QStringList &expressions, const QString &text);
 

@@ -150,6 +150,11 @@ bool SqlWindowModel::isSortable(int column) const
     return column >= 0 && column < m_columns.size() && m_columns.at(column).sortable;
 }
 
+const SqlDialect &SqlWindowModel::dialect() const
+{
+    return m_database.dialect();
+}
+
 int SqlWindowModel::fieldIndex(const QString &name) const
 {
     for (qsizetype i = 0; i < m_columns.size(); ++i)

@@ -12,6 +12,7 @@
 
 class BackgroundReader;
 class Database;
+class SqlDialect;
 
 struct SqlColumn
 {
@@ -78,6 +79,8 @@ public:
     // The current query (filter and order) selecting only `columns`, for exports "as shown".
     QString selectSql(const QList<int> &columns) const;
     QVariantList filterValues() const { return m_values; }
+    // How the database spells dates and the like, for subclasses' filters.
+    const SqlDialect &dialect() const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -1,20 +1,15 @@
 // The dashboard's SQL aggregates on both backends against a hand-built fixture.
 
-#include "models/accountrepository.h"
 #include "models/dashboardrepository.h"
-#include "models/purchaserepository.h"
 #include "models/sqlstatement.h"
-#include "policy/refundworkflow.h"
+#include "support/dashboardfixture.h"
 #include "support/testdatabase.h"
 
 #include <QDateTime>
 #include <QTest>
 
 namespace {
-const qint64 t0 = QDateTime(QDate(2026, 3, 2), QTime(10, 0), Qt::UTC).toSecsSinceEpoch(); // Monday
-constexpr qint64 hour = 3600;
-constexpr qint64 day = 24 * hour;
-
+constexpr qint64 hour = DashboardFixture::hour;
 using P = DashboardPoint;
 } // namespace
 
@@ -29,74 +24,11 @@ private slots:
     {
         REFUNDDESK_FRESH_DATABASE(t);
         t.db().open();
-        qint64 clock = t0;
-        RefundWorkflow w(t.db());
-        w.setClock([&clock] { return clock; });
-        auto account = [&](const QString &email, const QString &profile) {
-            AccountRecord a;
-            a.email = email;
-            a.displayName = email;
-            a.profile = profile;
-            a.createdAt = t0;
-            return AccountRepository(t.db().connection()).create(a);
-        };
-        int refs = 0;
-        auto purchase = [&](qint64 accountId, qint64 cents, const QString &currency) {
-            PurchaseRecord p;
-            p.accountId = accountId;
-            p.createdAt = clock;
-            p.credits = cents;
-            p.amountCents = cents;
-            p.currency = currency;
-            p.paymentRef = QStringLiteral("pay_%1").arg(++refs);
-            return w.recordPurchase(p);
-        };
-        auto request = [&](qint64 accountId, const QString &type, qint64 purchaseId) {
-            RequestRecord r;
-            r.accountId = accountId;
-            r.type = type;
-            r.purchaseId = purchaseId;
-            r.message = QStringLiteral("please");
-            const qint64 id = w.submitRequest(r);
-            w.triage();
-            return id;
-        };
-        auto decide = [&](qint64 id, ReviewAction action, const QString &reviewer,
-                          std::optional<qint64> amount) {
-            ReviewDecision d;
-            d.requestId = id;
-            d.action = action;
-            d.reviewer = reviewer;
-            d.amountCents = amount;
-            d.note = QStringLiteral("checked");
-            const DecisionResult r = w.decide(d);
-            QVERIFY2(r.processed(), qPrintable(r.error));
-        };
-
-        const qint64 ann =
-            account(QStringLiteral("ann@example.com"), QStringLiteral("hummingbytes"));
-        const qint64 bob = account(QStringLiteral("bob@example.com"), QStringLiteral("vysage"));
-        const qint64 p1 = purchase(ann, 1000, QStringLiteral("USD"));
-        clock = t0 + hour;
-        const qint64 r1 = request(ann, QStringLiteral("unused_credits"), p1);
-        clock = t0 + 2 * hour;
-        decide(r1, ReviewAction::Approve, QStringLiteral("carol"), 250);
-        clock = t0 + 3 * hour;
-        const qint64 p3 = purchase(ann, 500, QStringLiteral("USD"));
-        QVERIFY(w.reportJobFailure(w.recordJob(ann, 30, QStringLiteral("video")),
-                                   FailureCause::Platform, QStringLiteral("gpu")));
-        QVERIFY(!w.reportJobFailure(w.recordJob(ann, 20, QStringLiteral("video")),
-                                    FailureCause::User, QStringLiteral("prompt")));
-        clock = t0 + 5 * hour;
-        const qint64 open = request(ann, QStringLiteral("accidental_purchase"), p3);
-        clock = t0 + day;
-        const qint64 p2 = purchase(bob, 2000, QStringLiteral("EUR"));
-        clock = t0 + day + hour;
-        w.recordJob(bob, 10, QStringLiteral("image"));
-        clock = t0 + day + 2 * hour;
-        const qint64 r3 = request(bob, QStringLiteral("unused_credits"), p2);
-        clock = t0 + day + 4 * hour;
-        decide(r3, ReviewAction::Deny, QStringLiteral("dave"), std::nullopt);
+        DashboardFixture f;
+        f.build(t.db());
+        if (QTest::currentTestFailed())
+            return;
+        const qint64 open = f.open;
 
         DashboardRepository dash(t.db().connection());
         DashboardRange march;

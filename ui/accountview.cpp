@@ -44,7 +44,7 @@ AccountView::AccountView(Database &database, BackgroundReader *reader, qint64 ac
     purchases->setRecordFilter(filter);
     jobs->setRecordFilter(filter);
     QueueFilter qf;
-    qf.accountId = accountId;
+    qf.slice.accountId = accountId;
     requests->setQueueFilter(qf);
 
     addTable(ledger, tr("&Ledger"));

@@ -4,6 +4,7 @@
 #include "connectionbanner.h"
 #include "connectiondialog.h"
 #include "csvexportrunner.h"
+#include "dashboardview.h"
 #include "decisiondialog.h"
 #include "displaynames.h"
 #include "models/accounttablemodel.h"
@@ -53,9 +54,9 @@ MainWindow::MainWindow(Database &database, QWidget *parent)
       m_ledgerModel(new LedgerTableModel(database, LedgerTableModel::Scope::AllAccounts, this)),
       m_purchaseModel(new PurchaseTableModel(database, this)),
       m_jobModel(new JobTableModel(database, this)), m_queue(new QueueView(m_queueModel)),
-      m_detail(new RequestDetailView(database, m_workflow)), m_splitter(new QSplitter),
-      m_tabs(new QTabWidget), m_banner(new ConnectionBanner), m_reviewerLabel(new QLabel),
-      m_changeDelay(new QTimer(this))
+      m_detail(new RequestDetailView(database, m_workflow)),
+      m_dashboard(new DashboardView(database)), m_splitter(new QSplitter), m_tabs(new QTabWidget),
+      m_banner(new ConnectionBanner), m_reviewerLabel(new QLabel), m_changeDelay(new QTimer(this))
 {
     setWindowTitle(tr("Refund Desk"));
     for (SqlWindowModel *m : std::initializer_list<SqlWindowModel *>{
@@ -175,6 +176,12 @@ void MainWindow::createActions()
             view->reload();
         else if (auto *account = qobject_cast<AccountView *>(m_tabs->currentWidget()))
             account->reload();
+        else if (m_tabs->currentWidget() == m_dashboard)
+            m_dashboard->reload();
+    });
+    add(QStringLiteral("printDashboard"), tr("&Print the dashboard…"), QKeySequence::Print, [this] {
+        showPage(m_tabs->indexOf(m_dashboard));
+        m_dashboard->printWithDialog();
     });
     add(QStringLiteral("connect"), tr("&Connect to database…"), QKeySequence::Open,
         [this] { connectToDatabase(); });
@@ -197,6 +204,7 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(action(QStringLiteral("exportView")));
     file->addAction(action(QStringLiteral("exportReport")));
+    file->addAction(action(QStringLiteral("printDashboard")));
     file->addSeparator();
     file->addAction(action(QStringLiteral("quit")));
 
@@ -211,10 +219,10 @@ void MainWindow::createMenus()
     }
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    const QStringList pages{tr("&Queue"), tr("A&ccounts"), tr("&Ledger"), tr("&Purchases"),
-                            tr("&Jobs")};
+    const QStringList pages{tr("&Queue"),     tr("A&ccounts"), tr("&Ledger"),
+                            tr("&Purchases"), tr("&Jobs"),     tr("&Dashboard")};
     for (int i = 0; i < pages.size(); ++i) {
-        QAction *a = view->addAction(pages.at(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
+        QAction *a = view->addAction(pages.at(i), this, [this, i] { showPage(i); });
         a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
     }
     view->addSeparator();
@@ -263,6 +271,7 @@ void MainWindow::createTabs()
     RecordTableOptions ledger;
     ledger.account = true;
     ledger.dates = true;
+    ledger.profiles = true;
     ledger.kindLabel = tr("Any entry type");
     ledger.kinds = LedgerTableModel::kinds();
     m_ledger = addTable(m_ledgerModel, ledger, tr("Ledger"));
@@ -284,6 +293,24 @@ void MainWindow::createTabs()
     jobs.causes = JobTableModel::causes();
     m_jobs = addTable(m_jobModel, jobs, tr("Jobs"));
 
+    // The dashboard computes when first shown; a click on a chart opens its slice.
+    m_tabs->addTab(m_dashboard, tr("Dashboard"));
+    connect(m_dashboard, &DashboardView::queueRequested, this, [this](const QueueFilter &f) {
+        m_queue->applyFilter(f);
+        showPage(0);
+        m_queue->table()->setFocus();
+    });
+    connect(m_dashboard, &DashboardView::recordsRequested, this,
+            [this](DashboardView::Records records, const RecordFilter &f) {
+                RecordTableView *view = records == DashboardView::Records::Ledger      ? m_ledger
+                                        : records == DashboardView::Records::Purchases ? m_purchases
+                                                                                       : m_jobs;
+                view->setProperty("loaded", true);
+                view->setFilter(f);
+                m_tabs->setCurrentWidget(view);
+                view->table()->setFocus();
+            });
+
     // The large tables load when first shown, not at start.
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         QWidget *page = m_tabs->widget(index);
@@ -292,6 +319,8 @@ void MainWindow::createTabs()
                 v->setProperty("loaded", true);
                 v->reload();
             }
+        if (page == m_dashboard && !m_dashboard->hasData() && !m_dashboard->isLoading())
+            m_dashboard->reload();
     });
     m_tabs->setTabsClosable(true);
     for (int i = 0; i < m_tabs->count(); ++i)
@@ -300,6 +329,12 @@ void MainWindow::createTabs()
         if (auto *account = qobject_cast<AccountView *>(m_tabs->widget(index)))
             account->deleteLater();
     });
+}
+
+void MainWindow::showPage(int index)
+{
+    if (index >= 0 && index < m_tabs->count())
+        m_tabs->setCurrentIndex(index);
 }
 
 void MainWindow::setReviewer(const QString &name)
@@ -323,7 +358,7 @@ void MainWindow::openAccount(qint64 accountId)
     auto *view = new AccountView(m_database, m_reader, accountId);
     connect(view, &AccountView::requestActivated, this, [this, accountId](qint64 requestId) {
         QueueFilter f;
-        f.accountId = accountId;
+        f.slice.accountId = accountId;
         m_queue->applyFilter(f);
         m_tabs->setCurrentIndex(0);
         m_queue->selectRequest(requestId);

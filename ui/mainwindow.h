@@ -39,6 +39,9 @@ public:
     RefundWorkflow &workflow() { return m_workflow; }
     ChangeWatcher *watcher() const { return m_watcher; }
     ConnectionBanner *banner() const { return m_banner; }
+    class DashboardView *dashboard() const { return m_dashboard; }
+    // Shows a tab: 0 queue, 1 accounts, 2 ledger, 3 purchases, 4 jobs, 5 dashboard.
+    void showPage(int index);
     // Opens (or shows) an account's page.
     void openAccount(qint64 accountId);
     // Set when the user chose another database; the caller reopens the window on it.
@@ -97,6 +100,7 @@ private:
     RecordTableView *m_ledger;
     RecordTableView *m_purchases;
     RecordTableView *m_jobs;
+    class DashboardView *m_dashboard;
     QSplitter *m_splitter;
     QTabWidget *m_tabs;
     ConnectionBanner *m_banner;

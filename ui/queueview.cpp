@@ -43,13 +43,26 @@ QueueView::QueueView(RequestQueueModel *model, QWidget *parent)
       m_profile(new QComboBox), m_mine(new QCheckBox(tr("Assigned to &me"))),
       m_overdue(new QCheckBox(tr("&Overdue"))), m_search(new QLineEdit), m_views(new QComboBox),
       m_saveView(new QToolButton), m_deleteView(new QToolButton), m_count(new QLabel),
-      m_searchDelay(new QTimer(this)), m_today(QDate::currentDate())
+      m_sliceBar(new QWidget), m_slice(new QLabel), m_searchDelay(new QTimer(this)),
+      m_today(QDate::currentDate())
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto *bar = new QWidget;
     buildFilterBar(bar);
     layout->addWidget(bar);
+    auto *sliceRow = new QHBoxLayout(m_sliceBar);
+    sliceRow->setContentsMargins(6, 2, 6, 0);
+    m_slice->setTextFormat(Qt::PlainText);
+    m_slice->setWordWrap(true);
+    auto *clear = new QToolButton;
+    clear->setText(tr("Show the whole queue"));
+    clear->setToolTip(tr("Drop the slice and keep the filters above"));
+    connect(clear, &QToolButton::clicked, this, &QueueView::clearSlice);
+    sliceRow->addWidget(m_slice, 1);
+    sliceRow->addWidget(clear);
+    m_sliceBar->hide();
+    layout->addWidget(m_sliceBar);
 
     m_table->setModel(m_model);
     m_table->setItemDelegate(new TableCellDelegate(this));
@@ -184,9 +197,7 @@ void QueueView::filtersChanged()
 {
     if (m_applying)
         return;
-    QueueFilter f = currentFilter();
-    f.accountId = 0; // the bar's filters replace a drill-down to one account
-    m_model->setQueueFilter(f);
+    m_model->setQueueFilter(currentFilter()); // the slice stays until cleared
     updateCount();
 }
 
@@ -203,9 +214,51 @@ void QueueView::applyFilter(const QueueFilter &filter)
     m_searchDelay->stop();
     m_applying = false;
     QueueFilter f = currentFilter();
-    f.accountId = filter.accountId;
+    f.slice = filter.slice;
     m_model->setQueueFilter(f);
     updateCount();
+    showSlice();
+}
+
+QString QueueView::sliceText() const
+{
+    const QueueSlice &f = m_model->queueFilter().slice;
+    if (f.isEmpty())
+        return {};
+    QStringList parts;
+    if (f.accountId > 0)
+        parts << tr("account #%1").arg(f.accountId);
+    if (f.decidedFrom.isValid() || f.decidedTo.isValid()) {
+        const QString from = f.decidedFrom.toString(Qt::ISODate);
+        const QString to = f.decidedTo.toString(Qt::ISODate);
+        parts << (from == to ? tr("decided on %1 (UTC)").arg(from)
+                             : tr("decided %1 to %2 (UTC)").arg(from, to));
+    }
+    if (!f.decidedBy.isEmpty())
+        parts << tr("by %1").arg(f.decidedBy);
+    if (f.overridesOnly)
+        parts << tr("overriding the recommendation");
+    if (f.answered == QLatin1String("late"))
+        parts << tr("answered after the answer date");
+    else if (!f.answered.isEmpty())
+        parts << tr("answered by the answer date");
+    return tr("Only requests %1.").arg(parts.join(QStringLiteral(", ")));
+}
+
+void QueueView::clearSlice()
+{
+    QueueFilter f = currentFilter();
+    f.slice = {};
+    m_model->setQueueFilter(f);
+    updateCount();
+    showSlice();
+}
+
+void QueueView::showSlice()
+{
+    const QString text = sliceText();
+    m_slice->setText(text);
+    m_sliceBar->setVisible(!text.isEmpty());
 }
 
 void QueueView::updateCount()

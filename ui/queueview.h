@@ -29,8 +29,12 @@ public:
     void focusSearch();
     // Re-reads the queue, keeping the selected request (or its row when it left the queue).
     void refresh();
-    // Shows the requests of one account, or the open ones from `date` on (dashboard drill-down).
+    // Shows `filter` in the bar and applies it; a slice (an account, or a dashboard's decided
+    // days, reviewer, ...) stays, named above the table, until cleared.
     void applyFilter(const QueueFilter &filter);
+    // The slice shown above the table, empty when none.
+    QString sliceText() const;
+    void clearSlice();
     QueueFilter currentFilter() const;
     QTableView *table() const { return m_table; }
     // For tests: today's date for "overdue".
@@ -51,6 +55,7 @@ private:
     void openView(int index);
     void reloadViewList();
     void updateCount();
+    void showSlice();
     void rememberSelection();
     void restoreSelection();
     // Emits currentRequestChanged() when the request shown beside the queue changes.
@@ -69,6 +74,8 @@ private:
     QToolButton *m_saveView;
     QToolButton *m_deleteView;
     QLabel *m_count;
+    QWidget *m_sliceBar;
+    QLabel *m_slice;
     QTimer *m_searchDelay;
     QString m_reviewer;
     QDate m_today;

@@ -92,7 +92,11 @@ RecordTableView::RecordTableView(SqlWindowModel *model, Apply apply,
         bar->addWidget(new QLabel(tr("to")));
         bar->addWidget(m_to);
         for (QDateEdit *e : {m_from, m_to})
-            connect(e, &QDateEdit::dateChanged, m_delay, qOverload<>(&QTimer::start));
+            connect(e, &QDateEdit::dateChanged, this, [this] {
+                if (!m_applying)
+                    setUtcDays(false); // days the user picks are local days
+                m_delay->start();
+            });
     }
     if (!options.search)
         bar->addStretch();
@@ -155,6 +159,7 @@ RecordFilter RecordTableView::filter() const
         f.accountId = m_account->text().toLongLong();
     if (m_search)
         f.search = m_search->text().trimmed();
+    f.utcDays = m_utcDays;
     return f;
 }
 
@@ -175,6 +180,7 @@ void RecordTableView::setFilter(const RecordFilter &f)
         m_account->setText(f.accountId > 0 ? QString::number(f.accountId) : QString());
     if (m_search)
         m_search->setText(f.search);
+    setUtcDays(f.utcDays);
     m_delay->stop();
     m_applying = false;
     m_apply(f);
@@ -188,6 +194,17 @@ void RecordTableView::changed()
     m_delay->stop();
     m_apply(filter());
     updateCount();
+}
+
+void RecordTableView::setUtcDays(bool utc)
+{
+    m_utcDays = utc;
+    if (!m_from)
+        return;
+    m_from->setToolTip(utc ? tr("From this UTC day (a slice of the dashboard)")
+                           : tr("From this day"));
+    m_to->setToolTip(utc ? tr("To this UTC day, inclusive (a slice of the dashboard)")
+                         : tr("To this day, inclusive"));
 }
 
 void RecordTableView::reload()

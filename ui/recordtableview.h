@@ -48,6 +48,7 @@ signals:
 private:
     void changed();
     void updateCount();
+    void setUtcDays(bool utc);
 
     SqlWindowModel *m_model;
     Apply m_apply;
@@ -62,4 +63,5 @@ private:
     QLabel *m_count;
     QTimer *m_delay;
     bool m_applying = false;
+    bool m_utcDays = false;
 };

@@ -218,7 +218,7 @@ int BenchCommands::views(CliContext &cli)
         {QStringLiteral("queue"), &queue,
          [&](qint64 a) {
              QueueFilter f;
-             f.accountId = a;
+             f.slice.accountId = a;
              queue.setQueueFilter(f);
          },
          QStringLiteral("received_at")},

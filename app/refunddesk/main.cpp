@@ -75,7 +75,13 @@ int main(int argc, char *argv[])
         QStringLiteral("screenshot"),
         QApplication::translate("main", "Save a PNG of the main window to FILE and quit."),
         QStringLiteral("file"));
-    parser.addOptions({databaseOption, demoOption, screenshotOption});
+    const QCommandLineOption pageOption(
+        QStringLiteral("page"),
+        QApplication::translate("main",
+                                "Open on this page: queue, accounts, ledger, purchases, jobs or "
+                                "dashboard."),
+        QStringLiteral("name"));
+    parser.addOptions({databaseOption, demoOption, screenshotOption, pageOption});
     parser.process(app);
 
     // --database, else $REFUNDDESK_DATABASE, else what the connection dialog remembered, else
@@ -103,9 +109,23 @@ int main(int argc, char *argv[])
 
         MainWindow window(database);
         window.show();
+        if (parser.isSet(pageOption)) {
+            const QStringList pages{QStringLiteral("queue"),  QStringLiteral("accounts"),
+                                    QStringLiteral("ledger"), QStringLiteral("purchases"),
+                                    QStringLiteral("jobs"),   QStringLiteral("dashboard")};
+            const int page = pages.indexOf(parser.value(pageOption).toLower());
+            if (page < 0) {
+                QMessageBox::critical(
+                    nullptr, QApplication::translate("main", "Refund Desk"),
+                    QApplication::translate("main", "Unknown page \"%1\"; use one of: %2.")
+                        .arg(parser.value(pageOption), pages.join(QStringLiteral(", "))));
+                return 2;
+            }
+            window.showPage(page);
+        }
         if (parser.isSet(screenshotOption)) {
             const QString file = parser.value(screenshotOption);
-            QTimer::singleShot(1500, &window, [&window, file] {
+            QTimer::singleShot(2500, &window, [&window, file] {
                 window.grab().save(file);
                 QApplication::quit();
             });
