@@ -5,6 +5,7 @@
 #include "models/database.h"
 #include "models/sqlstatement.h"
 #include "models/writetransaction.h"
+#include "rules/policyprofile.h"
 
 #include <QElapsedTimer>
 #include <QTimeZone>
@@ -203,9 +204,10 @@ public:
                                "failure", "error_detail"});
         m_outages = make("outages", {"id", "started_at", "ended_at", "description"});
         m_requests =
-            make("refund_requests", {"id", "account_id", "type", "status", "purchase_id", "job_id",
-                                     "claimed_amount_cents", "message", "received_at", "updated_at",
-                                     "assigned_to", "triaged_at", "decided_at"});
+            make("refund_requests",
+                 {"id", "account_id", "type", "status", "purchase_id", "job_id",
+                  "claimed_amount_cents", "message", "received_at", "updated_at", "assigned_to",
+                  "triaged_at", "decided_at", "rec_verdict", "rec_respond_by"});
         m_ledger =
             make("ledger_entries", {"id", "account_id", "created_at", "entry_type", "credits",
                                     "purchase_id", "job_id", "request_id", "created_by", "note"});
@@ -551,13 +553,28 @@ public:
         if (status == QLatin1String("denied") && note.isEmpty())
             note = QStringLiteral("Not covered by the refund policy");
 
+        // What triage would have stored: the answer date from the profile's calendar, and for a
+        // decision the recommendation it followed or overrode.
+        QVariant respondBy;
+        if (status != QLatin1String("new") && type != QLatin1String("chargeback"))
+            for (const PolicyProfile &p : PolicyProfile::builtIn())
+                if (p.id == profile && p.respondWithinBusinessDays)
+                    respondBy = p.calendar
+                                    .addBusinessDays(p.calendar.localDate(received),
+                                                     *p.respondWithinBusinessDays)
+                                    .toString(Qt::ISODate);
+        QVariant recommended;
+        if (decided)
+            recommended = (status == QLatin1String("approved")) != isOverride
+                              ? QStringLiteral("approve")
+                              : QStringLiteral("deny");
         m_requests->addRow({requestId, accountId, type, status, purchase.id,
                             job ? QVariant(job->id) : QVariant(),
                             claimed ? QVariant(claimed) : QVariant(), messageFor(type, m_rng),
                             received, decided ? decidedAt : received,
                             status == QLatin1String("new") ? QVariant() : QVariant(reviewer),
                             status == QLatin1String("new") ? QVariant() : QVariant(received + 60),
-                            decided ? QVariant(decidedAt) : QVariant()});
+                            decided ? QVariant(decidedAt) : QVariant(), recommended, respondBy});
         if (status != QLatin1String("new"))
             m_audit->addRow({m_nextAudit++, received + 60, QStringLiteral("system"),
                              QStringLiteral("triage"), accountId, requestId, profile, 1,

@@ -206,6 +206,13 @@ private slots:
         QCOMPARE(view.kpiText(QStringLiteral("credits")), QStringLiteral("0"));
         QVERIFY(!series(view.plot(Chart::Money), QStringLiteral("Refunded (USD)")));
         QVERIFY(loaded.count() >= 2);
+
+        // The next dashboard opens on the same choices, computing nothing until asked.
+        DashboardView again(t.db());
+        QCOMPARE(again.range().from, vysage.from);
+        QCOMPARE(again.range().to, vysage.to);
+        QCOMPARE(again.range().profile, vysage.profile);
+        QVERIFY(!again.isLoading() && !again.hasData());
     }
 
     void clickOpensTheSlice()

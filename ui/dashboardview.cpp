@@ -24,6 +24,7 @@
 #include <QPrinter>
 #include <QSaveFile>
 #include <QScrollArea>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTime>
 #include <QToolButton>
@@ -56,6 +57,26 @@ QColor colour(const QString &series)
     if (series == QLatin1String("approve") || series == QLatin1String("deny"))
         return RecommendationDelegate::colour(series);
     return colours.value(series, QColor(0x3b, 0x82, 0xc4));
+}
+
+// Ticks for counts: whole numbers only (no "2.5 requests").
+class CountTicker : public QCPAxisTicker
+{
+protected:
+    double getTickStep(const QCPRange &range) override
+    {
+        const double step = QCPAxisTicker::getTickStep(range);
+        return step < 1 ? 1 : (qFuzzyCompare(step, 2.5) ? 2 : step);
+    }
+    int getSubTickCount(double step) override
+    {
+        return step <= 2 ? 0 : QCPAxisTicker::getSubTickCount(step);
+    }
+};
+
+void countAxis(QCPAxis *axis)
+{
+    axis->setTicker(QSharedPointer<QCPAxisTicker>(new CountTicker));
 }
 
 bool isDark(const QPalette &palette)
@@ -178,7 +199,27 @@ DashboardView::DashboardView(Database &database, QWidget *parent)
     scroll->setFrameShape(QFrame::NoFrame);
     layout->addWidget(scroll, 1);
 
-    applyPeriod(); // nothing is computed until reload(): the window shows it when first seen
+    // The choices of last time; nothing is computed until reload(), when first shown.
+    const QSettings settings;
+    m_applying = true;
+    m_period->setCurrentIndex(
+        qMax(0, m_period->findData(settings.value(QStringLiteral("dashboard/period"), 0).toInt())));
+    m_profile->setCurrentIndex(qMax(
+        0, m_profile->findData(settings.value(QStringLiteral("dashboard/profile")).toString())));
+    const QDate from = settings.value(QStringLiteral("dashboard/from")).toDate();
+    const QDate to = settings.value(QStringLiteral("dashboard/to")).toDate();
+    if (from.isValid() && to.isValid() && from <= to) {
+        m_from->setDate(from);
+        m_to->setDate(to);
+    }
+    m_applying = false;
+    applyPeriod();
+    m_applying = true;
+    if (settings.contains(QStringLiteral("dashboard/granularity")))
+        m_granularity->setCurrentIndex(
+            qMax(0, m_granularity->findData(
+                        settings.value(QStringLiteral("dashboard/granularity")).toInt())));
+    m_applying = false;
 }
 
 DashboardView::~DashboardView() = default;
@@ -470,6 +511,12 @@ void DashboardView::reload()
     }
     m_loading = true;
     m_again = false;
+    QSettings settings;
+    settings.setValue(QStringLiteral("dashboard/period"), m_period->currentData());
+    settings.setValue(QStringLiteral("dashboard/from"), m_from->date());
+    settings.setValue(QStringLiteral("dashboard/to"), m_to->date());
+    settings.setValue(QStringLiteral("dashboard/profile"), m_profile->currentData());
+    settings.setValue(QStringLiteral("dashboard/granularity"), m_granularity->currentData());
     m_status->setText(tr("Computing…"));
     m_refresh->setEnabled(false);
     m_loadTimer.start();
@@ -559,7 +606,7 @@ void DashboardView::drawTiles()
 
     m_tileValues.value(QStringLiteral("open"))->setText(number(k.openRequests));
     QLabel *overdue = m_tileNotes.value(QStringLiteral("open"));
-    overdue->setText(tr("%n overdue", nullptr, int(k.overdueRequests)));
+    overdue->setText(tr("%Ln overdue", nullptr, int(k.overdueRequests)));
     overdue->setStyleSheet(k.overdueRequests > 0 ? QStringLiteral("color: %1; font-weight: bold")
                                                        .arg(colour(QStringLiteral("late")).name())
                                                  : QString());
@@ -568,7 +615,7 @@ void DashboardView::drawTiles()
         ->setText(k.medianDecisionSeconds < 0 ? tr("No decisions")
                                               : duration(k.medianDecisionSeconds));
     m_tileNotes.value(QStringLiteral("median"))
-        ->setText(tr("from request to decision, over %n decision(s)", nullptr, int(k.decisions)));
+        ->setText(tr("from request to decision, over %Ln decision(s)", nullptr, int(k.decisions)));
 
     m_tileValues.value(QStringLiteral("overrides"))
         ->setText(k.decisions > 0 ? percent(double(k.overrides) / double(k.decisions))
@@ -817,6 +864,7 @@ void DashboardView::drawRequests(QCustomPlot *plot)
     plot->yAxis->setRange(0.4, qMax(1, int(types.size())) + 0.6);
     plot->yAxis->grid()->setVisible(false);
     plot->xAxis->setLabel(tr("Decided requests"));
+    countAxis(plot->xAxis);
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
 
     QCPBars *below = nullptr;
@@ -1031,11 +1079,12 @@ void DashboardView::drawAnswers(QCustomPlot *plot)
                          }});
     }
     plot->yAxis->setLabel(tr("Answers"));
+    countAxis(plot->yAxis);
     plot->yAxis->setRange(0, top > 0 ? top * 1.2 : 1);
     const qint64 answers = onTime + late;
     m_subtitles.value(Chart::Answers)
         ->setText(answers == 0 ? QString()
-                               : tr("%n answer(s): %1 on time, %2 late", nullptr, int(answers))
+                               : tr("%Ln answer(s): %1 on time, %2 late", nullptr, int(answers))
                                      .arg(percent(double(onTime) / double(answers)), number(late)));
     finish(plot, answers == 0);
 }
@@ -1088,6 +1137,7 @@ void DashboardView::drawChargebacks(QCustomPlot *plot)
                          }});
     }
     plot->yAxis->setLabel(tr("Chargebacks"));
+    countAxis(plot->yAxis);
     plot->yAxis->setRange(0, top > 0 ? top * 1.2 : 1);
     m_subtitles.value(Chart::Chargebacks)
         ->setText(m_data.chargebacks.isEmpty() ? QString() : summary.join(QStringLiteral(", ")));
@@ -1108,6 +1158,7 @@ void DashboardView::drawReviewers(QCustomPlot *plot)
     plot->yAxis->setRange(0.4, qMax(1, int(reviewers.size())) + 0.6);
     plot->yAxis->grid()->setVisible(false);
     plot->xAxis->setLabel(tr("Decisions"));
+    countAxis(plot->xAxis);
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     double widest = 0;
     const QHash<QString, qint64> decisions =

@@ -81,7 +81,11 @@ int main(int argc, char *argv[])
                                 "Open on this page: queue, accounts, ledger, purchases, jobs or "
                                 "dashboard."),
         QStringLiteral("name"));
-    parser.addOptions({databaseOption, demoOption, screenshotOption, pageOption});
+    const QCommandLineOption sizeOption(
+        QStringLiteral("size"),
+        QApplication::translate("main", "Window size for --screenshot, e.g. 1600x1900."),
+        QStringLiteral("WxH"));
+    parser.addOptions({databaseOption, demoOption, screenshotOption, pageOption, sizeOption});
     parser.process(app);
 
     // --database, else $REFUNDDESK_DATABASE, else what the connection dialog remembered, else
@@ -124,6 +128,9 @@ int main(int argc, char *argv[])
             window.showPage(page);
         }
         if (parser.isSet(screenshotOption)) {
+            const QStringList size = parser.value(sizeOption).split(QLatin1Char('x'));
+            if (size.size() == 2 && size.first().toInt() > 0 && size.last().toInt() > 0)
+                window.resize(size.first().toInt(), size.last().toInt());
             const QString file = parser.value(screenshotOption);
             QTimer::singleShot(2500, &window, [&window, file] {
                 window.grab().save(file);
