@@ -430,7 +430,9 @@ DashboardRange DashboardView::range() const
 
 void DashboardView::setPeriod(Period period)
 {
+    m_applying = true;
     m_period->setCurrentIndex(qMax(0, m_period->findData(int(period))));
+    m_applying = false;
     periodChanged();
 }
 
@@ -448,6 +450,8 @@ void DashboardView::setRange(const DashboardRange &r)
 
 void DashboardView::periodChanged()
 {
+    if (m_applying)
+        return;
     applyPeriod();
     reload();
 }
