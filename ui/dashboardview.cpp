@@ -818,21 +818,29 @@ void DashboardView::drawMoney(QCustomPlot *plot)
                                                  : tr("Refunded (each currency)"));
     plot->yAxis->setRange(0, top > 0 ? top * 1.15 : 1);
 
+    const qint64 creditTotal = addCreditsRestored(plot, list, dots);
+    summary << tr("%1 credits restored").arg(number(creditTotal));
+    m_subtitles.value(Chart::Money)->setText(summary.join(QStringLiteral(" · ")));
+    finish(plot, m_data.refunds.isEmpty() && m_data.creditsRestored.isEmpty());
+}
+
+qint64 DashboardView::addCreditsRestored(QCustomPlot *plot, const QList<Bucket> &list, bool dots)
+{
+    const auto g = m_data.range.granularity;
     const QHash<QString, qint64> credits = byBucket(m_data.creditsRestored, QString());
     QCPGraph *restored = plot->addGraph(plot->xAxis, plot->yAxis2);
     restored->setName(tr("Credits restored"));
-    QPen dashed(colour(QStringLiteral("credits")), 2, Qt::DashLine);
-    restored->setPen(dashed);
+    restored->setPen(QPen(colour(QStringLiteral("credits")), 2, Qt::DashLine));
     if (dots)
         restored->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, 6));
     QHash<double, Bucket> at;
-    qint64 creditTop = 0;
-    qint64 creditTotal = 0;
+    qint64 top = 0;
+    qint64 total = 0;
     for (const Bucket &b : list) {
         const qint64 value = credits.value(b.key);
         restored->addData(b.x, double(value));
-        creditTop = qMax(creditTop, value);
-        creditTotal += value;
+        top = qMax(top, value);
+        total += value;
         at.insert(b.x, b);
     }
     addSeries(restored, {[this, at, credits, g](double key) {
@@ -846,11 +854,9 @@ void DashboardView::drawMoney(QCustomPlot *plot)
                              openRecords(Records::Ledger, f, at.value(key));
                          }});
     plot->yAxis2->setVisible(true);
-    plot->yAxis2->setLabel(tr("Credits"));
-    plot->yAxis2->setRange(0, creditTop > 0 ? double(creditTop) * 1.15 : 1);
-    summary << tr("%1 credits restored").arg(number(creditTotal));
-    m_subtitles.value(Chart::Money)->setText(summary.join(QStringLiteral(" · ")));
-    finish(plot, m_data.refunds.isEmpty() && m_data.creditsRestored.isEmpty());
+    plot->yAxis2->setLabel(tr("Credits restored"));
+    plot->yAxis2->setRange(0, top > 0 ? double(top) * 1.2 : 1);
+    return total;
 }
 
 void DashboardView::drawRequests(QCustomPlot *plot)
@@ -990,30 +996,7 @@ void DashboardView::drawJobs(QCustomPlot *plot)
     plot->yAxis->setLabel(tr("Failure rate (%)"));
     plot->yAxis->setRange(0, top > 0 ? top * 1.2 : 1);
 
-    const QHash<QString, qint64> credits = byBucket(m_data.creditsRestored, QString());
-    QCPGraph *restored = plot->addGraph(plot->xAxis, plot->yAxis2);
-    restored->setName(tr("Credits restored"));
-    restored->setPen(QPen(colour(QStringLiteral("credits")), 2, Qt::DashLine));
-    QHash<double, Bucket> at;
-    qint64 creditTop = 0;
-    for (const Bucket &b : list) {
-        restored->addData(b.x, double(credits.value(b.key)));
-        creditTop = qMax(creditTop, credits.value(b.key));
-        at.insert(b.x, b);
-    }
-    addSeries(restored, {[this, at, credits, g](double key) {
-                             const Bucket b = at.value(key);
-                             return tr("%1\nCredits restored: %2\nClick: those ledger entries")
-                                 .arg(bucketName(b, g), number(credits.value(b.key)));
-                         },
-                         [this, at](double key) {
-                             RecordFilter f;
-                             f.kind = QStringLiteral("job_credit_back");
-                             openRecords(Records::Ledger, f, at.value(key));
-                         }});
-    plot->yAxis2->setVisible(true);
-    plot->yAxis2->setLabel(tr("Credits restored"));
-    plot->yAxis2->setRange(0, creditTop > 0 ? double(creditTop) * 1.2 : 1);
+    addCreditsRestored(plot, list, false);
 
     // How the rate moved: the first bucket against the last one.
     QString trend;

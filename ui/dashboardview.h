@@ -120,6 +120,8 @@ private:
     void draw();
     void drawTiles();
     void drawMoney(QCustomPlot *plot);
+    // The credits-restored line on the right axis; returns their total.
+    qint64 addCreditsRestored(QCustomPlot *plot, const QList<Bucket> &buckets, bool dots);
     void drawRequests(QCustomPlot *plot);
     void drawJobs(QCustomPlot *plot);
     void drawAnswers(QCustomPlot *plot);
