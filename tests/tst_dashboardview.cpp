@@ -188,6 +188,15 @@ private slots:
         view.print(&printer);
         QVERIFY(QFileInfo(printed).size() > 1000);
 
+        // A write elsewhere (another platform failure in March): told, the dashboard recomputes.
+        RefundWorkflow writer(t.db());
+        writer.setClock([] { return DashboardFixture::t0() + 5 * DashboardFixture::day; });
+        QVERIFY(writer.reportJobFailure(writer.recordJob(fixture.ann, 5, QStringLiteral("video")),
+                                        FailureCause::Platform, QStringLiteral("gpu")));
+        view.dataChanged();
+        QTRY_COMPARE_WITH_TIMEOUT(view.kpiText(QStringLiteral("credits")), QStringLiteral("35"),
+                                  10000);
+
         // A dark palette redraws the charts light on dark.
         QPalette dark = view.palette();
         dark.setColor(QPalette::Base, QColor(0x20, 0x20, 0x20));

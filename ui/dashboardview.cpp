@@ -558,6 +558,25 @@ void DashboardView::loadDone(const QVariant &result, const QString &error)
     emit loaded();
 }
 
+void DashboardView::dataChanged()
+{
+    if (!m_hasData)
+        return; // never computed: nothing to bring up to date
+    if (isVisible())
+        reload();
+    else
+        m_stale = true;
+}
+
+void DashboardView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_stale) {
+        m_stale = false;
+        reload();
+    }
+}
+
 void DashboardView::changeEvent(QEvent *event)
 {
     QWidget::changeEvent(event);

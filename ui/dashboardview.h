@@ -64,6 +64,8 @@ public:
     void setRange(const DashboardRange &range);
     // Recomputes on the dashboard's own thread; a change while computing recomputes once more.
     void reload();
+    // The database changed: recompute now when shown, else when next shown.
+    void dataChanged();
     bool isLoading() const { return m_loading; }
     bool hasData() const { return m_hasData; }
     const DashboardData &data() const { return m_data; }
@@ -93,6 +95,7 @@ signals:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     struct Series
@@ -163,5 +166,6 @@ private:
     bool m_loading = false;
     bool m_again = false;
     bool m_applying = false;
+    bool m_stale = false;
     QElapsedTimer m_loadTimer;
 };

@@ -488,6 +488,7 @@ void MainWindow::refreshAfterWrite(qint64 requestId)
     // shows it; otherwise the request shown may be the one that changed.
     if (m_detail->requestId() == shown && (requestId == 0 || requestId == shown))
         m_detail->reload();
+    m_dashboard->dataChanged();
     updateActions();
 }
 
