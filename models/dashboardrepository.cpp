@@ -44,6 +44,21 @@ QString DashboardRepository::scope(const DashboardRange &range, const QString &t
     return sql;
 }
 
+QString DashboardRepository::perDay(const DashboardRange &range, const QString &table,
+                                    const QString &timeColumn, const QString &key,
+                                    const QString &aggregate, const QString &condition,
+                                    QVariantList &values)
+{
+    const QString alias = table.section(QLatin1Char(' '), 1);
+    const QString where = scope(range, timeColumn, alias + QStringLiteral(".account_id"), values);
+    return QStringLiteral(
+               "SELECT %1 / %2 AS day, %3 AS k, %4 AS n FROM %5 WHERE %6%7 GROUP BY 1, 2")
+        .arg(timeColumn)
+        .arg(daySeconds)
+        .arg(key, aggregate, table,
+             condition.isEmpty() ? QString() : condition + QStringLiteral(" AND "), where);
+}
+
 QString DashboardRepository::perBucket(const DashboardRange &range, const QString &perDay,
                                        const QString &with) const
 {
@@ -152,25 +167,19 @@ QList<DashboardPoint> DashboardRepository::refunds(const DashboardRange &range) 
 {
     QVariantList v;
     return points(
-        perBucket(range,
-                  QStringLiteral("SELECT x.created_at / %1 AS day, x.currency AS k,"
-                                 " SUM(x.amount_cents) AS n FROM payouts x WHERE %2 GROUP BY 1, 2")
-                      .arg(daySeconds)
-                      .arg(scope(range, QStringLiteral("x.created_at"),
-                                 QStringLiteral("x.account_id"), v))),
+        perBucket(range, perDay(range, QStringLiteral("payouts x"), QStringLiteral("x.created_at"),
+                                QStringLiteral("x.currency"), QStringLiteral("SUM(x.amount_cents)"),
+                                QString(), v)),
         v);
 }
 
 QList<DashboardPoint> DashboardRepository::creditsRestored(const DashboardRange &range) const
 {
     QVariantList v;
-    return points(perBucket(range, QStringLiteral("SELECT l.created_at / %1 AS day, '' AS k,"
-                                                  " SUM(l.credits) AS n FROM ledger_entries l"
-                                                  " WHERE l.entry_type = 'job_credit_back' AND"
-                                                  " %2 GROUP BY 1, 2")
-                                       .arg(daySeconds)
-                                       .arg(scope(range, QStringLiteral("l.created_at"),
-                                                  QStringLiteral("l.account_id"), v))),
+    return points(perBucket(range, perDay(range, QStringLiteral("ledger_entries l"),
+                                          QStringLiteral("l.created_at"), QStringLiteral("''"),
+                                          QStringLiteral("SUM(l.credits)"),
+                                          QStringLiteral("l.entry_type = 'job_credit_back'"), v)),
                   v);
 }
 
@@ -202,34 +211,27 @@ QList<DashboardPoint> DashboardRepository::jobsByCause(const DashboardRange &ran
                              " FROM days")
                   .arg(daySeconds);
     } else {
-        all = QStringLiteral("SELECT j.created_at / %1 AS day, 'all' AS k, COUNT(*) AS n FROM jobs"
-                             " j WHERE %2 GROUP BY 1, 2")
-                  .arg(daySeconds)
-                  .arg(scope(range, QStringLiteral("j.created_at"), QStringLiteral("j.account_id"),
-                             v));
+        all = perDay(range, QStringLiteral("jobs j"), QStringLiteral("j.created_at"),
+                     QStringLiteral("'all'"), QStringLiteral("COUNT(*)"), QString(), v);
     }
-    const QString failed =
-        QStringLiteral("SELECT j.created_at / %1, j.failure, COUNT(*) FROM jobs j WHERE j.status ="
-                       " 'failed' AND %2 GROUP BY 1, 2")
-            .arg(daySeconds)
-            .arg(scope(range, QStringLiteral("j.created_at"), QStringLiteral("j.account_id"), v));
+    const QString failed = perDay(range, QStringLiteral("jobs j"), QStringLiteral("j.created_at"),
+                                  QStringLiteral("j.failure"), QStringLiteral("COUNT(*)"),
+                                  QStringLiteral("j.status = 'failed'"), v);
     return points(perBucket(range, all + QStringLiteral(" UNION ALL ") + failed, with), v);
 }
 
 QList<DashboardPoint> DashboardRepository::answersOnTime(const DashboardRange &range) const
 {
     QVariantList v;
-    const SqlDialect d = SqlDialect::of(m_db);
+    const QString onTime =
+        QStringLiteral("CASE WHEN %1 <= r.rec_respond_by THEN 'on_time' ELSE 'late' END")
+            .arg(SqlDialect::of(m_db).utcDate(QStringLiteral("r.decided_at")));
     return points(
-        perBucket(range,
-                  QStringLiteral("SELECT r.decided_at / %1 AS day, CASE WHEN %2 <= r.rec_respond_by"
-                                 " THEN 'on_time' ELSE 'late' END AS k, COUNT(*) AS n FROM"
-                                 " refund_requests r WHERE r.decided_at IS NOT NULL AND"
-                                 " r.rec_respond_by IS NOT NULL AND %3 GROUP BY 1, 2")
-                      .arg(daySeconds)
-                      .arg(d.utcDate(QStringLiteral("r.decided_at")),
-                           scope(range, QStringLiteral("r.decided_at"),
-                                 QStringLiteral("r.account_id"), v))),
+        perBucket(range, perDay(range, QStringLiteral("refund_requests r"),
+                                QStringLiteral("r.decided_at"), onTime, QStringLiteral("COUNT(*)"),
+                                QStringLiteral("r.decided_at IS NOT NULL AND"
+                                               " r.rec_respond_by IS NOT NULL"),
+                                v)),
         v);
 }
 
@@ -238,13 +240,11 @@ QList<DashboardPoint> DashboardRepository::chargebacks(const DashboardRange &ran
     QVariantList v;
     DashboardRange months = range;
     months.granularity = DashboardRange::Granularity::Month;
-    return points(perBucket(months, QStringLiteral("SELECT c.opened_at / %1 AS day, c.status AS"
-                                                   " k, COUNT(*) AS n FROM chargebacks c WHERE"
-                                                   " %2 GROUP BY 1, 2")
-                                        .arg(daySeconds)
-                                        .arg(scope(range, QStringLiteral("c.opened_at"),
-                                                   QStringLiteral("c.account_id"), v))),
-                  v);
+    return points(
+        perBucket(months,
+                  perDay(range, QStringLiteral("chargebacks c"), QStringLiteral("c.opened_at"),
+                         QStringLiteral("c.status"), QStringLiteral("COUNT(*)"), QString(), v)),
+        v);
 }
 
 QList<DashboardPoint> DashboardRepository::decisionsPerReviewer(const DashboardRange &range) const

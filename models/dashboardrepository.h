@@ -92,6 +92,11 @@ private:
     // The time range (and profile) condition on `timeColumn`, its values appended.
     static QString scope(const DashboardRange &range, const QString &timeColumn,
                          const QString &accountColumn, QVariantList &values);
+    // `aggregate` of the rows of `table` ("payouts x": a table and its alias, which has an
+    // account_id) within the range and `condition`, per day and `key`: (day, k, n).
+    static QString perDay(const DashboardRange &range, const QString &table,
+                          const QString &timeColumn, const QString &key, const QString &aggregate,
+                          const QString &condition, QVariantList &values);
     // Sums the per-day rows of `perDay` into the range's buckets.
     QString perBucket(const DashboardRange &range, const QString &perDay,
                       const QString &with = QString()) const;

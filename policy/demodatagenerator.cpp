@@ -163,6 +163,8 @@ public:
         : m_conn(db.connection()), m_dialect(db.dialect()), m_rng(options.seed),
           m_seedTag(QString::number(options.seed, 36))
     {
+        for (const PolicyProfile &p : PolicyProfile::builtIn())
+            m_profiles.insert(p.id, &p);
         const QDate until = options.until.isValid() ? options.until : QDate::currentDate();
         m_end = QDateTime(until, QTime(0, 0), Qt::UTC).toSecsSinceEpoch();
         m_start = m_end - 365 * day;
@@ -556,13 +558,13 @@ public:
         // What triage would have stored: the answer date from the profile's calendar, and for a
         // decision the recommendation it followed or overrode.
         QVariant respondBy;
-        if (status != QLatin1String("new") && type != QLatin1String("chargeback"))
-            for (const PolicyProfile &p : PolicyProfile::builtIn())
-                if (p.id == profile && p.respondWithinBusinessDays)
-                    respondBy = p.calendar
-                                    .addBusinessDays(p.calendar.localDate(received),
-                                                     *p.respondWithinBusinessDays)
-                                    .toString(Qt::ISODate);
+        const PolicyProfile *p = m_profiles.value(profile);
+        if (status != QLatin1String("new") && type != QLatin1String("chargeback") && p &&
+            p->respondWithinBusinessDays)
+            respondBy =
+                p->calendar
+                    .addBusinessDays(p->calendar.localDate(received), *p->respondWithinBusinessDays)
+                    .toString(Qt::ISODate);
         QVariant recommended;
         if (decided)
             recommended = (status == QLatin1String("approved")) != isOverride
@@ -660,6 +662,7 @@ private:
     qint64 m_nextAccount = 1, m_nextPurchase = 1, m_nextLot = 1, m_nextJob = 1, m_nextLedger = 1,
            m_nextRequest = 1, m_nextDecision = 1, m_nextPayout = 1, m_nextChargeback = 1,
            m_nextAudit = 1, m_nextOutage = 1;
+    QHash<QString, const PolicyProfile *> m_profiles; // the built-in ones, by id
     std::vector<std::unique_ptr<BulkInserter>> m_inserters;
     BulkInserter *m_accounts, *m_purchases, *m_lots, *m_jobs, *m_outages, *m_requests, *m_ledger,
         *m_decisions, *m_payouts, *m_chargebacks, *m_audit;

@@ -661,6 +661,14 @@ QList<DashboardView::Bucket> DashboardView::buckets(DashboardRange::Granularity 
     return result;
 }
 
+QHash<double, DashboardView::Bucket> DashboardView::byMiddle(const QList<Bucket> &list)
+{
+    QHash<double, Bucket> at;
+    for (const Bucket &b : list)
+        at.insert(b.x, b);
+    return at;
+}
+
 QString DashboardView::bucketName(const Bucket &b, DashboardRange::Granularity g) const
 {
     switch (g) {
@@ -741,22 +749,29 @@ void DashboardView::addSeries(QCPAbstractPlottable *plottable, Series series)
     m_series.insert(plottable, std::move(series));
 }
 
-QString DashboardView::describe(QCPAbstractPlottable *plottable, int index) const
+const DashboardView::Series *DashboardView::seriesAt(QCPAbstractPlottable *plottable, int index,
+                                                     double *key) const
 {
     const auto it = m_series.constFind(plottable);
-    if (it == m_series.constEnd() || !plottable->interface1D() || index < 0 ||
-        index >= plottable->interface1D()->dataCount())
-        return {};
-    return it->describe(plottable->interface1D()->dataMainKey(index));
+    QCPPlottableInterface1D *data = plottable ? plottable->interface1D() : nullptr;
+    if (it == m_series.constEnd() || !data || index < 0 || index >= data->dataCount())
+        return nullptr;
+    *key = data->dataMainKey(index);
+    return &*it;
+}
+
+QString DashboardView::describe(QCPAbstractPlottable *plottable, int index) const
+{
+    double key = 0;
+    const Series *s = seriesAt(plottable, index, &key);
+    return s ? s->describe(key) : QString();
 }
 
 void DashboardView::open(QCPAbstractPlottable *plottable, int index)
 {
-    const auto it = m_series.constFind(plottable);
-    if (it == m_series.constEnd() || !it->open || !plottable->interface1D() || index < 0 ||
-        index >= plottable->interface1D()->dataCount())
-        return;
-    it->open(plottable->interface1D()->dataMainKey(index));
+    double key = 0;
+    if (const Series *s = seriesAt(plottable, index, &key); s && s->open)
+        s->open(key);
 }
 
 void DashboardView::hover(QCustomPlot *plot, const QPointF &pos)
@@ -793,6 +808,7 @@ void DashboardView::drawMoney(QCustomPlot *plot)
     prepare(plot);
     const auto g = m_data.range.granularity;
     const QList<Bucket> list = buckets(g);
+    const QHash<double, Bucket> at = byMiddle(list);
     useDateAxis(plot, list, g);
     const bool dots = list.size() <= 62;
     double top = 0;
@@ -808,13 +824,11 @@ void DashboardView::drawMoney(QCustomPlot *plot)
             QPen(currencyColours.at(currencies.indexOf(currency) % currencyColours.size()), 2));
         if (dots)
             graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
-        QHash<double, Bucket> at;
         qint64 total = 0;
         for (const Bucket &b : list) {
             const qint64 value = cents.value(b.key);
             graph->addData(b.x, double(value) / 100); // exact until here
             top = qMax(top, double(value) / 100);
-            at.insert(b.x, b);
             total += value;
         }
         summary << tr("%1 refunded").arg(money(total, currency));
@@ -846,13 +860,13 @@ void DashboardView::drawMoney(QCustomPlot *plot)
 qint64 DashboardView::addCreditsRestored(QCustomPlot *plot, const QList<Bucket> &list, bool dots)
 {
     const auto g = m_data.range.granularity;
+    const QHash<double, Bucket> at = byMiddle(list);
     const QHash<QString, qint64> credits = byBucket(m_data.creditsRestored, QString());
     QCPGraph *restored = plot->addGraph(plot->xAxis, plot->yAxis2);
     restored->setName(tr("Credits restored"));
     restored->setPen(QPen(colour(QStringLiteral("credits")), 2, Qt::DashLine));
     if (dots)
         restored->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, 6));
-    QHash<double, Bucket> at;
     qint64 top = 0;
     qint64 total = 0;
     for (const Bucket &b : list) {
@@ -860,7 +874,6 @@ qint64 DashboardView::addCreditsRestored(QCustomPlot *plot, const QList<Bucket> 
         restored->addData(b.x, double(value));
         top = qMax(top, value);
         total += value;
-        at.insert(b.x, b);
     }
     addSeries(restored, {[this, at, credits, g](double key) {
                              const Bucket b = at.value(key);
@@ -961,6 +974,7 @@ void DashboardView::drawJobs(QCustomPlot *plot)
     prepare(plot);
     const auto g = m_data.range.granularity;
     const QList<Bucket> list = buckets(g);
+    const QHash<double, Bucket> at = byMiddle(list);
     useDateAxis(plot, list, g);
     const QHash<QString, qint64> all = byBucket(m_data.jobsByCause, QStringLiteral("all"));
     QCPBars *below = nullptr;
@@ -978,7 +992,6 @@ void DashboardView::drawJobs(QCustomPlot *plot)
         bars->setBrush(colour(cause));
         bars->setPen(Qt::NoPen);
         bars->setStackingGap(0);
-        QHash<double, Bucket> at;
         qint64 total = 0;
         for (const Bucket &b : list) {
             const qint64 n = all.value(b.key);
@@ -987,7 +1000,6 @@ void DashboardView::drawJobs(QCustomPlot *plot)
             bars->setWidth(b.width * 0.8);
             stacked[b.x] += rate;
             top = qMax(top, stacked.value(b.x));
-            at.insert(b.x, b);
             total += failed.value(b.key);
         }
         if (below)
@@ -1043,6 +1055,7 @@ void DashboardView::drawAnswers(QCustomPlot *plot)
     prepare(plot);
     const auto g = m_data.range.granularity;
     const QList<Bucket> list = buckets(g);
+    const QHash<double, Bucket> at = byMiddle(list);
     useDateAxis(plot, list, g);
     QCPBars *below = nullptr;
     QHash<double, double> stacked;
@@ -1056,14 +1069,12 @@ void DashboardView::drawAnswers(QCustomPlot *plot)
         bars->setBrush(colour(key));
         bars->setPen(Qt::NoPen);
         bars->setStackingGap(0);
-        QHash<double, Bucket> at;
         for (const Bucket &b : list) {
             const qint64 n = counts.value(b.key);
             bars->addData(b.x, double(n));
             bars->setWidth(b.width * 0.8);
             stacked[b.x] += double(n);
             top = qMax(top, stacked.value(b.x));
-            at.insert(b.x, b);
             (key == QLatin1String("late") ? late : onTime) += n;
         }
         if (below)
@@ -1100,6 +1111,7 @@ void DashboardView::drawChargebacks(QCustomPlot *plot)
     prepare(plot);
     const auto g = DashboardRange::Granularity::Month;
     const QList<Bucket> list = buckets(g);
+    const QHash<double, Bucket> at = byMiddle(list);
     useDateAxis(plot, list, g);
     plot->xAxis->ticker().dynamicCast<QCPAxisTickerDateTime>()->setTickCount(
         qMin(6, qMax(1, int(list.size()))));
@@ -1115,7 +1127,6 @@ void DashboardView::drawChargebacks(QCustomPlot *plot)
         bars->setBrush(colour(status));
         bars->setPen(Qt::NoPen);
         bars->setStackingGap(0);
-        QHash<double, Bucket> at;
         qint64 total = 0;
         for (const Bucket &b : list) {
             const qint64 n = counts.value(b.key);
@@ -1123,7 +1134,6 @@ void DashboardView::drawChargebacks(QCustomPlot *plot)
             bars->setWidth(b.width * 0.6);
             stacked[b.x] += double(n);
             top = qMax(top, stacked.value(b.x));
-            at.insert(b.x, b);
             total += n;
         }
         if (below)

@@ -138,6 +138,10 @@ private:
     void hover(QCustomPlot *plot, const QPointF &pos);
     void askSave(Chart chart, const QString &suffix);
     QList<Bucket> buckets(DashboardRange::Granularity granularity) const;
+    // The buckets by their middle, the key a point is drawn at.
+    static QHash<double, Bucket> byMiddle(const QList<Bucket> &buckets);
+    // The series `plottable` belongs to and the key of its point `index`; nullptr if none.
+    const Series *seriesAt(QCPAbstractPlottable *plottable, int index, double *key) const;
     QString bucketName(const Bucket &bucket, DashboardRange::Granularity granularity) const;
     // The slices a click opens.
     void openQueue(QueueFilter filter);
