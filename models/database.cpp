@@ -207,8 +207,7 @@ void Database::migrate(int target)
                     .toInt();
             if (now >= version)
                 continue;
-            for (const QString &statement : Schema::upgradeStep(version, m_dialect))
-                SqlStatement::run(db, statement);
+            Schema::upgrade(version, db, m_dialect);
             SqlStatement st(
                 db,
                 QStringLiteral("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)"));

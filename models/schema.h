@@ -1,7 +1,8 @@
 #pragma once
 // The schema as data: numbered upgrade steps, each run in its own transaction.
 
-#include <QStringList>
+#include <QSqlDatabase>
+#include <QString>
 
 class SqlDialect;
 
@@ -9,6 +10,9 @@ class Schema
 {
 public:
     static int latestVersion();
-    // The statements that take a database from version `version - 1` to `version`.
-    static QStringList upgradeStep(int version, const SqlDialect &dialect);
+    // Takes the database from version `version - 1` to `version`, inside the caller's
+    // transaction. Throws DatabaseError.
+    static void upgrade(int version, const QSqlDatabase &db, const SqlDialect &dialect);
+    // How v4 respells an IN list of a CHECK constraint on SQLite; for tests.
+    static QString spellOutInListsForTest(const QString &sql);
 };
