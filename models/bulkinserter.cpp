@@ -21,7 +21,6 @@ BulkInserter::BulkInserter(const QSqlDatabase &db, const SqlDialect &dialect, co
       m_rowsPerStatement(qMax(
           1, qMin(dialect.isSqlite() ? 256 : 512, dialect.maxBindValues() / int(columns.size()))))
 {
-    m_values.reserve(m_rowsPerStatement * columns.size());
 }
 
 BulkInserter::~BulkInserter()
@@ -34,27 +33,24 @@ BulkInserter::~BulkInserter()
 
 namespace {
 // PostgreSQL COPY text format: tab-separated, \N for NULL, backslash escapes.
-void appendCopyValue(QByteArray &out, const QVariant &v)
+void appendCopyValue(QByteArray &out, const BulkRows &rows, const BulkRows::Value &v)
 {
-    if (v.isNull()) {
+    switch (v.kind) {
+    case BulkRows::Kind::Null:
         out += "\\N";
         return;
-    }
-    switch (v.typeId()) {
-    case QMetaType::Bool:
-        out += v.toBool() ? 't' : 'f';
+    case BulkRows::Kind::Boolean:
+        out += v.number ? 't' : 'f';
         return;
-    case QMetaType::Int:
-    case QMetaType::LongLong:
-    case QMetaType::UInt:
-    case QMetaType::ULongLong:
-        out += QByteArray::number(v.toLongLong());
+    case BulkRows::Kind::Integer:
+        out += QByteArray::number(v.number);
         return;
-    default:
+    case BulkRows::Kind::Text:
         break;
     }
-    const QByteArray text = v.toString().toUtf8();
-    for (char c : text) {
+    const char *text = rows.text(v);
+    for (quint32 i = 0; i < v.size; ++i) {
+        const char c = text[i];
         switch (c) {
         case '\\':
             out += "\\\\";
@@ -75,6 +71,60 @@ void appendCopyValue(QByteArray &out, const QVariant &v)
 }
 } // namespace
 
+BulkRows::BulkRows(const QString &table, const QStringList &columns)
+    : m_table(table), m_columns(columns)
+{
+}
+
+void BulkRows::add(std::initializer_list<QVariant> values)
+{
+    Q_ASSERT(values.size() == size_t(m_columns.size()));
+    for (const QVariant &v : values) {
+        Value value;
+        switch (v.typeId()) {
+        case QMetaType::UnknownType:
+            break;
+        case QMetaType::Bool:
+            value.kind = Kind::Boolean;
+            value.number = v.toBool() ? 1 : 0;
+            break;
+        case QMetaType::Int:
+        case QMetaType::LongLong:
+        case QMetaType::UInt:
+        case QMetaType::ULongLong:
+            value.kind = v.isNull() ? Kind::Null : Kind::Integer;
+            value.number = v.toLongLong();
+            break;
+        default: {
+            if (v.isNull() && v.typeId() != QMetaType::QString)
+                break;
+            const QByteArray utf8 = v.toString().toUtf8();
+            value.kind = Kind::Text;
+            value.number = m_text.size();
+            value.size = quint32(utf8.size());
+            m_text += utf8;
+        }
+        }
+        m_values.push_back(value);
+    }
+    ++m_rows;
+}
+
+QVariant BulkRows::variant(const Value &v) const
+{
+    switch (v.kind) {
+    case Kind::Null:
+        return {};
+    case Kind::Integer:
+        return v.number;
+    case Kind::Boolean:
+        return v.number != 0;
+    case Kind::Text:
+        return QString::fromUtf8(text(v), v.size);
+    }
+    return {};
+}
+
 QString BulkInserter::statementFor(int rows) const
 {
     QString one = QStringLiteral("(?");
@@ -92,30 +142,10 @@ QString BulkInserter::statementFor(int rows) const
     return sql;
 }
 
-void BulkInserter::addRow(std::initializer_list<QVariant> values)
-{
-    Q_ASSERT(values.size() == size_t(m_columns.size()));
-    for (const QVariant &v : values)
-        m_values.append(SqlStatement::bindable(v));
-    ++m_pendingRows;
-}
-
 static QString prepareError(const QString &table, const QSqlQuery &query)
 {
     return QCoreApplication::translate("BulkInserter", "cannot prepare insert into %1: %2")
         .arg(table, sqlErrorText(query.lastError()));
-}
-
-void BulkInserter::execute(QSqlQuery &query, qsizetype firstValue, int rows)
-{
-    const qsizetype count = qsizetype(rows) * m_columns.size();
-    for (qsizetype i = 0; i < count; ++i)
-        query.bindValue(int(i), m_values.at(firstValue + i));
-    if (!query.exec())
-        throw DatabaseError(
-            QCoreApplication::translate("BulkInserter", "inserting into %1 failed: %2")
-                .arg(m_table, sqlErrorText(query.lastError())));
-    m_written += rows;
 }
 
 QSqlQuery &BulkInserter::statement(int rows)
@@ -129,21 +159,21 @@ QSqlQuery &BulkInserter::statement(int rows)
     return *slot;
 }
 
-void BulkInserter::flush()
+void BulkInserter::write(const BulkRows &rows)
 {
-    if (m_pendingRows == 0)
+    Q_ASSERT(rows.table() == m_table && rows.columns() == m_columns);
+    if (rows.isEmpty())
         return;
     if (void *h = nativeHandle(m_db, "sqlite3*"))
-        flushSqlite(h);
+        writeSqlite(h, rows);
     else if (void *h = nativeHandle(m_db, "pg_conn*")) // QPSQL registers PGconn by its struct name
-        flushPostgres(h);
+        writePostgres(h, rows);
     else
-        flushQtSql();
-    m_pendingRows = 0;
-    m_values.clear();
+        writeQtSql(rows);
+    m_written += rows.rows();
 }
 
-void BulkInserter::flushSqlite(void *handle)
+void BulkInserter::writeSqlite(void *handle, const BulkRows &rows)
 {
     auto *db = static_cast<sqlite3 *>(handle);
     auto fail = [&](const char *what) {
@@ -151,8 +181,8 @@ void BulkInserter::flushSqlite(void *handle)
             QCoreApplication::translate("BulkInserter", "%1 into %2 failed: %3")
                 .arg(QLatin1String(what), m_table, QString::fromUtf8(sqlite3_errmsg(db))));
     };
-    auto prepare = [&](int rows) {
-        const QByteArray sql = statementFor(rows).toUtf8();
+    auto prepare = [&](int count) {
+        const QByteArray sql = statementFor(count).toUtf8();
         sqlite3_stmt *stmt = nullptr;
         if (sqlite3_prepare_v3(db, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT,
                                &stmt, nullptr) != SQLITE_OK)
@@ -167,34 +197,30 @@ void BulkInserter::flushSqlite(void *handle)
         m_sqliteStatement = prepare(1);
     if (!m_sqliteWideStatement && wide > 1)
         m_sqliteWideStatement = prepare(wide);
-    QByteArray text;
+    const qint64 total = rows.rows();
     qint64 row = 0;
-    while (row < m_pendingRows) {
-        const bool useWide = wide > 1 && m_pendingRows - row >= wide;
+    while (row < total) {
+        const bool useWide = wide > 1 && total - row >= wide;
         auto *stmt =
             static_cast<sqlite3_stmt *>(useWide ? m_sqliteWideStatement : m_sqliteStatement);
-        const int rows = useWide ? wide : 1;
+        const int count = useWide ? wide : 1;
         int param = 1;
-        for (int r = 0; r < rows; ++r, ++row) {
+        for (int r = 0; r < count; ++r, ++row) {
             for (int col = 0; col < columns; ++col, ++param) {
-                const QVariant &v = m_values.at(row * columns + col);
+                const BulkRows::Value &v = rows.at(row, col);
                 int rc = SQLITE_OK;
-                if (v.isNull()) {
+                switch (v.kind) {
+                case BulkRows::Kind::Null:
                     rc = sqlite3_bind_null(stmt, param);
-                } else {
-                    switch (v.typeId()) {
-                    case QMetaType::Bool:
-                    case QMetaType::Int:
-                    case QMetaType::LongLong:
-                    case QMetaType::UInt:
-                    case QMetaType::ULongLong:
-                        rc = sqlite3_bind_int64(stmt, param, v.toLongLong());
-                        break;
-                    default:
-                        text = v.toString().toUtf8();
-                        rc = sqlite3_bind_text(stmt, param, text.constData(), int(text.size()),
-                                               SQLITE_TRANSIENT);
-                    }
+                    break;
+                case BulkRows::Kind::Integer:
+                case BulkRows::Kind::Boolean:
+                    rc = sqlite3_bind_int64(stmt, param, v.number);
+                    break;
+                case BulkRows::Kind::Text:
+                    // The rows outlive the step: SQLite need not copy the text.
+                    rc = sqlite3_bind_text(stmt, param, rows.text(v), int(v.size), SQLITE_STATIC);
+                    break;
                 }
                 if (rc != SQLITE_OK)
                     fail("binding a value");
@@ -205,10 +231,9 @@ void BulkInserter::flushSqlite(void *handle)
         if (rc != SQLITE_DONE)
             fail("inserting");
     }
-    m_written += m_pendingRows;
 }
 
-void BulkInserter::flushPostgres(void *handle)
+void BulkInserter::writePostgres(void *handle, const BulkRows &rows)
 {
     auto *conn = static_cast<PGconn *>(handle);
     auto fail = [&](const QString &why) {
@@ -227,16 +252,17 @@ void BulkInserter::flushPostgres(void *handle)
         fail(startError);
 
     const int columns = int(m_columns.size());
+    const qint64 total = rows.rows();
     QByteArray buffer;
     buffer.reserve(1 << 20);
-    for (qint64 row = 0; row < m_pendingRows; ++row) {
+    for (qint64 row = 0; row < total; ++row) {
         for (int col = 0; col < columns; ++col) {
             if (col)
                 buffer += '\t';
-            appendCopyValue(buffer, m_values.at(row * columns + col));
+            appendCopyValue(buffer, rows, rows.at(row, col));
         }
         buffer += '\n';
-        if (buffer.size() > (1 << 20) || row + 1 == m_pendingRows) {
+        if (buffer.size() > (1 << 20) || row + 1 == total) {
             if (PQputCopyData(conn, buffer.constData(), int(buffer.size())) != 1)
                 fail(QString::fromUtf8(PQerrorMessage(conn)));
             buffer.clear();
@@ -252,22 +278,29 @@ void BulkInserter::flushPostgres(void *handle)
     }
     if (!error.isEmpty())
         fail(error);
-    m_written += m_pendingRows;
 }
 
-void BulkInserter::flushQtSql()
+void BulkInserter::writeQtSql(const BulkRows &rows)
 {
-    qsizetype offset = 0;
-    qint64 pending = m_pendingRows;
+    const int columns = int(m_columns.size());
+    qint64 row = 0;
+    qint64 pending = rows.rows();
     while (pending > 0) {
-        int rows = m_rowsPerStatement;
-        if (pending < rows) {
-            rows = 1;
-            while (rows * 2 <= pending)
-                rows *= 2;
+        int count = m_rowsPerStatement;
+        if (pending < count) {
+            count = 1;
+            while (count * 2 <= pending)
+                count *= 2;
         }
-        execute(statement(rows), offset, rows);
-        offset += qsizetype(rows) * m_columns.size();
-        pending -= rows;
+        QSqlQuery &query = statement(count);
+        int param = 0;
+        for (int r = 0; r < count; ++r, ++row)
+            for (int col = 0; col < columns; ++col)
+                query.bindValue(param++, SqlStatement::bindable(rows.variant(rows.at(row, col))));
+        if (!query.exec())
+            throw DatabaseError(
+                QCoreApplication::translate("BulkInserter", "inserting into %1 failed: %2")
+                    .arg(m_table, sqlErrorText(query.lastError())));
+        pending -= count;
     }
 }

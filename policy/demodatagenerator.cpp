@@ -11,6 +11,12 @@
 #include <QTimeZone>
 #include <algorithm>
 #include <array>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -159,19 +165,20 @@ constexpr qint64 day = 86400;
 class Generator
 {
 public:
+    // Reads where the ids go on from; after that it needs no database and may run on any
+    // thread.
     Generator(Database &db, const DemoOptions &options)
-        : m_conn(db.connection()), m_dialect(db.dialect()), m_rng(options.seed),
-          m_seedTag(QString::number(options.seed, 36))
+        : m_rng(options.seed), m_seedTag(QString::number(options.seed, 36))
     {
         for (const PolicyProfile &p : PolicyProfile::builtIn())
             m_profiles.insert(p.id, &p);
         const QDate until = options.until.isValid() ? options.until : QDate::currentDate();
         m_end = QDateTime(until, QTime(0, 0), Qt::UTC).toSecsSinceEpoch();
         m_start = m_end - 365 * day;
-        auto maxId = [this](const char *table) {
-            return SqlStatement::scalar(m_conn,
-                                        QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM %1")
-                                            .arg(QLatin1String(table)))
+        const QSqlDatabase conn = db.connection();
+        auto maxId = [&conn](const char *table) {
+            return SqlStatement::scalar(conn, QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM %1")
+                                                  .arg(QLatin1String(table)))
                 .toLongLong();
         };
         m_nextAccount = maxId("accounts") + 1;
@@ -186,15 +193,15 @@ public:
         m_nextAudit = maxId("audit_log") + 1;
         m_nextOutage = maxId("outages") + 1;
 
+        m_rows.reserve(11); // fixed: the members below point into it
         auto make = [this](const char *table, std::initializer_list<const char *> cols) {
             QStringList c;
             for (const char *col : cols)
                 c << QLatin1String(col);
-            m_inserters.push_back(
-                std::make_unique<BulkInserter>(m_conn, m_dialect, QLatin1String(table), c));
-            return m_inserters.back().get();
+            m_rows.emplace_back(QLatin1String(table), c);
+            return &m_rows.back();
         };
-        // Flushed in this order, so every foreign key finds its row.
+        // Written in this order, so every foreign key finds its row.
         m_accounts = make("accounts", {"id", "email", "display_name", "status", "profile",
                                        "balance_credits", "created_at"});
         m_purchases = make("purchases", {"id", "account_id", "created_at", "kind", "package",
@@ -226,12 +233,23 @@ public:
                                      "profile", "profile_version", "note"});
     }
 
-    QStringList tables() const
+    // The rows queued so far, one BulkRows per table in the order they are to be written;
+    // the generator goes on with empty ones.
+    std::vector<BulkRows> takeRows()
     {
-        QStringList names;
-        for (const auto &inserter : m_inserters)
-            names << inserter->table();
-        return names;
+        std::vector<BulkRows> taken;
+        taken.reserve(m_rows.size());
+        for (BulkRows &rows : m_rows)
+            taken.push_back(std::exchange(rows, BulkRows(rows.table(), rows.columns())));
+        return taken;
+    }
+    const std::vector<BulkRows> &pending() const { return m_rows; }
+    qint64 pendingRows() const
+    {
+        qint64 n = 0;
+        for (const BulkRows &rows : m_rows)
+            n += rows.rows();
+        return n;
     }
 
     void outages()
@@ -242,7 +260,7 @@ public:
             {m_end - 30 * day, 50 * 60, "API latency incident"},
         }};
         for (const auto &[from, length, text] : list)
-            m_outages->addRow({m_nextOutage++, from, from + length, QString::fromUtf8(text)});
+            m_outages->add({m_nextOutage++, from, from + length, QString::fromUtf8(text)});
     }
 
     void account(qint64 ordinal)
@@ -299,10 +317,10 @@ public:
 
         auto ledger = [&](qint64 at, const char *type, qint64 credits, qint64 purchaseId,
                           qint64 jobId, qint64 requestId, const QString &by, const QString &note) {
-            m_ledger->addRow({m_nextLedger++, accountId, at, QLatin1String(type), credits,
-                              purchaseId ? QVariant(purchaseId) : QVariant(),
-                              jobId ? QVariant(jobId) : QVariant(),
-                              requestId ? QVariant(requestId) : QVariant(), by, note});
+            m_ledger->add({m_nextLedger++, accountId, at, QLatin1String(type), credits,
+                           purchaseId ? QVariant(purchaseId) : QVariant(),
+                           jobId ? QVariant(jobId) : QVariant(),
+                           requestId ? QVariant(requestId) : QVariant(), by, note});
             balance += credits;
         };
         auto spend = [&](qint64 credits) {
@@ -351,10 +369,10 @@ public:
             p.delivered =
                 !((requestType == QLatin1String("not_delivered") && i == 0) || m_rng.perMille(5));
             p.disputed = requestType == QLatin1String("chargeback") && i == 0;
-            m_purchases->addRow({p.id, accountId, p.at, p.kind, QString::fromUtf8(pkg.name),
-                                 p.credits, p.cents, currency, p.fee,
-                                 QStringLiteral("pay_%1_%2").arg(m_seedTag).arg(p.id),
-                                 p.chargeCount, p.delivered, p.disputed});
+            m_purchases->add({p.id, accountId, p.at, p.kind, QString::fromUtf8(pkg.name), p.credits,
+                              p.cents, currency, p.fee,
+                              QStringLiteral("pay_%1_%2").arg(m_seedTag).arg(p.id), p.chargeCount,
+                              p.delivered, p.disputed});
             purchases.push_back(p);
             if (p.delivered) {
                 lots.push_back({m_nextLot++, p.id, p.at, p.credits, p.credits});
@@ -410,7 +428,7 @@ public:
                 {QStringLiteral("platform"), QStringLiteral("GPU worker timed out (exit 137)")},
                 {QStringLiteral("user"), QStringLiteral("Prompt rejected by the content policy")},
                 {QStringLiteral("unknown"), QStringLiteral("No status from the renderer")}};
-            m_jobs->addRow(
+            m_jobs->add(
                 {job.id, accountId, job.at, QLatin1String(models[size_t(profileIndex)]),
                  job.credits,
                  job.failure.isEmpty() ? QStringLiteral("succeeded") : QStringLiteral("failed"),
@@ -433,10 +451,9 @@ public:
                     balance, requestJobId, status, ledger);
 
         for (const Lot &lot : lots)
-            m_lots->addRow({lot.id, accountId,
-                            lot.purchaseId ? QVariant(lot.purchaseId) : QVariant(), lot.createdAt,
-                            lot.total, lot.remaining});
-        m_accounts->addRow({accountId, email, name, status, profile, balance, created});
+            m_lots->add({lot.id, accountId, lot.purchaseId ? QVariant(lot.purchaseId) : QVariant(),
+                         lot.createdAt, lot.total, lot.remaining});
+        m_accounts->add({accountId, email, name, status, profile, balance, created});
     }
 
     template <typename LedgerFn>
@@ -540,7 +557,7 @@ public:
                                                  : age > 10 * day   ? QStringLiteral("succeeded")
                                                  : age > 2 * day    ? QStringLiteral("sent")
                                                                     : QStringLiteral("pending");
-                    m_payouts->addRow(
+                    m_payouts->add(
                         {m_nextPayout++, requestId, purchase.id, accountId, refundCents, currency,
                          payoutStatus,
                          payoutStatus == QLatin1String("pending")
@@ -570,30 +587,29 @@ public:
             recommended = (status == QLatin1String("approved")) != isOverride
                               ? QStringLiteral("approve")
                               : QStringLiteral("deny");
-        m_requests->addRow({requestId, accountId, type, status, purchase.id,
-                            job ? QVariant(job->id) : QVariant(),
-                            claimed ? QVariant(claimed) : QVariant(), messageFor(type, m_rng),
-                            received, decided ? decidedAt : received,
-                            status == QLatin1String("new") ? QVariant() : QVariant(reviewer),
-                            status == QLatin1String("new") ? QVariant() : QVariant(received + 60),
-                            decided ? QVariant(decidedAt) : QVariant(), recommended, respondBy});
+        m_requests->add({requestId, accountId, type, status, purchase.id,
+                         job ? QVariant(job->id) : QVariant(),
+                         claimed ? QVariant(claimed) : QVariant(), messageFor(type, m_rng),
+                         received, decided ? decidedAt : received,
+                         status == QLatin1String("new") ? QVariant() : QVariant(reviewer),
+                         status == QLatin1String("new") ? QVariant() : QVariant(received + 60),
+                         decided ? QVariant(decidedAt) : QVariant(), recommended, respondBy});
         if (status != QLatin1String("new"))
-            m_audit->addRow({m_nextAudit++, received + 60, QStringLiteral("system"),
-                             QStringLiteral("triage"), accountId, requestId, profile, 1,
-                             QString()});
+            m_audit->add({m_nextAudit++, received + 60, QStringLiteral("system"),
+                          QStringLiteral("triage"), accountId, requestId, profile, 1, QString()});
         if (status == QLatin1String("escalated"))
-            m_audit->addRow({m_nextAudit++, received + 3600, reviewer, QStringLiteral("escalate"),
-                             accountId, requestId, profile, 1,
-                             QStringLiteral("Needs a senior reviewer")});
+            m_audit->add({m_nextAudit++, received + 3600, reviewer, QStringLiteral("escalate"),
+                          accountId, requestId, profile, 1,
+                          QStringLiteral("Needs a senior reviewer")});
         if (decided) {
             const QString verdict = status == QLatin1String("approved") ? QStringLiteral("approve")
                                                                         : QStringLiteral("deny");
-            m_decisions->addRow(
-                {m_nextDecision++, requestId, verdict,
-                 verdict == QLatin1String("approve") ? remedy : QStringLiteral("none"), refundCents,
-                 credits, currency, reviewer, decidedAt, profile, 1, isOverride, note});
-            m_audit->addRow({m_nextAudit++, decidedAt, reviewer, verdict, accountId, requestId,
-                             profile, 1, note});
+            m_decisions->add({m_nextDecision++, requestId, verdict,
+                              verdict == QLatin1String("approve") ? remedy : QStringLiteral("none"),
+                              refundCents, credits, currency, reviewer, decidedAt, profile, 1,
+                              isOverride, note});
+            m_audit->add({m_nextAudit++, decidedAt, reviewer, verdict, accountId, requestId,
+                          profile, 1, note});
         }
 
         if (type == QLatin1String("chargeback")) {
@@ -601,9 +617,9 @@ public:
             const QString cbStatus = status == QLatin1String("approved") ? QStringLiteral("lost")
                                      : status == QLatin1String("denied") ? QStringLiteral("won")
                                                                          : QStringLiteral("open");
-            m_chargebacks->addRow({m_nextChargeback++, purchase.id, accountId, requestId, received,
-                                   purchase.cents, currency, messageFor(type, m_rng), cbStatus,
-                                   decided ? QVariant(decidedAt) : QVariant(), contacted});
+            m_chargebacks->add({m_nextChargeback++, purchase.id, accountId, requestId, received,
+                                purchase.cents, currency, messageFor(type, m_rng), cbStatus,
+                                decided ? QVariant(decidedAt) : QVariant(), contacted});
             const bool suspends = profile == QLatin1String("apiany") ||
                                   profile == QLatin1String("hummingbytes") ||
                                   (profile == QLatin1String("aidancing") && !contacted);
@@ -623,38 +639,7 @@ public:
         }
     }
 
-    void flush()
-    {
-        for (auto &inserter : m_inserters)
-            inserter->flush();
-    }
-    qint64 pendingRows() const
-    {
-        qint64 n = 0;
-        for (const auto &inserter : m_inserters)
-            n += inserter->pendingRows();
-        return n;
-    }
-    qint64 rowsWritten() const
-    {
-        qint64 n = 0;
-        for (const auto &inserter : m_inserters)
-            n += inserter->rowsWritten();
-        return n;
-    }
-    void resetIdentities()
-    {
-        if (!m_dialect.isPostgres())
-            return;
-        for (const auto &inserter : m_inserters)
-            SqlStatement::scalar(m_conn, m_dialect.resetIdentity(inserter->table()));
-    }
-    qint64 ledgerRows() const { return m_ledger->rowsWritten(); }
-    qint64 requestRows() const { return m_requests->rowsWritten(); }
-
 private:
-    QSqlDatabase m_conn;
-    const SqlDialect &m_dialect;
     DemoRandom m_rng;
     QString m_seedTag;
     qint64 m_start = 0;
@@ -663,9 +648,66 @@ private:
            m_nextRequest = 1, m_nextDecision = 1, m_nextPayout = 1, m_nextChargeback = 1,
            m_nextAudit = 1, m_nextOutage = 1;
     QHash<QString, const PolicyProfile *> m_profiles; // the built-in ones, by id
-    std::vector<std::unique_ptr<BulkInserter>> m_inserters;
-    BulkInserter *m_accounts, *m_purchases, *m_lots, *m_jobs, *m_outages, *m_requests, *m_ledger,
+    std::vector<BulkRows> m_rows;
+    BulkRows *m_accounts, *m_purchases, *m_lots, *m_jobs, *m_outages, *m_requests, *m_ledger,
         *m_decisions, *m_payouts, *m_chargebacks, *m_audit;
+};
+
+// Hands batches of rows from the generating thread to the writing one. Bounded, so the
+// generator never runs far ahead of the database.
+struct Batch
+{
+    std::vector<BulkRows> rows;
+    qint64 accountsDone = 0;
+};
+
+class Handoff
+{
+public:
+    // False when the writer has given up: the generator stops.
+    bool push(Batch batch)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_cancelled || m_queue.size() < capacity; });
+        if (m_cancelled)
+            return false;
+        m_queue.push_back(std::move(batch));
+        m_changed.notify_all();
+        return true;
+    }
+    // Nothing once the generator has closed the handoff and every batch is taken.
+    std::optional<Batch> pop()
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_closed || !m_queue.empty(); });
+        if (m_queue.empty())
+            return std::nullopt;
+        Batch batch = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_changed.notify_all();
+        return batch;
+    }
+    void close()
+    {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_changed.notify_all();
+    }
+    void cancel()
+    {
+        std::lock_guard lock(m_mutex);
+        m_cancelled = true;
+        m_queue.clear();
+        m_changed.notify_all();
+    }
+
+private:
+    static constexpr size_t capacity = 3;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<Batch> m_queue;
+    bool m_closed = false;
+    bool m_cancelled = false;
 };
 
 } // namespace
@@ -681,25 +723,64 @@ DemoResult DemoDataGenerator::generate(const DemoOptions &options, const Progres
     BulkLoadScope bulk(m_db, existing <= 2 * qint64(options.accounts));
     WriteTransaction tx(m_db);
     Generator gen(m_db, options);
-    bulk.begin(gen.tables());
-    gen.outages();
-    for (qint64 i = 0; i < options.accounts; ++i) {
-        gen.account(i);
-        if (gen.pendingRows() >= 20000)
-            gen.flush();
-        if (progress && ((i + 1) % 1000 == 0 || i + 1 == options.accounts))
-            progress(i + 1, options.accounts);
+    std::vector<std::unique_ptr<BulkInserter>> writers;
+    QStringList tables;
+    for (const BulkRows &rows : gen.pending()) {
+        writers.push_back(std::make_unique<BulkInserter>(m_db.connection(), m_db.dialect(),
+                                                         rows.table(), rows.columns()));
+        tables << rows.table();
     }
-    gen.flush();
+    bulk.begin(tables);
+
+    // Generating rows and writing them each keep a core busy: the generator runs on a thread
+    // of its own, this one (whose connection it is) writes. Same seed, same rows, same order.
+    Handoff handoff;
+    std::exception_ptr generatorError;
+    std::thread generator([&] {
+        try {
+            gen.outages();
+            for (qint64 i = 0; i < options.accounts; ++i) {
+                gen.account(i);
+                if (gen.pendingRows() >= 20000 && !handoff.push({gen.takeRows(), i + 1}))
+                    return;
+            }
+            handoff.push({gen.takeRows(), options.accounts});
+        } catch (...) {
+            generatorError = std::current_exception();
+        }
+        handoff.close();
+    });
+    try {
+        while (std::optional<Batch> batch = handoff.pop()) {
+            for (size_t k = 0; k < writers.size(); ++k)
+                writers[k]->write(batch->rows[k]);
+            if (progress)
+                progress(batch->accountsDone, options.accounts);
+        }
+    } catch (...) {
+        handoff.cancel();
+        generator.join();
+        throw;
+    }
+    generator.join();
+    if (generatorError)
+        std::rethrow_exception(generatorError);
+
     bulk.finish();
-    gen.resetIdentities();
+    if (m_db.dialect().isPostgres())
+        for (const QString &table : std::as_const(tables))
+            SqlStatement::scalar(m_db.connection(), m_db.dialect().resetIdentity(table));
     tx.commit();
 
     DemoResult result;
-    result.rows = gen.rowsWritten();
+    for (const auto &writer : writers) {
+        result.rows += writer->rowsWritten();
+        if (writer->table() == QLatin1String("ledger_entries"))
+            result.ledgerEntries = writer->rowsWritten();
+        else if (writer->table() == QLatin1String("refund_requests"))
+            result.requests = writer->rowsWritten();
+    }
     result.accounts = options.accounts;
-    result.ledgerEntries = gen.ledgerRows();
-    result.requests = gen.requestRows();
     result.seconds = double(timer.nsecsElapsed()) / 1e9;
     return result;
 }

@@ -26,7 +26,8 @@ struct DemoResult
 class DemoDataGenerator
 {
 public:
-    // done, total accounts
+    // done, total accounts; called on the caller's thread after each batch is written. The
+    // call with done == total comes before the indexes are rebuilt and the load commits.
     using Progress = std::function<void(qint64 done, qint64 total)>;
 
     explicit DemoDataGenerator(Database &database) : m_db(database) {}

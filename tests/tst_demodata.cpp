@@ -1,5 +1,6 @@
 // `refundctl demo`'s generator: reproducible, complete and consistent, on both backends.
 
+#include "models/databaseerror.h"
 #include "models/sqlstatement.h"
 #include "policy/demodatagenerator.h"
 #include "support/queryvalues.h"
@@ -48,6 +49,75 @@ private slots:
         const QByteArray digestA = tablesDigest(a.db(), allTables);
         QCOMPARE(digestA, tablesDigest(b.db(), allTables));
         QVERIFY(digestA != tablesDigest(c.db(), allTables));
+    }
+
+    // Rows are generated on one thread and written on another, a batch at a time: a load of
+    // several batches is still the same rows in the same order, with progress along the way.
+    void severalBatchesSameData()
+    {
+        REFUNDDESK_FRESH_DATABASE(a);
+        a.db().open();
+        QList<qint64> done;
+        const DemoResult result =
+            DemoDataGenerator(a.db()).generate(options(5, 1200), [&](qint64 n, qint64 total) {
+                QCOMPARE(total, qint64(1200));
+                done << n;
+            });
+        QVERIFY(result.rows > 0);
+        // One call per batch written.
+        QVERIFY2(done.size() >= 3, qPrintable(QString::number(done.size())));
+        QVERIFY(std::is_sorted(done.cbegin(), done.cend()));
+        QCOMPARE(done.last(), qint64(1200));
+        QCOMPARE(scalar(a.db(), QStringLiteral("SELECT COUNT(*) FROM accounts")), qint64(1200));
+
+        TestDatabase b(backend);
+        b.db().open();
+        DemoDataGenerator(b.db()).generate(options(5, 1200));
+        QCOMPARE(tablesDigest(a.db(), allTables), tablesDigest(b.db(), allTables));
+    }
+
+    // A write that fails halfway (a full disk, a lost server) stops the generating thread and
+    // leaves nothing behind.
+    void failedWriteLeavesNothing()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        const QSqlDatabase db = t.db().connection();
+        if (t.db().dialect().isSqlite()) {
+            SqlStatement::run(db, QStringLiteral("CREATE TRIGGER jobs_fail BEFORE INSERT ON jobs"
+                                                 " WHEN NEW.id = 30000 BEGIN"
+                                                 " SELECT RAISE(ABORT, 'the disk is full'); END"));
+        } else {
+            SqlStatement::run(db, QStringLiteral("CREATE FUNCTION jobs_fail() RETURNS trigger"
+                                                 " LANGUAGE plpgsql AS $$ BEGIN IF NEW.id = 30000"
+                                                 " THEN RAISE EXCEPTION 'the disk is full'; END IF;"
+                                                 " RETURN NEW; END $$"));
+            SqlStatement::run(db, QStringLiteral("CREATE TRIGGER jobs_fail BEFORE INSERT ON jobs"
+                                                 " FOR EACH ROW EXECUTE FUNCTION jobs_fail()"));
+        }
+        qint64 progressed = 0;
+        try {
+            DemoDataGenerator(t.db()).generate(options(5, 3000),
+                                               [&](qint64 n, qint64) { progressed = n; });
+            QFAIL("the load went on past a failed write");
+        } catch (const DatabaseError &e) {
+            QVERIFY2(e.message().contains(QStringLiteral("the disk is full")),
+                     qPrintable(e.message()));
+            QVERIFY2(e.message().contains(QStringLiteral("jobs")), qPrintable(e.message()));
+        }
+        // It failed in a later batch, after earlier ones were written and reported.
+        QVERIFY(progressed > 0);
+        QVERIFY(progressed < 3000);
+        for (const QString &table : allTables)
+            QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM %1").arg(table)),
+                     qint64(0));
+
+        // The same connection loads fine afterwards.
+        SqlStatement::run(
+            db, QStringLiteral("DROP TRIGGER jobs_fail%1")
+                    .arg(t.db().dialect().isSqlite() ? QString() : QStringLiteral(" ON jobs")));
+        DemoDataGenerator(t.db()).generate(options(5, 50));
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM accounts")), qint64(50));
     }
 
     void coversEveryCase()

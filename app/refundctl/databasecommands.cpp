@@ -93,8 +93,13 @@ int DatabaseCommands::demo(CliContext &cli)
     const bool quiet = parser.isSet(quietOption);
     DemoDataGenerator generator(db);
     const DemoResult result = generator.generate(options, [&](qint64 done, qint64 total) {
-        if (!quiet)
-            cli.err() << '\r' << tr("accounts: %1 / %2").arg(done).arg(total) << Qt::flush;
+        if (quiet || total == 0)
+            return;
+        cli.err() << '\r' << tr("accounts: %1 / %2").arg(done).arg(total);
+        // The last accounts are written; indexing and committing them takes a while yet.
+        if (done == total)
+            cli.err() << tr(", indexing and committing…");
+        cli.err() << Qt::flush;
     });
     if (!quiet && options.accounts > 0)
         cli.err() << Qt::endl;
