@@ -13,8 +13,9 @@ BulkLoadScope::BulkLoadScope(Database &database, bool enabled)
         // Checked once, in bulk, by finish(); the pragma is a no-op inside a transaction.
         SqlStatement::run(m_db, QStringLiteral("PRAGMA foreign_keys = OFF"));
         m_foreignKeysOff = true;
-        // A page cache large enough that a big load does not spill pages back and forth.
-        SqlStatement::run(m_db, QStringLiteral("PRAGMA cache_size = -262144"));
+        // A bigger page cache for the load and its index sorts. 64 MiB: on 7.5M demo rows,
+        // 256 MiB was barely faster (3%) and kept 480 MB resident instead of 190 MB.
+        SqlStatement::run(m_db, QStringLiteral("PRAGMA cache_size = -65536"));
     }
 }
 
