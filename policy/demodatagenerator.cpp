@@ -193,7 +193,6 @@ public:
         m_nextAudit = maxId("audit_log") + 1;
         m_nextOutage = maxId("outages") + 1;
 
-        m_rows.reserve(11); // fixed: the members below point into it
         auto make = [this](const char *table, std::initializer_list<const char *> cols) {
             QStringList c;
             for (const char *col : cols)
@@ -243,7 +242,7 @@ public:
             taken.push_back(std::exchange(rows, BulkRows(rows.table(), rows.columns())));
         return taken;
     }
-    const std::vector<BulkRows> &pending() const { return m_rows; }
+    const std::deque<BulkRows> &pending() const { return m_rows; }
     qint64 pendingRows() const
     {
         qint64 n = 0;
@@ -648,7 +647,7 @@ private:
            m_nextRequest = 1, m_nextDecision = 1, m_nextPayout = 1, m_nextChargeback = 1,
            m_nextAudit = 1, m_nextOutage = 1;
     QHash<QString, const PolicyProfile *> m_profiles; // the built-in ones, by id
-    std::vector<BulkRows> m_rows;
+    std::deque<BulkRows> m_rows; // a deque: the pointers below stay valid as it grows
     BulkRows *m_accounts, *m_purchases, *m_lots, *m_jobs, *m_outages, *m_requests, *m_ledger,
         *m_decisions, *m_payouts, *m_chargebacks, *m_audit;
 };
