@@ -295,6 +295,99 @@ private slots:
         QCOMPARE(jobs->model()->rowCount(), 1);
         QCOMPARE(jobs->model()->value(0, QStringLiteral("id")).toLongLong(), fixture.failedJob);
     }
+
+    // The same slices without a mouse: Tab into a chart, arrows choose, Enter opens.
+    void keyboardOpensTheSlice()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        DashboardFixture fixture;
+        fixture.build(t.db());
+        if (QTest::currentTestFailed())
+            return;
+
+        MainWindow w(t.db());
+        w.resize(1500, 1100);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        DashboardView *view = w.dashboard();
+        view->setToday(QDate(2026, 4, 15));
+        view->setRange(march());
+        w.showPage(5);
+        QTRY_VERIFY_WITH_TIMEOUT(view->hasData() && !view->isLoading(), 10000);
+        QueueView *queue = w.queue();
+        auto *model = qobject_cast<RequestQueueModel *>(queue->table()->model());
+
+        // Focus from the keyboard chooses the first bar: the approved unused-credits requests.
+        QCustomPlot *requests = view->plot(Chart::Requests);
+        QCOMPARE(requests->focusPolicy(), Qt::StrongFocus);
+        requests->setFocus(Qt::TabFocusReason);
+        QTRY_VERIFY(requests->hasFocus());
+        QCPAbstractPlottable *approved = series(requests, QStringLiteral("Approved"));
+        QCPAbstractPlottable *denied = series(requests, QStringLiteral("Denied"));
+        QCOMPARE(view->keyboardPoint(Chart::Requests), std::make_pair(approved, 0));
+        QVERIFY(approved->selected());
+        QVERIFY(requests->accessibleDescription().contains(QStringLiteral("1 of 2")));
+
+        // The bars lie down: Right moves to the denied part stacked beside it, Left back.
+        QTest::keyClick(requests, Qt::Key_Right);
+        QCOMPARE(view->keyboardPoint(Chart::Requests), std::make_pair(denied, 0));
+        QVERIFY(denied->selected());
+        QVERIFY(!approved->selected());
+        // Drawn with an outline in the highlight colour.
+        requests->replot();
+        const QImage drawn = requests->toPixmap().toImage();
+        if (qEnvironmentVariableIsSet("KBDSHOT"))
+            drawn.save(qEnvironmentVariable("KBDSHOT"));
+        QVERIFY(imageHasColour(drawn, view->palette().color(QPalette::Highlight)));
+        QTest::keyClick(requests, Qt::Key_Right); // nothing further: stays
+        QCOMPARE(view->keyboardPoint(Chart::Requests), std::make_pair(denied, 0));
+
+        QSignalSpy asked(view, &DashboardView::queueRequested);
+        QTest::keyClick(requests, Qt::Key_Return);
+        QCOMPARE(asked.count(), 1);
+        const auto filter = asked.first().first().value<QueueFilter>();
+        QCOMPARE(filter.type, QStringLiteral("unused_credits"));
+        QCOMPARE(filter.statuses, QStringList{QStringLiteral("denied")});
+        QTRY_VERIFY(model->isCountKnown());
+        QCOMPARE(model->rowCount(), 1);
+        QCOMPARE(model->requestId(0), fixture.denied);
+        // Leaving the chart lets the chosen bar go.
+        QVERIFY(!denied->selected());
+        QCOMPARE(view->keyboardPoint(Chart::Requests).first, nullptr);
+
+        // Reviewers, one per bar up the side: Up from carol is dave.
+        w.showPage(5);
+        QCustomPlot *reviewers = view->plot(Chart::Reviewers);
+        reviewers->setFocus(Qt::TabFocusReason);
+        QTRY_VERIFY(reviewers->hasFocus());
+        QCPAbstractPlottable *decisions = series(reviewers, QStringLiteral("Decisions"));
+        QCOMPARE(view->keyboardPoint(Chart::Reviewers), std::make_pair(decisions, 0));
+        QTest::keyClick(reviewers, Qt::Key_Up);
+        QCOMPARE(view->keyboardPoint(Chart::Reviewers), std::make_pair(decisions, 1));
+        QTest::keyClick(reviewers, Qt::Key_Space);
+        QTRY_VERIFY(model->isCountKnown());
+        QCOMPARE(model->rowCount(), 1);
+        QCOMPARE(model->requestId(0), fixture.denied);
+        QVERIFY(queue->sliceText().contains(QStringLiteral("dave")));
+
+        // A click into a chart chooses nothing by itself; the first arrow key does, and Enter
+        // opens its records.
+        w.showPage(5);
+        QCustomPlot *jobs = view->plot(Chart::Jobs);
+        jobs->setFocus(Qt::MouseFocusReason);
+        QTRY_VERIFY(jobs->hasFocus());
+        QCOMPARE(view->keyboardPoint(Chart::Jobs).first, nullptr);
+        QTest::keyClick(jobs, Qt::Key_End);
+        const auto [plottable, index] = view->keyboardPoint(Chart::Jobs);
+        QVERIFY(plottable);
+        QTest::keyClick(jobs, Qt::Key_End);
+        QTest::keyClick(jobs, Qt::Key_Right); // past the last point: stays
+        QCOMPARE(view->keyboardPoint(Chart::Jobs), std::make_pair(plottable, index));
+        QSignalSpy records(view, &DashboardView::recordsRequested);
+        QTest::keyClick(jobs, Qt::Key_Enter);
+        QCOMPARE(records.count(), 1);
+    }
 };
 
 QTEST_MAIN(TestDashboardView)

@@ -15,6 +15,7 @@
 #include <QFrame>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
@@ -30,6 +31,7 @@
 #include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
+#include <limits>
 #include <qcustomplot.h>
 
 Q_DECLARE_METATYPE(DashboardData)
@@ -397,6 +399,9 @@ QWidget *DashboardView::buildChart(Chart chart)
     plot->setObjectName(chartName(chart));
     plot->setMinimumHeight(280);
     plot->setAccessibleName(chartTitle(chart));
+    plot->setAccessibleDescription(keyboardHint());
+    plot->setFocusPolicy(Qt::StrongFocus);
+    plot->installEventFilter(this);
     plot->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(plot, &QWidget::customContextMenuRequested, this,
             [menu, plot](const QPoint &pos) { menu->popup(plot->mapToGlobal(pos)); });
@@ -684,6 +689,7 @@ QString DashboardView::bucketName(const Bucket &b, DashboardRange::Granularity g
 
 void DashboardView::prepare(QCustomPlot *plot)
 {
+    m_keyPoints.remove(plot); // its plottables are about to go
     plot->clearPlottables();
     plot->clearItems();
     const QPalette &pal = palette();
@@ -788,6 +794,179 @@ void DashboardView::hover(QCustomPlot *plot, const QPointF &pos)
     QToolTip::showText(plot->mapToGlobal(pos.toPoint()), text, plot);
 }
 
+bool DashboardView::eventFilter(QObject *watched, QEvent *event)
+{
+    auto *plot = qobject_cast<QCustomPlot *>(watched); // only the charts are watched
+    if (!plot)
+        return QWidget::eventFilter(watched, event);
+    switch (event->type()) {
+    case QEvent::KeyPress:
+        if (handleKey(plot, static_cast<QKeyEvent *>(event)->key()))
+            return true;
+        break;
+    case QEvent::FocusIn: {
+        // Tabbing in chooses the first point; a click gets focus without choosing one.
+        const Qt::FocusReason reason = static_cast<QFocusEvent *>(event)->reason();
+        if (reason != Qt::MouseFocusReason && !m_keyPoints.contains(plot))
+            handleKey(plot, Qt::Key_Home);
+        break;
+    }
+    case QEvent::FocusOut:
+        unchoose(plot);
+        break;
+    default:
+        break;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+bool DashboardView::handleKey(QCustomPlot *plot, int key)
+{
+    const QList<QCPAbstractPlottable *> list = navigable(plot);
+    if (list.isEmpty())
+        return false;
+    const bool opens = key == Qt::Key_Return || key == Qt::Key_Enter || key == Qt::Key_Space;
+    // Below, Left and Right walk along the keys, Up and Down across the series. Where the keys
+    // run up the side (bars lying down), the arrows turn with them.
+    if (list.first()->keyAxis()->orientation() == Qt::Vertical) {
+        static const QHash<int, int> turned{{Qt::Key_Up, Qt::Key_Right},
+                                            {Qt::Key_Down, Qt::Key_Left},
+                                            {Qt::Key_Right, Qt::Key_Down},
+                                            {Qt::Key_Left, Qt::Key_Up}};
+        key = turned.value(key, key);
+    }
+    KeyPoint at = m_keyPoints.value(plot);
+    if (!list.contains(at.plottable)) {
+        if (opens)
+            return false;
+        // Nothing chosen yet: any movement starts at the first point.
+        choose(plot, {list.first(), step(list.first(), -1, 1)});
+        return true;
+    }
+    if (opens) {
+        open(at.plottable, at.index);
+        return true;
+    }
+    const int count = at.plottable->interface1D()->dataCount();
+    int next = -1;
+    switch (key) {
+    case Qt::Key_Right:
+        next = step(at.plottable, at.index, 1);
+        break;
+    case Qt::Key_Left:
+        next = step(at.plottable, at.index, -1);
+        break;
+    case Qt::Key_Home:
+        next = step(at.plottable, -1, 1);
+        break;
+    case Qt::Key_End:
+        next = step(at.plottable, count, -1);
+        break;
+    case Qt::Key_Up:
+    case Qt::Key_Down: {
+        // The next series (Down) or the one before (Up), at the point nearest this one's key.
+        const qsizetype i = list.indexOf(at.plottable) + (key == Qt::Key_Down ? 1 : -1);
+        if (i >= 0 && i < list.size())
+            at = {list.at(i),
+                  nearest(list.at(i), at.plottable->interface1D()->dataMainKey(at.index))};
+        next = at.index;
+        break;
+    }
+    default:
+        return false;
+    }
+    if (next >= 0)
+        at.index = next;
+    choose(plot, at);
+    return true;
+}
+
+QList<QCPAbstractPlottable *> DashboardView::navigable(QCustomPlot *plot) const
+{
+    QList<QCPAbstractPlottable *> list;
+    for (int i = 0; i < plot->plottableCount(); ++i) {
+        QCPAbstractPlottable *p = plot->plottable(i);
+        if (m_series.contains(p) && step(p, -1, 1) >= 0)
+            list << p;
+    }
+    return list;
+}
+
+bool DashboardView::choosable(QCPAbstractPlottable *plottable, int index)
+{
+    const double value = plottable->interface1D()->dataMainValue(index);
+    if (qIsNaN(value))
+        return false;
+    return value != 0 || !qobject_cast<QCPBars *>(plottable);
+}
+
+int DashboardView::step(QCPAbstractPlottable *plottable, int from, int direction)
+{
+    const int count = plottable->interface1D()->dataCount();
+    for (int i = from + direction; i >= 0 && i < count; i += direction)
+        if (choosable(plottable, i))
+            return i;
+    return -1;
+}
+
+int DashboardView::nearest(QCPAbstractPlottable *plottable, double key)
+{
+    QCPPlottableInterface1D *data = plottable->interface1D();
+    int best = -1;
+    for (int i = 0; i < data->dataCount(); ++i)
+        if (choosable(plottable, i) &&
+            (best < 0 || qAbs(data->dataMainKey(i) - key) < qAbs(data->dataMainKey(best) - key)))
+            best = i;
+    return best;
+}
+
+void DashboardView::choose(QCustomPlot *plot, KeyPoint point)
+{
+    const KeyPoint was = m_keyPoints.value(plot);
+    if (was.plottable && was.plottable != point.plottable)
+        was.plottable->setSelection(QCPDataSelection());
+    m_keyPoints.insert(plot, point);
+    QCPAbstractPlottable *p = point.plottable;
+    // Drawn as QCustomPlot draws a selected point: a thick outline in the highlight colour,
+    // and a ring around a point of a line.
+    const QColor highlight = palette().color(QPalette::Highlight);
+    p->selectionDecorator()->setPen(QPen(highlight, 3));
+    p->selectionDecorator()->setBrush(p->brush()); // keeps its colour, which says what it is
+    if (auto *graph = qobject_cast<QCPGraph *>(p))
+        graph->selectionDecorator()->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(highlight, 2.5), Qt::NoBrush, 11),
+            QCPScatterStyle::spAll);
+    p->setSelectable(QCP::stSingleData);
+    p->setSelection(QCPDataSelection(QCPDataRange(point.index, point.index + 1)));
+    plot->replot(QCustomPlot::rpQueuedReplot);
+    const QString text = describe(p, point.index);
+    plot->setAccessibleDescription(text);
+    const QPointF at = p->interface1D()->dataPixelPosition(point.index);
+    QToolTip::showText(plot->mapToGlobal(at.toPoint()), text, plot);
+}
+
+void DashboardView::unchoose(QCustomPlot *plot)
+{
+    const KeyPoint was = m_keyPoints.take(plot);
+    if (was.plottable) {
+        was.plottable->setSelection(QCPDataSelection());
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+    plot->setAccessibleDescription(keyboardHint());
+    QToolTip::hideText();
+}
+
+QString DashboardView::keyboardHint() const
+{
+    return tr("Arrow keys choose a bar or point; Enter opens what it counts");
+}
+
+std::pair<QCPAbstractPlottable *, int> DashboardView::keyboardPoint(Chart chart) const
+{
+    const KeyPoint p = m_keyPoints.value(m_plots.value(chart));
+    return {p.plottable, p.index};
+}
+
 void DashboardView::openQueue(QueueFilter filter)
 {
     filter.profile = m_data.range.profile;
@@ -832,20 +1011,21 @@ void DashboardView::drawMoney(QCustomPlot *plot)
             total += value;
         }
         summary << tr("%1 refunded").arg(money(total, currency));
-        addSeries(graph,
-                  {[this, at, cents, currency, g](double key) {
-                       const Bucket b = at.value(key);
-                       return tr("%1\nRefunded: %2\nClick: the approved requests decided then")
-                           .arg(bucketName(b, g), money(cents.value(b.key), currency));
-                   },
-                   [this, at](double key) {
-                       const Bucket b = at.value(key);
-                       QueueFilter f;
-                       f.statuses = {QStringLiteral("approved")};
-                       f.slice.decidedFrom = b.start;
-                       f.slice.decidedTo = b.end;
-                       openQueue(f);
-                   }});
+        addSeries(
+            graph,
+            {[this, at, cents, currency, g](double key) {
+                 const Bucket b = at.value(key);
+                 return tr("%1\nRefunded: %2\nClick or Enter: the approved requests decided then")
+                     .arg(bucketName(b, g), money(cents.value(b.key), currency));
+             },
+             [this, at](double key) {
+                 const Bucket b = at.value(key);
+                 QueueFilter f;
+                 f.statuses = {QStringLiteral("approved")};
+                 f.slice.decidedFrom = b.start;
+                 f.slice.decidedTo = b.end;
+                 openQueue(f);
+             }});
     }
     plot->yAxis->setLabel(currencies.size() == 1 ? tr("Refunded (%1)").arg(currencies.first())
                                                  : tr("Refunded (each currency)"));
@@ -875,16 +1055,17 @@ qint64 DashboardView::addCreditsRestored(QCustomPlot *plot, const QList<Bucket> 
         top = qMax(top, value);
         total += value;
     }
-    addSeries(restored, {[this, at, credits, g](double key) {
-                             const Bucket b = at.value(key);
-                             return tr("%1\nCredits restored: %2\nClick: those ledger entries")
-                                 .arg(bucketName(b, g), number(credits.value(b.key)));
-                         },
-                         [this, at](double key) {
-                             RecordFilter f;
-                             f.kind = QStringLiteral("job_credit_back");
-                             openRecords(Records::Ledger, f, at.value(key));
-                         }});
+    addSeries(restored,
+              {[this, at, credits, g](double key) {
+                   const Bucket b = at.value(key);
+                   return tr("%1\nCredits restored: %2\nClick or Enter: those ledger entries")
+                       .arg(bucketName(b, g), number(credits.value(b.key)));
+               },
+               [this, at](double key) {
+                   RecordFilter f;
+                   f.kind = QStringLiteral("job_credit_back");
+                   openRecords(Records::Ledger, f, at.value(key));
+               }});
     plot->yAxis2->setVisible(true);
     plot->yAxis2->setLabel(tr("Credits restored"));
     plot->yAxis2->setRange(0, top > 0 ? double(top) * 1.2 : 1);
@@ -936,7 +1117,7 @@ void DashboardView::drawRequests(QCustomPlot *plot)
         addSeries(bars,
                   {[this, types, counts, verdict, totals](double key) {
                        const QString type = types.value(int(key) - 1);
-                       return tr("%1, %2: %3 of %4\nClick: these requests in the queue")
+                       return tr("%1, %2: %3 of %4\nClick or Enter: these requests in the queue")
                            .arg(DisplayNames::requestType(type),
                                 verdict == QLatin1String("approve") ? tr("approved") : tr("denied"),
                                 number(counts.value(type)), number(totals.value(type)));
@@ -1008,21 +1189,21 @@ void DashboardView::drawJobs(QCustomPlot *plot)
         if (jobs > 0)
             causes << tr("%1 %2").arg(DisplayNames::value(cause).toLower(),
                                       percent(double(total) / double(jobs)));
-        addSeries(bars, {[this, at, failed, all, cause, g](double key) {
-                             const Bucket b = at.value(key);
-                             const qint64 n = all.value(b.key);
-                             const qint64 f = failed.value(b.key);
-                             return tr("%1\nFailed (%2): %3 of %4 jobs, %5\nClick: these jobs")
-                                 .arg(bucketName(b, g), DisplayNames::value(cause).toLower(),
-                                      number(f), number(n),
-                                      percent(n > 0 ? double(f) / double(n) : 0));
-                         },
-                         [this, at, cause](double key) {
-                             RecordFilter f;
-                             f.kind = QStringLiteral("failed");
-                             f.cause = cause;
-                             openRecords(Records::Jobs, f, at.value(key));
-                         }});
+        addSeries(bars,
+                  {[this, at, failed, all, cause, g](double key) {
+                       const Bucket b = at.value(key);
+                       const qint64 n = all.value(b.key);
+                       const qint64 f = failed.value(b.key);
+                       return tr("%1\nFailed (%2): %3 of %4 jobs, %5\nClick or Enter: these jobs")
+                           .arg(bucketName(b, g), DisplayNames::value(cause).toLower(), number(f),
+                                number(n), percent(n > 0 ? double(f) / double(n) : 0));
+                   },
+                   [this, at, cause](double key) {
+                       RecordFilter f;
+                       f.kind = QStringLiteral("failed");
+                       f.cause = cause;
+                       openRecords(Records::Jobs, f, at.value(key));
+                   }});
     }
     plot->yAxis->setLabel(tr("Failure rate (%)"));
     plot->yAxis->setRange(0, top > 0 ? top * 1.2 : 1);
@@ -1082,7 +1263,7 @@ void DashboardView::drawAnswers(QCustomPlot *plot)
         below = bars;
         addSeries(bars, {[this, at, counts, key, g](double x) {
                              const Bucket b = at.value(x);
-                             return tr("%1\n%2: %3 answer(s)\nClick: these requests")
+                             return tr("%1\n%2: %3 answer(s)\nClick or Enter: these requests")
                                  .arg(bucketName(b, g), DisplayNames::value(key),
                                       number(counts.value(b.key)));
                          },
@@ -1142,7 +1323,7 @@ void DashboardView::drawChargebacks(QCustomPlot *plot)
         summary << tr("%1 %2").arg(number(total), DisplayNames::value(status).toLower());
         addSeries(bars, {[this, at, counts, status](double x) {
                              const Bucket b = at.value(x);
-                             return tr("%1\n%2: %3 chargeback(s)\nClick: their purchases")
+                             return tr("%1\n%2: %3 chargeback(s)\nClick or Enter: their purchases")
                                  .arg(bucketName(b, DashboardRange::Granularity::Month),
                                       DisplayNames::value(status), number(counts.value(b.key)));
                          },
@@ -1196,29 +1377,29 @@ void DashboardView::drawReviewers(QCustomPlot *plot)
             bars->addData(i + 1 + (overrides ? -0.19 : 0.19), n);
             widest = qMax(widest, n);
         }
-        addSeries(
-            bars,
-            {[this, reviewers, counts, decisions, overrides](double key) {
-                 const QString who = reviewers.value(qRound(key) - 1);
-                 const qint64 n = counts.value(who);
-                 return overrides
-                            ? tr("%1: %2 override(s) of %3 decisions, %4\nClick: "
-                                 "these requests")
-                                  .arg(who, number(n), number(decisions.value(who)),
-                                       percent(decisions.value(who) > 0
-                                                   ? double(n) / double(decisions.value(who))
-                                                   : 0))
-                            : tr("%1: %2 decision(s)\nClick: these requests").arg(who, number(n));
-             },
-             [this, reviewers, overrides](double key) {
-                 QueueFilter f;
-                 f.statuses = {};
-                 f.slice.decidedBy = reviewers.value(qRound(key) - 1);
-                 f.slice.overridesOnly = overrides;
-                 f.slice.decidedFrom = m_data.range.from;
-                 f.slice.decidedTo = m_data.range.to;
-                 openQueue(f);
-             }});
+        addSeries(bars,
+                  {[this, reviewers, counts, decisions, overrides](double key) {
+                       const QString who = reviewers.value(qRound(key) - 1);
+                       const qint64 n = counts.value(who);
+                       return overrides
+                                  ? tr("%1: %2 override(s) of %3 decisions, %4\nClick or Enter: "
+                                       "these requests")
+                                        .arg(who, number(n), number(decisions.value(who)),
+                                             percent(decisions.value(who) > 0
+                                                         ? double(n) / double(decisions.value(who))
+                                                         : 0))
+                                  : tr("%1: %2 decision(s)\nClick or Enter: these requests")
+                                        .arg(who, number(n));
+                   },
+                   [this, reviewers, overrides](double key) {
+                       QueueFilter f;
+                       f.statuses = {};
+                       f.slice.decidedBy = reviewers.value(qRound(key) - 1);
+                       f.slice.overridesOnly = overrides;
+                       f.slice.decidedFrom = m_data.range.from;
+                       f.slice.decidedTo = m_data.range.to;
+                       openQueue(f);
+                   }});
     }
     plot->xAxis->setRange(0, widest > 0 ? widest * 1.1 : 1);
     m_subtitles.value(Chart::Reviewers)

@@ -86,6 +86,8 @@ public:
     QString describe(QCPAbstractPlottable *plottable, int dataIndex) const;
     // Opens the slice behind the point (as a click does).
     void open(QCPAbstractPlottable *plottable, int dataIndex);
+    // The point the keyboard has chosen on `chart` (arrow keys; Enter opens it), if any.
+    std::pair<QCPAbstractPlottable *, int> keyboardPoint(Chart chart) const;
 
 signals:
     void loaded();
@@ -96,6 +98,7 @@ signals:
 protected:
     void changeEvent(QEvent *event) override;
     void showEvent(QShowEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     struct Series
@@ -136,6 +139,25 @@ private:
                      DashboardRange::Granularity granularity);
     void addSeries(QCPAbstractPlottable *plottable, Series series);
     void hover(QCustomPlot *plot, const QPointF &pos);
+    // Keyboard access to the points: a chart with focus has a chosen point, drawn selected
+    // and described in a tooltip.
+    struct KeyPoint
+    {
+        QCPAbstractPlottable *plottable = nullptr;
+        int index = -1;
+    };
+    bool handleKey(QCustomPlot *plot, int key);
+    // The plot's series that have points to choose, in drawing order.
+    QList<QCPAbstractPlottable *> navigable(QCustomPlot *plot) const;
+    // Whether the point is worth choosing (a bar of zero is not drawn at all).
+    static bool choosable(QCPAbstractPlottable *plottable, int index);
+    // The next choosable point after `from` going `direction` (+1 or -1); -1 if none.
+    static int step(QCPAbstractPlottable *plottable, int from, int direction);
+    // The choosable point of `plottable` nearest to `key`; -1 if none.
+    static int nearest(QCPAbstractPlottable *plottable, double key);
+    QString keyboardHint() const;
+    void choose(QCustomPlot *plot, KeyPoint point);
+    void unchoose(QCustomPlot *plot);
     void askSave(Chart chart, const QString &suffix);
     QList<Bucket> buckets(DashboardRange::Granularity granularity) const;
     // The buckets by their middle, the key a point is drawn at.
@@ -164,6 +186,7 @@ private:
     QHash<Chart, QCustomPlot *> m_plots;
     QHash<Chart, QLabel *> m_subtitles;
     QHash<QCPAbstractPlottable *, Series> m_series;
+    QHash<QCustomPlot *, KeyPoint> m_keyPoints;
     QDate m_today;
     DashboardData m_data;
     bool m_hasData = false;
