@@ -1,6 +1,7 @@
 #include "database.h"
 
 #include "databaseerror.h"
+#include "nativehandle.h"
 #include "schema.h"
 #include "sqlstatement.h"
 #include "writetransaction.h"
@@ -14,6 +15,7 @@
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QThread>
+#include <sqlite3.h>
 
 namespace {
 QString tr(const char *text)
@@ -22,6 +24,31 @@ QString tr(const char *text)
 }
 
 QAtomicInt instanceCounter;
+
+// SQLite's own lower() folds ASCII letters only, so a search for "émilie" missed "Émilie".
+// This one lowers every letter, as PostgreSQL's does in a UTF-8 database.
+void unicodeLower(sqlite3_context *context, int, sqlite3_value **argv)
+{
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(argv[0]));
+    const int size = sqlite3_value_bytes(argv[0]);
+    QByteArray lower(text, size);
+    bool ascii = true;
+    for (char &c : lower) {
+        if (uchar(c) >= 0x80) {
+            ascii = false;
+            break;
+        }
+        if (c >= 'A' && c <= 'Z')
+            c = char(c - 'A' + 'a');
+    }
+    if (!ascii)
+        lower = QString::fromUtf8(text, size).toLower().toUtf8();
+    sqlite3_result_text(context, lower.constData(), int(lower.size()), SQLITE_TRANSIENT);
+}
 
 SqlDialect::Kind kindOf(const DatabaseUrl &url)
 {
@@ -150,6 +177,10 @@ QSqlDatabase Database::openConnection(const QString &name)
             SqlStatement::scalar(db, QStringLiteral("PRAGMA journal_mode = WAL"));
             SqlStatement::run(db, QStringLiteral("PRAGMA synchronous = NORMAL"));
             SqlStatement::scalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master"));
+            if (auto *handle = static_cast<sqlite3 *>(nativeHandle(db, "sqlite3*")))
+                sqlite3_create_function_v2(handle, "lower", 1,
+                                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                           nullptr, unicodeLower, nullptr, nullptr, nullptr);
         } else {
             SqlStatement::run(db, QStringLiteral("SET TIME ZONE 'UTC'"));
             SqlStatement::run(db, QStringLiteral("SET client_min_messages = WARNING"));

@@ -235,6 +235,17 @@ private slots:
                                                                      " '%O''Brien%'"))
                                               .size()));
         QVERIFY(accounts.rowCount() >= 1);
+        // Case is folded beyond ASCII on both backends: "émilie" finds "Émilie Dubois-Renée".
+        search.search = QStringLiteral("ÉMILIE DUBOIS");
+        accounts.setRecordFilter(search);
+        QCOMPARE(accounts.rowCount(),
+                 int(ids(t.db(), QStringLiteral("SELECT id FROM accounts WHERE display_name ="
+                                                " 'Émilie Dubois-Renée'"))
+                         .size()));
+        QVERIFY(accounts.rowCount() >= 1);
+        search.search = QStringLiteral("łukasz żółk");
+        accounts.setRecordFilter(search);
+        QVERIFY(accounts.rowCount() >= 1);
         // LIKE's wildcards in the search text are only text.
         search.search = QStringLiteral("%");
         accounts.setRecordFilter(search);
