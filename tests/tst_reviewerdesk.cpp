@@ -22,6 +22,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDirIterator>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -32,6 +33,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+#include <QToolButton>
 
 namespace {
 void fill(Database &db)
@@ -75,6 +78,28 @@ DecisionResult::Status denyElsewhere(const TestDatabase &t, qint64 id, const QSt
     d.note = note;
     d.allowOverride = true;
     return RefundWorkflow(*other).decide(d).status;
+}
+
+// Runs `act` on the modal dialog of type T once it shows: QInputDialog::getText and
+// QMessageBox::question block in an event loop of their own.
+template <typename T> void whenModal(std::function<void(T *)> act)
+{
+    auto *timer = new QTimer;
+    timer->setInterval(10);
+    QObject::connect(timer, &QTimer::timeout, [timer, act] {
+        if (auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget())) {
+            timer->stop();
+            timer->deleteLater();
+            act(dialog);
+        }
+    });
+    timer->start();
+}
+
+void answer(QMessageBox *box, QMessageBox::StandardButton button)
+{
+    QVERIFY(box->button(button));
+    box->button(button)->click();
 }
 
 void confirm(QWidget *dialog)
@@ -195,6 +220,89 @@ private slots:
                        QStringLiteral("SELECT COUNT(*) FROM refund_requests WHERE status IN"
                                       " ('new', 'pending', 'escalated') AND rec_respond_by < ?"),
                        {QDate::currentDate().toString(Qt::ISODate)})));
+    }
+
+    void savedViewsKeepTheFilters()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        fill(t.db());
+        QSettings().remove(QStringLiteral("queue/savedViews"));
+        MainWindow w(t.db());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        RequestQueueModel *model = queueModel(w);
+        QueueView *queue = w.queue();
+        auto *views = queue->findChild<QComboBox *>(QStringLiteral("savedViews"));
+        auto *save = queue->findChild<QToolButton *>(QStringLiteral("saveView"));
+        auto *remove = queue->findChild<QToolButton *>(QStringLiteral("deleteView"));
+        QVERIFY(views && save && remove);
+        QCOMPARE(views->count(), 1); // only the "Saved views" heading
+        QVERIFY(!remove->isEnabled());
+
+        // Every pending request of any type, searched for ".org": saved as a view.
+        QueueFilter pendingOrg;
+        pendingOrg.statuses = {QStringLiteral("pending")};
+        pendingOrg.search = QStringLiteral(".org");
+        queue->applyFilter(pendingOrg);
+        QTRY_VERIFY(model->isCountKnown());
+        const int expected = int(scalar(
+            t.db(), QStringLiteral("SELECT COUNT(*) FROM refund_requests r JOIN accounts a ON"
+                                   " a.id = r.account_id WHERE r.status = 'pending' AND"
+                                   " (a.email LIKE '%.org%' OR a.display_name LIKE '%.org%')")));
+        QVERIFY(expected > 0);
+        QCOMPARE(model->rowCount(), expected);
+        whenModal<QInputDialog>([](QInputDialog *dialog) {
+            dialog->setTextValue(QStringLiteral("  Pending .org  "));
+            dialog->accept();
+        });
+        QTest::mouseClick(save, Qt::LeftButton);
+        QCOMPARE(views->count(), 2);
+        QCOMPARE(views->currentText(), QStringLiteral("Pending .org")); // trimmed
+        QVERIFY(remove->isEnabled());
+
+        // Elsewhere, then back through the list (from the keyboard, as a reviewer would).
+        QueueFilter legal;
+        legal.type = QStringLiteral("legal");
+        queue->applyFilter(legal);
+        QTRY_VERIFY(model->isCountKnown());
+        views->setCurrentIndex(0);
+        views->setFocus();
+        QTest::keyClick(views, Qt::Key_Down);
+        QTRY_VERIFY(model->isCountKnown());
+        QCOMPARE(model->queueFilter().statuses, pendingOrg.statuses);
+        QCOMPARE(model->queueFilter().search, pendingOrg.search);
+        QVERIFY(model->queueFilter().type.isEmpty());
+        QCOMPARE(model->rowCount(), expected);
+        QCOMPARE(queue->findChild<QLineEdit *>()->text(), QStringLiteral(".org"));
+
+        // Saving over it asks first: No keeps the saved filters.
+        queue->applyFilter(legal);
+        whenModal<QInputDialog>([](QInputDialog *dialog) {
+            whenModal<QMessageBox>([](QMessageBox *box) { answer(box, QMessageBox::No); });
+            dialog->setTextValue(QStringLiteral("Pending .org"));
+            dialog->accept();
+        });
+        QTest::mouseClick(save, Qt::LeftButton);
+        QCOMPARE(views->count(), 2);
+        views->setCurrentIndex(0);
+        QTest::keyClick(views, Qt::Key_Down);
+        QTRY_VERIFY(model->isCountKnown());
+        QVERIFY(model->queueFilter().type.isEmpty());
+        QCOMPARE(model->rowCount(), expected);
+
+        // Deleting asks too; No keeps it, Yes removes it for good.
+        whenModal<QMessageBox>([](QMessageBox *box) {
+            QVERIFY(box->text().contains(QStringLiteral("Pending .org")));
+            answer(box, QMessageBox::No);
+        });
+        QTest::mouseClick(remove, Qt::LeftButton);
+        QCOMPARE(views->count(), 2);
+        whenModal<QMessageBox>([](QMessageBox *box) { answer(box, QMessageBox::Yes); });
+        QTest::mouseClick(remove, Qt::LeftButton);
+        QCOMPARE(views->count(), 1);
+        QVERIFY(!remove->isEnabled());
+        QVERIFY(QSettings().value(QStringLiteral("queue/savedViews")).toMap().isEmpty());
     }
 
     void approveThroughTheDialogWritesTheDecision()

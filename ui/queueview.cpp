@@ -133,6 +133,9 @@ void QueueView::buildFilterBar(QWidget *bar)
     m_search->setClearButtonEnabled(true);
     m_search->setMinimumWidth(260);
 
+    m_views->setObjectName(QStringLiteral("savedViews"));
+    m_saveView->setObjectName(QStringLiteral("saveView"));
+    m_deleteView->setObjectName(QStringLiteral("deleteView"));
     m_views->setToolTip(tr("Saved views"));
     m_views->setMinimumWidth(140);
     m_saveView->setText(tr("Save view…"));
