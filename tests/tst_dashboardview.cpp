@@ -64,6 +64,22 @@ double middleOf(const QDate &day)
     return double(QDateTime(day, QTime(0, 0), Qt::UTC).toSecsSinceEpoch()) + 43200;
 }
 
+// Shows the window on its dashboard page for March 2026; the view once its figures are in.
+DashboardView *showMarch(MainWindow &w)
+{
+    w.resize(1500, 1100);
+    w.show();
+    if (!QTest::qWaitForWindowExposed(&w))
+        return nullptr;
+    DashboardView *view = w.dashboard();
+    view->setToday(QDate(2026, 4, 15));
+    view->setRange(march());
+    w.showPage(5);
+    const bool loaded =
+        QTest::qWaitFor([view] { return view->hasData() && !view->isLoading(); }, 10000);
+    return loaded ? view : nullptr;
+}
+
 bool imageHasColour(const QImage &image, const QColor &colour)
 {
     for (int y = 0; y < image.height(); y += 2)
@@ -234,14 +250,8 @@ private slots:
             return;
 
         MainWindow w(t.db());
-        w.resize(1500, 1100);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        DashboardView *view = w.dashboard();
-        view->setToday(QDate(2026, 4, 15));
-        view->setRange(march());
-        w.showPage(5);
-        QTRY_VERIFY_WITH_TIMEOUT(view->hasData() && !view->isLoading(), 10000);
+        DashboardView *view = showMarch(w);
+        QVERIFY(view);
 
         // A real click on the "approved" part of the unused-credits bar.
         QCustomPlot *requests = view->plot(Chart::Requests);
@@ -307,14 +317,8 @@ private slots:
             return;
 
         MainWindow w(t.db());
-        w.resize(1500, 1100);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        DashboardView *view = w.dashboard();
-        view->setToday(QDate(2026, 4, 15));
-        view->setRange(march());
-        w.showPage(5);
-        QTRY_VERIFY_WITH_TIMEOUT(view->hasData() && !view->isLoading(), 10000);
+        DashboardView *view = showMarch(w);
+        QVERIFY(view);
         QueueView *queue = w.queue();
         auto *model = qobject_cast<RequestQueueModel *>(queue->table()->model());
 
