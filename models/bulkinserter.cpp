@@ -92,7 +92,7 @@ void BulkRows::add(std::initializer_list<QVariant> values)
         case QMetaType::LongLong:
         case QMetaType::UInt:
         case QMetaType::ULongLong:
-            value.kind = v.isNull() ? Kind::Null : Kind::Integer;
+            value.kind = Kind::Integer;
             value.number = v.toLongLong();
             break;
         default: {

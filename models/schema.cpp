@@ -312,10 +312,11 @@ void migrateToV4(const QSqlDatabase &db, const SqlDialect &d)
     const qint64 version =
         SqlStatement::scalar(db, QStringLiteral("PRAGMA schema_version")).toLongLong();
     SqlStatement::run(db, QStringLiteral("PRAGMA schema_version = %1").arg(version + 1));
-    // Reparses the schema now: a table SQLite could not read back fails the migration here,
-    // and its transaction leaves the database as it was.
-    for (const auto &[table, sql] : std::as_const(rewritten))
-        SqlStatement::scalar(db, QStringLiteral("SELECT COUNT(*) FROM %1 WHERE 0").arg(table));
+    // The next statement reparses the whole schema: a table SQLite could not read back fails
+    // the migration here, and its transaction leaves the database as it was.
+    if (!rewritten.isEmpty())
+        SqlStatement::scalar(
+            db, QStringLiteral("SELECT COUNT(*) FROM %1 WHERE 0").arg(rewritten.first().first));
 }
 
 using Step = void (*)(const QSqlDatabase &, const SqlDialect &);

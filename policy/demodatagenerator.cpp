@@ -652,14 +652,15 @@ private:
         *m_decisions, *m_payouts, *m_chargebacks, *m_audit;
 };
 
-// Hands batches of rows from the generating thread to the writing one. Bounded, so the
-// generator never runs far ahead of the database.
+// The rows of every table generated since the last batch, and how many accounts are done.
 struct Batch
 {
     std::vector<BulkRows> rows;
     qint64 accountsDone = 0;
 };
 
+// Hands batches from the generating thread to the writing one. Bounded, so the generator
+// never runs far ahead of the database.
 class Handoff
 {
 public:
