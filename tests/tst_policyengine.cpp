@@ -2,6 +2,7 @@
 // library API and through `refundctl policy evaluate`, the bad-input answers, the calendar.
 
 #include "policy/rules/businesscalendar.h"
+#include "policy/rules/money.h"
 #include "policy/rules/policycasejson.h"
 #include "policy/rules/policyengine.h"
 #include "policy/rules/policyprofile.h"
@@ -11,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -253,6 +255,39 @@ private slots:
             << QStringLiteral("request.job_id");
         QTest::newRow("unknown failure") << replaced("\"platform\"", "\"cosmic\"") << QStringList{}
                                          << QStringLiteral("jobs[0].failure");
+        // Bounds: every number in 0..10^15, charge_count in 1..1000, never wrapped or cut.
+        QTest::newRow("money above 10^15")
+            << replaced("\"amount_cents\": 2000", "\"amount_cents\": 9000000000000000")
+            << QStringList{} << QStringLiteral("purchases[0].amount_cents");
+        QTest::newRow("money just above 10^15")
+            << replaced("\"amount_cents\": 2000", "\"amount_cents\": 1000000000000001")
+            << QStringList{} << QStringLiteral("purchases[0].amount_cents");
+        QTest::newRow("credits above 10^15") << replaced("\"credits\": 10", "\"credits\": 1e16")
+                                             << QStringList{} << QStringLiteral("jobs[0].credits");
+        QTest::newRow("charge_count 0")
+            << replaced("\"amount_cents\": 2000", "\"amount_cents\": 2000, \"charge_count\": 0")
+            << QStringList{} << QStringLiteral("purchases[0].charge_count");
+        QTest::newRow("charge_count 1001")
+            << replaced("\"amount_cents\": 2000", "\"amount_cents\": 2000, \"charge_count\": 1001")
+            << QStringList{} << QStringLiteral("purchases[0].charge_count");
+        QTest::newRow("charge_count 2^32+5")
+            << replaced("\"amount_cents\": 2000",
+                        "\"amount_cents\": 2000, \"charge_count\": 4294967301")
+            << QStringList{} << QStringLiteral("purchases[0].charge_count");
+        QTest::newRow("negative refunded_cents")
+            << replaced("\"amount_cents\": 2000", "\"amount_cents\": 2000, \"refunded_cents\": -1")
+            << QStringList{} << QStringLiteral("purchases[0].refunded_cents");
+        QTest::newRow("restored_credits above 10^15")
+            << replaced("\"amount_cents\": 2000",
+                        "\"amount_cents\": 2000, \"restored_credits\": 2000000000000000")
+            << QStringList{} << QStringLiteral("purchases[0].restored_credits");
+        QTest::newRow("unknown granted type")
+            << replaced("\"amount_cents\": 2000",
+                        "\"amount_cents\": 2000, \"granted\": [\"unused_credits\", \"whim\"]")
+            << QStringList{} << QStringLiteral("purchases[0].granted[1]");
+        QTest::newRow("granted not a list")
+            << replaced("\"amount_cents\": 2000", "\"amount_cents\": 2000, \"granted\": \"all\"")
+            << QStringList{} << QStringLiteral("purchases[0].granted");
     }
     void badInput()
     {
@@ -273,6 +308,82 @@ private slots:
             QVERIFY(!PolicyCaseJson::parse(json, &error));
             QCOMPARE(error, err);
         }
+    }
+
+    void oversizedInputIsRefusedBeforeReading()
+    {
+        // /dev/zero never ends: it is refused at 16 MiB instead of exhausting memory.
+        Run r = refundctl(
+            {QStringLiteral("policy"), QStringLiteral("evaluate"), QStringLiteral("/dev/zero")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(r.err.contains("/dev/zero: larger than the 16 MiB"), r.err.constData());
+        // So is a regular file over the limit, and standard input.
+        QTemporaryDir dir;
+        QFile big(dir.filePath(QStringLiteral("big.json")));
+        QVERIFY(big.open(QIODevice::WriteOnly));
+        QVERIFY(big.resize(PolicyCaseJson::maxCaseBytes + 1));
+        big.close();
+        r = refundctl({QStringLiteral("policy"), QStringLiteral("evaluate"), big.fileName()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("larger than the 16 MiB"), r.err.constData());
+        r = refundctl({QStringLiteral("policy"), QStringLiteral("evaluate"), QStringLiteral("-")},
+                      QByteArray(PolicyCaseJson::maxCaseBytes + 10, ' '));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("-: larger than the 16 MiB"), r.err.constData());
+        QString error;
+        QVERIFY(!PolicyCaseJson::parse(QByteArray(PolicyCaseJson::maxCaseBytes + 1, ' '), &error));
+        QVERIFY2(error.startsWith(QLatin1String("JSON: a case is at most 16 MiB")),
+                 qPrintable(error));
+    }
+
+    void manyPurchasesAreCheckedByIdOnce()
+    {
+        // 80,000 purchases, the last repeating the first id: found and named (a lookup per id;
+        // the old pairwise check took 24 s here).
+        QByteArray json = "{\"profile\": \"vysage\", \"purchases\": [";
+        for (int i = 0; i < 80000; ++i)
+            json += QByteArray("{\"id\": \"P-") + QByteArray::number(i) +
+                    "\", \"at\": \"2026-03-01T00:00:00Z\", \"credits\": 1, \"amount_cents\": 1},";
+        json += "{\"id\": \"P-0\", \"at\": \"2026-03-01T00:00:00Z\", \"credits\": 1, "
+                "\"amount_cents\": 1}], \"request\": {\"type\": \"unused_credits\", "
+                "\"at\": \"2026-03-02T00:00:00Z\", \"purchase_id\": \"P-79999\"}}";
+        QString error;
+        QVERIFY(!PolicyCaseJson::parse(json, &error));
+        QCOMPARE(error, QStringLiteral("purchases[80000].id: 'P-0' appears twice"));
+        json.replace(json.lastIndexOf("P-0"), 3, "P-x");
+        const auto parsed = PolicyCaseJson::parse(json, &error);
+        QVERIFY2(parsed, qPrintable(error));
+        QCOMPARE(parsed->policyCase.purchases.size(), 80001);
+        QCOMPARE(parsed->policyCase.purchase()->id, QStringLiteral("P-79999"));
+    }
+
+    void boundsOfBuiltCases()
+    {
+        // A case assembled in code (as the workflow does from the database) is checked
+        // against the same bounds before the engine sees it.
+        PolicyCase c;
+        CasePurchase p;
+        p.id = QStringLiteral("P");
+        p.amountCents = 9'000'000'000'000'000;
+        p.chargeCount = 2000;
+        c.purchases << p;
+        QCOMPARE(c.boundsError(),
+                 QStringLiteral("purchases[0].amount_cents: must be a whole number from 0 to "
+                                "10^15, not 9000000000000000"));
+        c.purchases[0].amountCents = 100;
+        QCOMPARE(c.boundsError(), QStringLiteral("purchases[0].charge_count: must be a whole "
+                                                 "number from 1 to 1000, not 2000"));
+        c.purchases[0].chargeCount = 1000;
+        QVERIFY(c.boundsError().isEmpty());
+        c.request.amountCents = -1;
+        QVERIFY(c.boundsError().startsWith(QLatin1String("request.amount_cents:")));
+        // The checked helpers refuse what would wrap.
+        QVERIFY_THROWS_EXCEPTION(ArithmeticOverflow, Checked::mul(9'000'000'000'000'000, 2000));
+        QVERIFY_THROWS_EXCEPTION(ArithmeticOverflow,
+                                 Checked::add(std::numeric_limits<qint64>::max(), 1));
+        QCOMPARE(Checked::mulDiv(1'000'000'000'000'000, 999'999'999'999'999, 1'000'000'000'000'000),
+                 999'999'999'999'999);
     }
 
     void brokenProfiles_data()

@@ -1,6 +1,7 @@
 #include "policycommands.h"
 
 #include "clicontext.h"
+#include "policy/rules/money.h"
 #include "policy/rules/policycasejson.h"
 #include "policy/rules/policyengine.h"
 #include "policy/rules/policyprofile.h"
@@ -21,6 +22,9 @@ int badInput(CliContext &cli, const QString &message)
     return Exit::Usage;
 }
 
+// Reads a case or profile file, refusing one over PolicyCaseJson::maxCaseBytes before it is
+// read (a regular file by its size; a pipe or device such as /dev/zero by reading one byte
+// past the limit), so no input can exhaust memory.
 bool readFile(const QString &path, QByteArray *data, QString *error)
 {
     QFile file;
@@ -35,7 +39,27 @@ bool readFile(const QString &path, QByteArray *data, QString *error)
         *error = tr("%1: cannot read: %2").arg(path, file.errorString());
         return false;
     }
-    *data = file.readAll();
+    constexpr qint64 limit = PolicyCaseJson::maxCaseBytes;
+    const auto tooLarge = [&] {
+        *error = tr("%1: larger than the 16 MiB a case or profile may be").arg(path);
+        return false;
+    };
+    if (!file.isSequential() && file.size() > limit)
+        return tooLarge();
+    data->clear();
+    while (data->size() <= limit) {
+        // A pipe hands over what it has: read on until the end or one byte past the limit.
+        const QByteArray chunk = file.read(std::min<qint64>(1 << 20, limit + 1 - data->size()));
+        if (chunk.isEmpty())
+            break;
+        data->append(chunk);
+    }
+    if (data->size() > limit)
+        return tooLarge();
+    if (file.error() != QFileDevice::NoError) {
+        *error = tr("%1: cannot read: %2").arg(path, file.errorString());
+        return false;
+    }
     return true;
 }
 
@@ -87,7 +111,13 @@ int evaluate(CliContext &cli, const QStringList &args)
         if (!profile)
             return badInput(cli, tr("profile: unknown profile '%1'").arg(name));
     }
-    const PolicyOutcome outcome = PolicyEngine::evaluate(parsed->policyCase, *profile);
+    PolicyOutcome outcome;
+    try {
+        outcome = PolicyEngine::evaluate(parsed->policyCase, *profile);
+    } catch (const ArithmeticOverflow &) {
+        // Unreachable within the case bounds; should it ever happen, it is bad input.
+        return badInput(cli, tr("case: a figure computed from it is out of range"));
+    }
     cli.out() << PolicyCaseJson::outcomeToJson(outcome) << Qt::endl;
     return Exit::Ok;
 }

@@ -2,7 +2,9 @@
 // Money in minor units as people read it: "19.12 USD". Exact: integer arithmetic only.
 
 #include <QString>
+#include <limits>
 #include <optional>
+#include <stdexcept>
 
 inline QString formatMoney(qint64 minorUnits, const QString &currency)
 {
@@ -30,5 +32,48 @@ inline std::optional<qint64> parseMoney(const QString &text)
             return std::nullopt;
     while (fraction.size() < 2)
         fraction += QLatin1Char('0');
-    return whole.toLongLong() * 100 + fraction.toLongLong();
+    return whole.toLongLong() * 100 + fraction.toLongLong(); // 15 digits: fits
 }
+
+// Money and credits are checked, never wrapped: a product or sum that does not fit in 64 bits
+// is an error. Inputs are bounded (POLICIES.md: 0..10^15, charge_count 1..1000), so within
+// bounds none of these throws; they are the guard for figures read from anywhere else.
+struct ArithmeticOverflow : std::overflow_error
+{
+    ArithmeticOverflow() : std::overflow_error("money or credit figure out of range") {}
+};
+
+namespace Checked {
+inline qint64 add(qint64 a, qint64 b)
+{
+    qint64 r = 0;
+    if (__builtin_add_overflow(a, b, &r))
+        throw ArithmeticOverflow();
+    return r;
+}
+inline qint64 sub(qint64 a, qint64 b)
+{
+    qint64 r = 0;
+    if (__builtin_sub_overflow(a, b, &r))
+        throw ArithmeticOverflow();
+    return r;
+}
+inline qint64 mul(qint64 a, qint64 b)
+{
+    qint64 r = 0;
+    if (__builtin_mul_overflow(a, b, &r))
+        throw ArithmeticOverflow();
+    return r;
+}
+// floor(a * b / c) for a, b >= 0 and c > 0, exact: the product is taken in 128 bits, so a
+// share of a large amount is never computed from a wrapped intermediate.
+inline qint64 mulDiv(qint64 a, qint64 b, qint64 c)
+{
+    if (a < 0 || b < 0 || c <= 0)
+        throw ArithmeticOverflow();
+    const __int128 r = __int128(a) * __int128(b) / __int128(c);
+    if (r > __int128(std::numeric_limits<qint64>::max()))
+        throw ArithmeticOverflow();
+    return qint64(r);
+}
+} // namespace Checked

@@ -7,6 +7,15 @@
 #include <QString>
 #include <optional>
 
+// The bounds of every figure a case may hold (POLICIES.md, "The case format"). Within them no
+// figure the engine computes can overflow: 1000 charges of 10^15 is 10^18 < 2^63.
+namespace PolicyBounds {
+constexpr qint64 maxFigure = 1'000'000'000'000'000; // money in minor units, credits
+constexpr qint64 maxChargeCount = 1000;
+// Empty when min <= value <= max, else what is wrong, in words for the field's error line.
+QString check(qint64 value, qint64 min, qint64 max);
+} // namespace PolicyBounds
+
 struct CaseAccount
 {
     AccountStatus status = AccountStatus::Active;
@@ -26,7 +35,15 @@ struct CasePurchase
     bool delivered = true;
     int chargeCount = 1;
     bool disputed = false;
+    // Rule 11, prior compensation: what was already granted on this purchase.
+    quint16 granted = 0;        // one bit per RequestType already granted
+    qint64 refundedCents = 0;   // money already returned: refunds and lost chargebacks
+    qint64 restoredCredits = 0; // credits already restored for it
+
+    bool isGranted(RequestType t) const { return granted & (1u << unsigned(t)); }
+    void grant(RequestType t) { granted = quint16(granted | (1u << unsigned(t))); }
 };
+static_assert(unsigned(RequestType::Chargeback) < 16, "CasePurchase::granted holds 16 types");
 
 struct CaseJob
 {
@@ -66,6 +83,10 @@ struct PolicyCase
         return request.purchase >= 0 ? &purchases.at(request.purchase) : nullptr;
     }
     const CaseJob *job() const { return request.job >= 0 ? &jobs.at(request.job) : nullptr; }
+
+    // The first figure outside PolicyBounds (or an inconsistent pair: fees above the amount,
+    // more credits used than bought), as "field: what is wrong"; empty when all are in bounds.
+    QString boundsError() const;
 
     // What the request type must refer to (POLICIES.md, "refers to") and the case lacks:
     // "job_id", "purchase_id", or empty when nothing is missing. The engine needs it.

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -66,9 +67,10 @@ bool boolean(const QJsonObject &o, const QString &key, const QString &field, boo
     return v.toBool();
 }
 
-// Money and credits are whole numbers; a fraction or a negative value is refused.
+// Money and credits are whole numbers in min..max (POLICIES.md: 0..10^15); a fraction, a
+// negative value or one out of bounds is refused, never truncated or wrapped.
 qint64 count(const QJsonObject &o, const QString &key, const QString &field,
-             std::optional<qint64> fallback)
+             std::optional<qint64> fallback, qint64 min = 0, qint64 max = PolicyBounds::maxFigure)
 {
     const QJsonValue v = o.value(key);
     if (v.isUndefined() || v.isNull()) {
@@ -79,10 +81,16 @@ qint64 count(const QJsonObject &o, const QString &key, const QString &field,
     if (!v.isDouble())
         fail(field, tr("must be a whole number"));
     const double d = v.toDouble();
-    if (d != std::floor(d) || std::abs(d) > 9e15)
-        fail(field, tr("must be a whole number, not %1").arg(d));
-    if (d < 0)
-        fail(field, tr("must not be negative (%1)").arg(qint64(d)));
+    if (d != std::floor(d))
+        fail(field, tr("must be a whole number, not %1").arg(d, 0, 'g', 17));
+    if (d < 0 && min >= 0)
+        fail(field, tr("must not be negative (%1)").arg(d, 0, 'f', 0));
+    if (d < double(min) || d > double(max))
+        fail(field, tr("must be a whole number from %1 to %2, not %3")
+                        .arg(min)
+                        .arg(max == PolicyBounds::maxFigure ? QStringLiteral("10^15")
+                                                            : QString::number(max))
+                        .arg(d, 0, 'f', 0));
     return qint64(d);
 }
 
@@ -109,13 +117,13 @@ E enumValue(const QJsonObject &o, const QString &key, const QString &field,
     return *e;
 }
 
-// Position of the purchase or job with this id, or -1.
-template <typename T> int indexById(const QList<T> &items, const QString &id)
+// Ids seen so far and their positions: a lookup per id, so a case of many purchases or jobs
+// is read in linear time.
+using IdIndex = QHash<QString, int>;
+
+int indexOf(const IdIndex &ids, const QString &id)
 {
-    for (qsizetype i = 0; i < items.size(); ++i)
-        if (items.at(i).id == id)
-            return int(i);
-    return -1;
+    return ids.value(id, -1);
 }
 
 QString jsonString(const QString &s)
@@ -127,6 +135,9 @@ QString jsonString(const QString &s)
 
 PolicyCaseJson::Parsed parseCase(const QByteArray &json)
 {
+    if (json.size() > PolicyCaseJson::maxCaseBytes)
+        fail(QStringLiteral("JSON"),
+             tr("a case is at most 16 MiB, this one is %1 bytes").arg(json.size()));
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError)
@@ -150,6 +161,8 @@ PolicyCaseJson::Parsed parseCase(const QByteArray &json)
         boolean(account, QStringLiteral("contacted_support_first"),
                 QStringLiteral("account.contacted_support_first"), true);
 
+    IdIndex purchaseIds;
+    IdIndex jobIds;
     const QJsonArray purchases =
         array(root, QStringLiteral("purchases"), QStringLiteral("purchases"));
     for (qsizetype i = 0; i < purchases.size(); ++i) {
@@ -179,7 +192,8 @@ PolicyCaseJson::Parsed parseCase(const QByteArray &json)
         p.delivered =
             boolean(o, QStringLiteral("delivered"), f + QStringLiteral(".delivered"), true);
         p.chargeCount =
-            int(count(o, QStringLiteral("charge_count"), f + QStringLiteral(".charge_count"), 1));
+            int(count(o, QStringLiteral("charge_count"), f + QStringLiteral(".charge_count"), 1, 1,
+                      PolicyBounds::maxChargeCount));
         p.disputed = boolean(o, QStringLiteral("disputed"), f + QStringLiteral(".disputed"), false);
         if (p.feeCents > p.amountCents)
             fail(f + QStringLiteral(".fee_cents"),
@@ -187,10 +201,24 @@ PolicyCaseJson::Parsed parseCase(const QByteArray &json)
         if (p.creditsUsed > p.credits)
             fail(f + QStringLiteral(".credits_used"),
                  tr("%1 is above credits %2").arg(p.creditsUsed).arg(p.credits));
-        if (p.chargeCount < 1)
-            fail(f + QStringLiteral(".charge_count"), tr("must be at least 1"));
-        if (indexById(c.purchases, p.id) >= 0)
+        const QJsonArray granted =
+            array(o, QStringLiteral("granted"), f + QStringLiteral(".granted"));
+        for (qsizetype g = 0; g < granted.size(); ++g) {
+            const QString gf = f + QStringLiteral(".granted[%1]").arg(g);
+            const QJsonValue v = granted.at(g);
+            const auto type = v.isString() ? PolicyNames::toRequestType(v.toString())
+                                           : std::optional<RequestType>();
+            if (!type)
+                fail(gf, tr("must be a request type, not '%1'").arg(v.toVariant().toString()));
+            p.grant(*type);
+        }
+        p.refundedCents =
+            count(o, QStringLiteral("refunded_cents"), f + QStringLiteral(".refunded_cents"), 0);
+        p.restoredCredits = count(o, QStringLiteral("restored_credits"),
+                                  f + QStringLiteral(".restored_credits"), 0);
+        if (purchaseIds.contains(p.id))
             fail(f + QStringLiteral(".id"), tr("'%1' appears twice").arg(p.id));
+        purchaseIds.insert(p.id, int(c.purchases.size()));
         c.purchases << p;
     }
 
@@ -214,8 +242,9 @@ PolicyCaseJson::Parsed parseCase(const QByteArray &json)
             j.failure = FailureCause::Unknown; // a failure nobody has classified yet
         j.compensated =
             boolean(o, QStringLiteral("compensated"), f + QStringLiteral(".compensated"), false);
-        if (indexById(c.jobs, j.id) >= 0)
+        if (jobIds.contains(j.id))
             fail(f + QStringLiteral(".id"), tr("'%1' appears twice").arg(j.id));
+        jobIds.insert(j.id, int(c.jobs.size()));
         c.jobs << j;
     }
 
@@ -239,7 +268,7 @@ PolicyCaseJson::Parsed parseCase(const QByteArray &json)
     const QString purchaseId = string(request, QStringLiteral("purchase_id"),
                                       QStringLiteral("request.purchase_id"), false);
     if (!purchaseId.isEmpty()) {
-        c.request.purchase = indexById(c.purchases, purchaseId);
+        c.request.purchase = indexOf(purchaseIds, purchaseId);
         if (c.request.purchase < 0)
             fail(QStringLiteral("request.purchase_id"),
                  tr("no purchase '%1' in the case").arg(purchaseId));
@@ -247,7 +276,7 @@ PolicyCaseJson::Parsed parseCase(const QByteArray &json)
     const QString jobId =
         string(request, QStringLiteral("job_id"), QStringLiteral("request.job_id"), false);
     if (!jobId.isEmpty()) {
-        c.request.job = indexById(c.jobs, jobId);
+        c.request.job = indexOf(jobIds, jobId);
         if (c.request.job < 0)
             fail(QStringLiteral("request.job_id"), tr("no job '%1' in the case").arg(jobId));
     }

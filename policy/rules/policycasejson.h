@@ -16,6 +16,9 @@ public:
         PolicyCase policyCase;
         QString profile; // the case's "profile" field, may be empty
     };
+    // A case file larger than this is refused before it is read.
+    static constexpr qint64 maxCaseBytes = 16 * 1024 * 1024;
+
     // Parses and checks a case. On bad input returns nullopt and sets `error` to one line
     // naming the field and what is wrong.
     static std::optional<Parsed> parse(const QByteArray &json, QString *error);

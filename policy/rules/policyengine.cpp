@@ -1,5 +1,7 @@
 #include "policyengine.h"
 
+#include "money.h"
+
 namespace {
 constexpr qint64 hour = 3600;
 constexpr qint64 day = 24 * hour;
@@ -58,13 +60,11 @@ Decision failedJob(const PolicyCase &c)
     return decide(Verdict::Review, Remedy::CreditRestore, ClauseRole::JobUnknown, 0, job.credits);
 }
 
-Decision purchaseRequest(const PolicyCase &c, const PolicyProfile &p)
+// What the request type's own rule of step 10 grants, before rule 11's caps.
+Decision purchaseRule(const PolicyCase &c, const PolicyProfile &p)
 {
     const CasePurchase &purchase = *c.purchase();
     const qint64 age = c.request.at - purchase.at;
-    if (p.purchaseRequestWindowDays && age > *p.purchaseRequestWindowDays * day)
-        return decide(Verdict::Deny, Remedy::None, ClauseRole::PurchaseWindow);
-
     switch (c.request.type) {
     case RequestType::UnusedCredits:
     case RequestType::AccidentalPurchase:
@@ -79,9 +79,9 @@ Decision purchaseRequest(const PolicyCase &c, const PolicyProfile &p)
         const qint64 extra = purchase.chargeCount - 1;
         if (p.duplicateChargeRemedy == Remedy::CreditRestore)
             return decide(p.duplicateChargeVerdict, Remedy::CreditRestore,
-                          ClauseRole::DuplicateCharge, 0, extra * purchase.credits);
+                          ClauseRole::DuplicateCharge, 0, Checked::mul(extra, purchase.credits));
         return decide(p.duplicateChargeVerdict, Remedy::MoneyRefund, ClauseRole::DuplicateCharge,
-                      extra * purchase.amountCents);
+                      Checked::mul(extra, purchase.amountCents));
     }
     case RequestType::BillingError:
         if (p.billingErrorRemedy == Remedy::CreditRestore)
@@ -104,11 +104,13 @@ Decision purchaseRequest(const PolicyCase &c, const PolicyProfile &p)
             if (!qualifyingOutage(c.outages, purchase.at, c.request.at,
                                   p.outageMinimumHours * hour))
                 return decide(Verdict::Deny, Remedy::None, ClauseRole::OutageNotQualifying);
-            // Integer arithmetic, rounded down: never a fraction of a cent.
+            // Exact integer arithmetic, rounded down: never a fraction of a cent, and the
+            // product (up to 10^30) taken in 128 bits so it cannot wrap.
             return decide(Verdict::Review, Remedy::MoneyRefund, ClauseRole::Outage,
                           purchase.credits > 0
-                              ? purchase.amountCents * (purchase.credits - purchase.creditsUsed) /
-                                    purchase.credits
+                              ? Checked::mulDiv(purchase.amountCents,
+                                                purchase.credits - purchase.creditsUsed,
+                                                purchase.credits)
                               : 0);
         }
         break;
@@ -117,6 +119,48 @@ Decision purchaseRequest(const PolicyCase &c, const PolicyProfile &p)
         break;
     }
     return decide(Verdict::Review, Remedy::None, ClauseRole::PurchasesFinal);
+}
+
+// Rule 11: a remedy per purchase and request type, and never more back than was paid or
+// delivered. A figure above 0 that the cap takes to 0 is no remedy at all.
+Decision capped(const Decision &d, const CasePurchase &purchase)
+{
+    const Decision already = decide(Verdict::Deny, Remedy::None, ClauseRole::AlreadyCompensated);
+    auto cap = [&](qint64 figure, qint64 total, qint64 given) -> std::optional<qint64> {
+        const qint64 left = std::max<qint64>(0, Checked::sub(total, given));
+        if (figure <= left)
+            return figure;
+        if (left == 0)
+            return std::nullopt;
+        return left;
+    };
+    Decision out = d;
+    if (d.remedy == Remedy::MoneyRefund) {
+        const auto cents =
+            cap(d.refundCents, Checked::mul(purchase.amountCents, purchase.chargeCount),
+                purchase.refundedCents);
+        if (!cents)
+            return already;
+        out.refundCents = *cents;
+    } else if (d.remedy == Remedy::CreditRestore) {
+        const auto credits = cap(d.credits, Checked::mul(purchase.credits, purchase.chargeCount),
+                                 purchase.restoredCredits);
+        if (!credits)
+            return already;
+        out.credits = *credits;
+    }
+    return out;
+}
+
+Decision purchaseRequest(const PolicyCase &c, const PolicyProfile &p)
+{
+    const CasePurchase &purchase = *c.purchase();
+    const qint64 age = c.request.at - purchase.at;
+    if (p.purchaseRequestWindowDays && age > *p.purchaseRequestWindowDays * day)
+        return decide(Verdict::Deny, Remedy::None, ClauseRole::PurchaseWindow);
+    if (purchase.isGranted(c.request.type))
+        return decide(Verdict::Deny, Remedy::None, ClauseRole::AlreadyCompensated);
+    return capped(purchaseRule(c, p), purchase);
 }
 
 // Steps 4 and 7 to 10: what the request itself earns.

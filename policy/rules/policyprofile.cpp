@@ -35,7 +35,8 @@ constexpr std::array<const char *, size_t(ClauseRole::Count)> clauseKeys{"termin
                                                                          "not-delivered",
                                                                          "delivered-claim",
                                                                          "outage",
-                                                                         "outage-not-qualifying"};
+                                                                         "outage-not-qualifying",
+                                                                         "already-compensated"};
 
 // Reads one profile field at a time; the first problem is kept and named.
 class Reader

@@ -43,6 +43,7 @@ enum class ClauseRole : quint8
     DeliveredClaim,
     Outage,
     OutageNotQualifying,
+    AlreadyCompensated, // rule 11: this remedy was already granted on the purchase
     Count
 };
 
