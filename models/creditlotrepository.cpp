@@ -45,12 +45,7 @@ void CreditLotRepository::consumeOldestFirst(qint64 accountId, qint64 credits)
 
 qint64 CreditLotRepository::takeFromPurchase(qint64 purchaseId, qint64 maxCredits)
 {
-    const qint64 remaining =
-        SqlStatement::scalar(
-            m_db, QStringLiteral("SELECT credits_remaining FROM credit_lots WHERE purchase_id = ?"),
-            {purchaseId}, 0)
-            .toLongLong();
-    const qint64 take = std::min(remaining, maxCredits);
+    const qint64 take = std::min(leftOfPurchase(purchaseId), maxCredits);
     if (take > 0) {
         SqlStatement st(m_db, QStringLiteral("UPDATE credit_lots SET credits_remaining ="
                                              " credits_remaining - ? WHERE purchase_id = ?"));
@@ -69,4 +64,13 @@ std::optional<qint64> CreditLotRepository::usedOfPurchase(qint64 purchaseId) con
     if (used.isNull())
         return std::nullopt;
     return used.toLongLong();
+}
+
+qint64 CreditLotRepository::leftOfPurchase(qint64 purchaseId) const
+{
+    return SqlStatement::scalar(
+               m_db,
+               QStringLiteral("SELECT credits_remaining FROM credit_lots WHERE purchase_id = ?"),
+               {purchaseId}, 0)
+        .toLongLong();
 }

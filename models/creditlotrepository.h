@@ -19,6 +19,8 @@ public:
     // Credits of the purchase's lot that are gone (spent or taken back); nullopt when the
     // purchase has no lot (its credits were never delivered).
     std::optional<qint64> usedOfPurchase(qint64 purchaseId) const;
+    // Credits still left in the purchase's own lot; 0 when it has none.
+    qint64 leftOfPurchase(qint64 purchaseId) const;
 
 private:
     QSqlDatabase m_db;

@@ -1,5 +1,6 @@
 #include "purchaserepository.h"
 
+#include "sqldialect.h"
 #include "sqlstatement.h"
 
 namespace {
@@ -44,6 +45,16 @@ qint64 PurchaseRepository::create(const PurchaseRecord &p)
 std::optional<PurchaseRecord> PurchaseRepository::find(qint64 id) const
 {
     SqlStatement st(m_db, QStringLiteral("SELECT %1 FROM purchases WHERE id = ?").arg(columns));
+    st.bind(id).exec();
+    if (!st.next())
+        return std::nullopt;
+    return read(st);
+}
+
+std::optional<PurchaseRecord> PurchaseRepository::lock(qint64 id) const
+{
+    SqlStatement st(m_db, QStringLiteral("SELECT %1 FROM purchases WHERE id = ?%2")
+                              .arg(columns, SqlDialect::of(m_db).forUpdate()));
     st.bind(id).exec();
     if (!st.next())
         return std::nullopt;

@@ -30,6 +30,10 @@ public:
 
     qint64 create(const PurchaseRecord &purchase);
     std::optional<PurchaseRecord> find(qint64 id) const;
+    // Reads the purchase and locks it for the rest of the write transaction: the purchase is
+    // the unit of locking for every compensation of it (PostgreSQL: FOR UPDATE; SQLite's
+    // write transaction already excludes every other writer).
+    std::optional<PurchaseRecord> lock(qint64 id) const;
     QList<PurchaseRecord> forAccount(qint64 accountId) const;
     void setDisputed(qint64 id, bool disputed);
 

@@ -319,13 +319,92 @@ void migrateToV4(const QSqlDatabase &db, const SqlDialect &d)
             db, QStringLiteral("SELECT COUNT(*) FROM %1 WHERE 0").arg(rewritten.first().first));
 }
 
+// Facts stay facts (ARCHITECTURE.md): what was recorded is never rewritten, and a state only
+// moves forward along its state machine. The database refuses the rest, whoever asks.
+QStringList migrateToV5(const SqlDialect &d)
+{
+    auto anyChanges = [&](std::initializer_list<const char *> columns) {
+        QStringList terms;
+        for (const char *c : columns)
+            terms << d.changes(QLatin1String(c));
+        return QLatin1Char('(') + terms.join(QStringLiteral(" OR ")) + QLatin1Char(')');
+    };
+    QStringList s;
+    // The lookups of rule 11 under the purchase's lock, and check's joins.
+    s << QStringLiteral("CREATE INDEX requests_purchase ON refund_requests (purchase_id)"
+                        " WHERE purchase_id IS NOT NULL");
+    s << QStringLiteral("CREATE INDEX ledger_purchase_adjustments ON ledger_entries (purchase_id)"
+                        " WHERE entry_type = 'adjustment'");
+    s << QStringLiteral("CREATE INDEX payouts_request ON payouts (request_id)");
+    s << QStringLiteral("CREATE INDEX chargebacks_purchase ON chargebacks (purchase_id)");
+
+    s << d.appendOnlyTriggers(QStringLiteral("decisions"));
+    s << d.guardTriggers(
+        QStringLiteral("payouts"),
+        anyChanges({"id", "request_id", "purchase_id", "account_id", "amount_cents", "currency",
+                    "created_at"}) +
+            QStringLiteral(" OR (OLD.gateway_ref IS NOT NULL AND %1)")
+                .arg(d.changes(QStringLiteral("gateway_ref"))) +
+            QStringLiteral(
+                " OR NOT (NEW.status = OLD.status"
+                " OR (OLD.status = 'pending' AND NEW.status = 'sent')"
+                " OR (OLD.status = 'sent' AND NEW.status IN ('succeeded', 'failed',"
+                " 'unknown'))"
+                " OR (OLD.status = 'unknown' AND NEW.status IN ('succeeded', 'failed')))"),
+        QStringLiteral("payouts: only the status of a payout moves, forward only (pending, sent, "
+                       "then succeeded, failed or unknown; unknown to succeeded or failed); its "
+                       "amount, currency, purchase, account and request never change"));
+    s << d.guardTriggers(
+        QStringLiteral("refund_requests"),
+        anyChanges({"id", "account_id", "type", "purchase_id", "job_id", "claimed_amount_cents",
+                    "message", "received_at"}) +
+            QStringLiteral(" OR OLD.status IN ('approved', 'denied')"
+                           " OR (OLD.status = 'pending' AND NEW.status = 'new')"
+                           " OR (OLD.status = 'escalated' AND NEW.status IN ('new', 'pending'))"),
+        QStringLiteral("refund_requests: a request only moves forward (new, pending, escalated, "
+                       "then approved or denied), a decided one never changes, and what the "
+                       "customer asked for is never rewritten"));
+    s << d.guardTriggers(
+        QStringLiteral("chargebacks"),
+        anyChanges({"id", "purchase_id", "account_id", "request_id", "opened_at", "amount_cents",
+                    "currency"}) +
+            QStringLiteral(" OR OLD.status <> 'open'"),
+        QStringLiteral("chargebacks: a chargeback only moves from open to won or lost, once, and "
+                       "its purchase, account and amount never change"));
+    s << d.guardTriggers(
+        QStringLiteral("purchases"),
+        anyChanges({"id", "account_id", "created_at", "kind", "credits", "amount_cents", "currency",
+                    "fee_cents", "payment_ref", "charge_count"}) +
+            QStringLiteral(" OR (%1 AND NOT NEW.delivered)")
+                .arg(d.changes(QStringLiteral("delivered"))),
+        QStringLiteral("purchases: a purchase is a fact: only its dispute flag changes, and its "
+                       "credits can be delivered once"));
+    s << d.guardTriggers(
+        QStringLiteral("jobs"),
+        anyChanges({"id", "account_id", "created_at", "credits", "model"}) +
+            QStringLiteral(" OR (OLD.status = 'failed' AND (%1 OR %2))"
+                           " OR (OLD.status = 'running' AND NEW.status = 'queued')"
+                           " OR (OLD.status = 'succeeded' AND NEW.status IN ('queued', 'running'))")
+                .arg(d.changes(QStringLiteral("status")), d.changes(QStringLiteral("failure"))),
+        QStringLiteral("jobs: a job only moves forward (queued, running, then succeeded or "
+                       "failed), a failure is final, and its account and credits never change"));
+    s << d.guardTriggers(
+        QStringLiteral("credit_lots"),
+        anyChanges({"id", "account_id", "purchase_id", "created_at", "credits_total"}) +
+            QStringLiteral(" OR NEW.credits_remaining > OLD.credits_remaining"),
+        QStringLiteral("credit_lots: a lot only shrinks; credits come back as a new lot with "
+                       "its ledger entry"));
+    return s;
+}
+
 using Step = void (*)(const QSqlDatabase &, const SqlDialect &);
 template <QStringList (*statements)(const SqlDialect &)>
 void plain(const QSqlDatabase &db, const SqlDialect &d)
 {
     runAll(db, statements(d));
 }
-constexpr Step steps[] = {plain<migrateToV1>, plain<migrateToV2>, plain<migrateToV3>, migrateToV4};
+constexpr Step steps[] = {plain<migrateToV1>, plain<migrateToV2>, plain<migrateToV3>, migrateToV4,
+                          plain<migrateToV5>};
 
 } // namespace
 

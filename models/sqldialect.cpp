@@ -40,6 +40,37 @@ QStringList SqlDialect::appendOnlyTriggers(const QString &table) const
                 .arg(table)};
 }
 
+QStringList SqlDialect::guardTriggers(const QString &table, const QString &refuseWhen,
+                                      const QString &message) const
+{
+    Q_ASSERT(!message.contains(QLatin1Char('\'')));
+    if (isSqlite()) {
+        return {QStringLiteral("CREATE TRIGGER %1_guard BEFORE UPDATE ON %1 WHEN %2 "
+                               "BEGIN SELECT RAISE(ABORT, '%3'); END")
+                    .arg(table, refuseWhen, message),
+                QStringLiteral("CREATE TRIGGER %1_no_delete BEFORE DELETE ON %1 "
+                               "BEGIN SELECT RAISE(ABORT, '%1: a row is never deleted'); END")
+                    .arg(table)};
+    }
+    return {QStringLiteral("CREATE OR REPLACE FUNCTION %1_guard() RETURNS trigger LANGUAGE plpgsql"
+                           " AS $$ BEGIN"
+                           " IF TG_OP = 'DELETE' THEN"
+                           "  RAISE EXCEPTION '%1: a row is never deleted';"
+                           " END IF;"
+                           " IF %2 THEN RAISE EXCEPTION '%3'; END IF;"
+                           " RETURN NEW; END $$")
+                .arg(table, refuseWhen, message),
+            QStringLiteral("CREATE TRIGGER %1_guard BEFORE UPDATE OR DELETE ON %1 "
+                           "FOR EACH ROW EXECUTE FUNCTION %1_guard()")
+                .arg(table)};
+}
+
+QString SqlDialect::changes(const QString &column) const
+{
+    return isSqlite() ? QStringLiteral("NEW.%1 IS NOT OLD.%1").arg(column)
+                      : QStringLiteral("NEW.%1 IS DISTINCT FROM OLD.%1").arg(column);
+}
+
 QString SqlDialect::resetIdentity(const QString &table) const
 {
     if (isSqlite())

@@ -29,6 +29,12 @@ public:
     QString beginWrite() const;
     // Statements that make the database itself refuse UPDATE and DELETE on a table.
     QStringList appendOnlyTriggers(const QString &table) const;
+    // Statements that make the database refuse every DELETE on a table, and every UPDATE for
+    // which `refuseWhen` (an expression over OLD and NEW) is true, with `message`.
+    QStringList guardTriggers(const QString &table, const QString &refuseWhen,
+                              const QString &message) const;
+    // In a trigger: "this column's value changes" (NULL-safe).
+    QString changes(const QString &column) const;
     // After rows were inserted with explicit ids: moves the id generator past them.
     QString resetIdentity(const QString &table) const;
     // SQLSTATE-like test: was this error a lost race that should be retried?

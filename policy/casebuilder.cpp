@@ -26,6 +26,12 @@ T known(const std::optional<T> &value, const QString &field, const QString &text
 BuiltCase CaseBuilder::build(qint64 requestId, bool lock) const
 {
     BuiltCase b;
+    if (lock) {
+        // Purchase first, then request: a request's purchase never changes (a trigger keeps it).
+        const std::optional<RequestRecord> unlocked = RequestRepository(m_db).find(requestId);
+        if (unlocked && unlocked->purchaseId > 0)
+            PurchaseRepository(m_db).lock(unlocked->purchaseId);
+    }
     const std::optional<RequestRecord> request = RequestRepository(m_db).find(requestId, lock);
     if (!request)
         throw DatabaseError(tr("no refund request with id %1").arg(requestId));
@@ -50,7 +56,10 @@ BuiltCase CaseBuilder::build(qint64 requestId, bool lock) const
             throw DatabaseError(
                 tr("request %1: purchase %2 does not exist").arg(r.id).arg(r.purchaseId));
         const PurchaseRecord &p = *b.purchase;
-        b.purchaseCreditsUsed = CreditLotRepository(m_db).usedOfPurchase(p.id).value_or(0);
+        const CreditLotRepository lots(m_db);
+        b.purchaseCreditsUsed = lots.usedOfPurchase(p.id).value_or(0);
+        b.purchaseCreditsLeft = lots.leftOfPurchase(p.id);
+        b.compensation = CompensationRepository(m_db).forPurchase(p.id, r.id);
         CasePurchase cp;
         cp.id = QString::number(p.id);
         cp.at = p.createdAt;
@@ -63,6 +72,11 @@ BuiltCase CaseBuilder::build(qint64 requestId, bool lock) const
         cp.delivered = p.delivered;
         cp.chargeCount = p.chargeCount;
         cp.disputed = p.disputed;
+        for (const PriorGrant &g : b.compensation.grants)
+            if (const auto type = PolicyNames::toRequestType(g.type))
+                cp.grant(*type);
+        cp.refundedCents = b.compensation.returnedCents();
+        cp.restoredCredits = b.compensation.restoredCredits;
         c.purchases << cp;
         c.request.purchase = 0;
     }
@@ -84,6 +98,10 @@ BuiltCase CaseBuilder::build(qint64 requestId, bool lock) const
         c.jobs << cj;
         c.request.job = 0;
     }
+    if (const QString outOfBounds = c.boundsError(); !outOfBounds.isEmpty())
+        throw DatabaseError(tr("request %1: its facts are outside what the policy can weigh (%2)")
+                                .arg(r.id)
+                                .arg(outOfBounds));
     const QString missing = c.missingReference();
     if (!missing.isEmpty())
         throw DatabaseError(

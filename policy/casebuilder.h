@@ -2,6 +2,7 @@
 // Gathers the facts of one refund request from the database into a case for the engine.
 
 #include "models/accountrepository.h"
+#include "models/compensationrepository.h"
 #include "models/jobrepository.h"
 #include "models/purchaserepository.h"
 #include "models/requestrepository.h"
@@ -18,6 +19,8 @@ struct BuiltCase
     std::optional<PurchaseRecord> purchase;
     std::optional<JobRecord> job;
     qint64 purchaseCreditsUsed = 0;
+    qint64 purchaseCreditsLeft = 0;    // what is left of the purchase's own lot
+    PurchaseCompensation compensation; // what others already got for the purchase (rule 11)
 };
 
 class CaseBuilder
@@ -25,8 +28,11 @@ class CaseBuilder
 public:
     explicit CaseBuilder(const QSqlDatabase &db) : m_db(db) {}
 
-    // Reads the request (locking it when `lock`, see RequestRepository::find) and what it
-    // refers to. Throws DatabaseError when the request is unknown or its data is inconsistent.
+    // Reads the request and what it refers to, with the facts of rule 11 about its purchase.
+    // With `lock` (inside a write transaction), the purchase is locked first and then the
+    // request, so everything read after is what no one else can change until the commit: the
+    // purchase is the unit of locking, taken in the same order everywhere. Throws DatabaseError
+    // when the request is unknown or its data is inconsistent or out of bounds.
     BuiltCase build(qint64 requestId, bool lock = false) const;
 
 private:

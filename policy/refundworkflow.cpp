@@ -2,6 +2,7 @@
 
 #include "models/auditrepository.h"
 #include "models/chargebackrepository.h"
+#include "models/compensationrepository.h"
 #include "models/creditlotrepository.h"
 #include "models/database.h"
 #include "models/databaseerror.h"
@@ -17,6 +18,7 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <limits>
 
 namespace {
 QString tr(const char *text)
@@ -27,6 +29,43 @@ QString tr(const char *text)
 [[noreturn]] void refuse(const QString &why)
 {
     throw DatabaseError(why);
+}
+
+// A decision refused because the purchase already got this remedy, or all it can (rule 11):
+// the transaction is rolled back and the reviewer told who got it.
+class AlreadyCompensated : public DatabaseError
+{
+public:
+    using DatabaseError::DatabaseError;
+};
+
+// "purchase 68 was already refunded 20.00 EUR by request 140 (unused_credits)": what the
+// purchase's earlier requests got, all of them or those of one type.
+QString alreadyGiven(const PurchaseRecord &p, const PurchaseCompensation &c,
+                     const QString &onlyType = {})
+{
+    QStringList parts;
+    for (const PriorGrant &g : c.grants) {
+        if (!onlyType.isEmpty() && g.type != onlyType)
+            continue;
+        if (g.remedy == QLatin1String("money_refund"))
+            parts << tr("refunded %1 by request %2 (%3)")
+                         .arg(formatMoney(g.refundCents, p.currency))
+                         .arg(g.requestId)
+                         .arg(g.type);
+        else
+            parts << (g.credits == 1 ? tr("restored 1 credit by request %1 (%2)")
+                                     : tr("restored %3 credits by request %1 (%2)"))
+                         .arg(g.requestId)
+                         .arg(g.type)
+                         .arg(g.credits);
+    }
+    if (onlyType.isEmpty() && c.lostChargebackCents > 0)
+        parts << tr("charged back %1 by the bank")
+                     .arg(formatMoney(c.lostChargebackCents, p.currency));
+    if (parts.isEmpty())
+        return tr("purchase %1 has nothing left to give back").arg(p.id);
+    return tr("purchase %1 was already %2").arg(p.id).arg(parts.join(QStringLiteral(", ")));
 }
 
 const QStringList openStatuses{QStringLiteral("new"), QStringLiteral("pending"),
@@ -131,8 +170,12 @@ const PolicyProfile &RefundWorkflow::profile(const QString &id)
 
 qint64 RefundWorkflow::returnedCents(const QSqlDatabase &conn, qint64 purchaseId)
 {
-    return PayoutRepository(conn).refundedForPurchase(purchaseId) +
-           ChargebackRepository(conn).lostForPurchase(purchaseId);
+    return CompensationRepository(conn).forPurchase(purchaseId).returnedCents();
+}
+
+bool RefundWorkflow::moneyRefundRevokesCredits(RequestType type)
+{
+    return type != RequestType::DuplicateCharge && type != RequestType::BillingError;
 }
 
 TriageResult RefundWorkflow::triage(const std::function<void(qint64)> &progress)
@@ -206,6 +249,15 @@ DecisionResult RefundWorkflow::decide(const ReviewDecision &d)
     }
     try {
         return inTransaction([&](const QSqlDatabase &conn) { return decideLocked(conn, d); });
+    } catch (const AlreadyCompensated &e) {
+        failed.status = DecisionResult::Status::AlreadyCompensated;
+        failed.error = e.message();
+        return failed;
+    } catch (const ArithmeticOverflow &) {
+        failed.error = tr("request %1: a figure of this decision is out of range; nothing was "
+                          "written")
+                           .arg(d.requestId);
+        return failed;
     } catch (const DatabaseError &e) {
         failed.error =
             m_db.dialect().isUniqueViolation(e.nativeCode())
@@ -260,6 +312,17 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
     }
 
     const bool approve = d.action == ReviewAction::Approve;
+    // Rule 11 before anything else: a purchase that already got this remedy, or all it can,
+    // gets nothing more, whatever the reviewer confirms.
+    const CasePurchase *facts = b.policyCase.purchase();
+    if (approve && b.purchase && facts) {
+        if (PolicyEngine::isPurchaseRequest(b.policyCase.request.type) &&
+            facts->isGranted(b.policyCase.request.type))
+            throw AlreadyCompensated(alreadyGiven(*b.purchase, b.compensation, r.type));
+        if (rec.verdict == Verdict::Deny &&
+            rec.clauses.value(0) == profile.clause(ClauseRole::AlreadyCompensated).id)
+            throw AlreadyCompensated(alreadyGiven(*b.purchase, b.compensation));
+    }
     result.isOverride =
         (approve && rec.verdict == Verdict::Deny) || (!approve && rec.verdict == Verdict::Approve);
     const QString clause = rec.clauses.value(0);
@@ -312,13 +375,11 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
             if (!b.purchase)
                 refuse(tr("request %1 names no purchase to refund").arg(r.id));
             const PurchaseRecord &p = *b.purchase;
-            const qint64 paid = p.amountCents * p.chargeCount;
-            const qint64 returned = returnedCents(conn, p.id);
-            const qint64 refundable = paid - returned;
-            if (refundable <= 0)
-                refuse(tr("purchase %1 is already refunded in full (%2 of %3 paid)")
-                           .arg(p.id)
-                           .arg(formatMoney(returned, p.currency), formatMoney(paid, p.currency)));
+            const qint64 paid = Checked::mul(p.amountCents, p.chargeCount);
+            const qint64 returned = b.compensation.returnedCents();
+            const qint64 refundable = std::max<qint64>(0, Checked::sub(paid, returned));
+            if (refundable == 0)
+                throw AlreadyCompensated(alreadyGiven(p, b.compensation));
             const qint64 recommended = rec.remedy == Remedy::MoneyRefund ? rec.refundCents : 0;
             qint64 amount = recommended;
             if (d.amountCents) {
@@ -336,13 +397,17 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
                 refuse(tr("the policy names no amount here: give the amount to refund"));
             if (amount > refundable)
                 refuse(
-                    tr("%1 is more than the %2 still refundable on purchase %3 (paid %4)")
+                    tr("%1 is more than the %2 still refundable on purchase %3 (paid %4): %5")
                         .arg(formatMoney(amount, p.currency), formatMoney(refundable, p.currency))
                         .arg(p.id)
-                        .arg(formatMoney(paid, p.currency)));
-            // Unused credits go back with the money they were bought with.
-            const qint64 wanted = rec.remedy == Remedy::MoneyRefund ? rec.credits : 0;
-            const qint64 taken = wanted > 0 ? lots.takeFromPurchase(p.id, wanted) : 0;
+                        .arg(formatMoney(paid, p.currency), alreadyGiven(p, b.compensation)));
+            // The money the credits were bought with goes back: so do the credits still left
+            // of the purchase (what was spent is spent; the lot never goes below zero).
+            const bool revokes = moneyRefundRevokesCredits(b.policyCase.request.type);
+            const qint64 taken =
+                revokes ? lots.takeFromPurchase(p.id, std::numeric_limits<qint64>::max()) : 0;
+            if (revokes)
+                result.creditsSpent = lots.usedOfPurchase(p.id).value_or(0) - taken;
             if (taken > 0) {
                 LedgerEntryRecord e;
                 e.accountId = r.accountId;
@@ -364,6 +429,7 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
             payout.createdAt = at;
             written.insert(QStringLiteral("payout"), PayoutRepository(conn).create(payout));
             result.refundCents = amount;
+            result.currency = p.currency;
             result.credits = taken;
         } else {
             if (d.amountCents)
@@ -394,6 +460,22 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
                 e.jobId = b.job->id;
                 e.note = tr("credit-back of a failed job");
             } else {
+                if (b.purchase) {
+                    // Never more credits back than the purchase delivered (rule 11).
+                    const PurchaseRecord &p = *b.purchase;
+                    const qint64 restorable =
+                        std::max<qint64>(0, Checked::sub(Checked::mul(p.credits, p.chargeCount),
+                                                         b.compensation.restoredCredits));
+                    if (restorable == 0)
+                        throw AlreadyCompensated(alreadyGiven(p, b.compensation));
+                    if (credits > restorable)
+                        refuse(tr("%1 credits are more than the %2 still restorable on purchase "
+                                  "%3: %4")
+                                   .arg(credits)
+                                   .arg(restorable)
+                                   .arg(p.id)
+                                   .arg(alreadyGiven(p, b.compensation)));
+                }
                 e.entryType = QStringLiteral("adjustment");
                 e.purchaseId = b.purchase ? b.purchase->id : 0;
                 e.note = tr("credits restored");
@@ -563,7 +645,7 @@ qint64 RefundWorkflow::recordChargeback(qint64 purchaseId, const QString &reason
 {
     return inTransaction([&](const QSqlDatabase &conn) {
         PurchaseRepository purchases(conn);
-        const auto p = purchases.find(purchaseId);
+        const auto p = purchases.lock(purchaseId); // the unit of locking of its compensations
         if (!p)
             refuse(tr("no purchase with id %1").arg(purchaseId));
         if (p->disputed)

@@ -38,6 +38,7 @@ struct DecisionResult
         Denied,
         Escalated,
         AlreadyDecided,
+        AlreadyCompensated, // rule 11: the purchase already got this, or all it can; `error` says
         Failed
     };
     Status status = Status::Failed;
@@ -48,10 +49,15 @@ struct DecisionResult
     PolicyOutcome recommendation;
     Remedy remedy = Remedy::None;
     qint64 refundCents = 0;
-    qint64 credits = 0;
+    QString currency;   // of refundCents
+    qint64 credits = 0; // restored (credit_restore) or taken back with the money (money_refund)
+    qint64 creditsSpent = 0; // money_refund: the purchase's credits already gone, not taken back
     bool isOverride = false;
 
-    bool processed() const { return status != Status::Failed; }
+    bool processed() const
+    {
+        return status != Status::Failed && status != Status::AlreadyCompensated;
+    }
 };
 
 struct TriageResult
@@ -77,6 +83,10 @@ public:
     const PolicyProfile &profile(const QString &id);
     // What has gone back to the payer of a purchase: our refunds and lost chargebacks.
     static qint64 returnedCents(const QSqlDatabase &conn, qint64 purchaseId);
+    // Whether a money refund for this kind of request takes back what is left of the
+    // purchase's credits (the money they were bought with goes back): all but duplicate
+    // charges and billing errors, whose credits were paid for once and stay.
+    static bool moneyRefundRevokesCredits(RequestType type);
 
     // Evaluates every new request (and open ones without a stored recommendation), stores the
     // recommendation, and applies the automatic credit-back of platform-failed jobs at once.

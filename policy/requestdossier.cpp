@@ -7,6 +7,8 @@
 #include "rules/policyengine.h"
 
 #include <QCoreApplication>
+#include <algorithm>
+#include <limits>
 
 RequestDossier RequestDossier::load(Database &database, RefundWorkflow &workflow, qint64 requestId)
 {
@@ -20,6 +22,9 @@ RequestDossier RequestDossier::load(Database &database, RefundWorkflow &workflow
         d.account = b.account;
         d.purchase = b.purchase;
         d.job = b.job;
+        d.compensation = b.compensation;
+        d.purchaseCreditsLeft = b.purchaseCreditsLeft;
+        d.purchaseCreditsGone = b.purchaseCreditsUsed;
         d.profile = workflow.profile(b.account.profile);
         d.outcome = PolicyEngine::evaluate(b.policyCase, *d.profile);
     } catch (const DatabaseError &e) {
@@ -38,11 +43,21 @@ RequestDossier RequestDossier::load(Database &database, RefundWorkflow &workflow
         d.outcome.reset();
         d.profile.reset();
         d.outcomeError = e.message();
+        if (d.purchase)
+            d.compensation = CompensationRepository(conn).forPurchase(d.purchase->id, d.request.id);
     }
     d.summary = AccountRepository(conn).summary(d.request.accountId);
-    if (d.purchase)
-        d.refundableCents = d.purchase->amountCents * d.purchase->chargeCount -
-                            RefundWorkflow::returnedCents(conn, d.purchase->id);
+    if (d.purchase) {
+        // Wide enough for any stored figure: a dossier is read, never refused.
+        const auto left = [](qint64 total, qint64 count, qint64 given) {
+            const __int128 l = __int128(total) * count - given;
+            return qint64(std::clamp<__int128>(l, 0, std::numeric_limits<qint64>::max()));
+        };
+        d.refundableCents =
+            left(d.purchase->amountCents, d.purchase->chargeCount, d.compensation.returnedCents());
+        d.restorableCredits =
+            left(d.purchase->credits, d.purchase->chargeCount, d.compensation.restoredCredits);
+    }
     d.history = AuditRepository(conn).forRequest(requestId);
     return d;
 }

@@ -4,6 +4,7 @@
 
 #include "models/accountrepository.h"
 #include "models/auditrepository.h"
+#include "models/compensationrepository.h"
 #include "models/jobrepository.h"
 #include "models/purchaserepository.h"
 #include "models/requestrepository.h"
@@ -21,7 +22,11 @@ struct RequestDossier
     AccountRecord account;
     AccountSummary summary;
     std::optional<PurchaseRecord> purchase;
-    qint64 refundableCents = 0; // of the purchase: paid less refunds and lost chargebacks
+    qint64 refundableCents = 0;        // of the purchase: paid less refunds and lost chargebacks
+    qint64 restorableCredits = 0;      // of the purchase: delivered x charges less credits restored
+    PurchaseCompensation compensation; // what the purchase's other requests already got
+    qint64 purchaseCreditsLeft = 0;    // of the purchase's own lot: what a money refund takes back
+    qint64 purchaseCreditsGone = 0;    // of that lot: spent (or taken back) already
     std::optional<JobRecord> job;
     std::optional<PolicyOutcome> outcome; // none when the engine could not evaluate
     QString outcomeError;                 // why not

@@ -40,6 +40,8 @@ struct MPurchase
     int chargeCount = 1;
     bool delivered = true, disputed = false, subscription = false;
     qint64 returned = 0; // refunded or charged back
+    qint64 restored = 0; // credits restored for it
+    quint16 granted = 0; // request types approved with a remedy (rule 11)
 };
 struct MJob
 {
@@ -108,6 +110,9 @@ public:
             cp.delivered = p.delivered;
             cp.chargeCount = p.chargeCount;
             cp.disputed = p.disputed;
+            cp.granted = p.granted;
+            cp.refundedCents = p.returned;
+            cp.restoredCredits = p.restored;
             c.purchases << cp;
             c.request.purchase = 0;
         }
@@ -143,6 +148,14 @@ public:
             return S::Escalated;
         }
         const bool approve = d.action == ReviewAction::Approve;
+        const auto profile = PolicyProfile::findBuiltIn(accounts[r.account].profile);
+        // Rule 11 first: a purchase never gets the same remedy twice, nor more than it paid.
+        if (approve && r.purchase &&
+            ((PolicyEngine::isPurchaseRequest(r.type) &&
+              (purchases[r.purchase].granted & (1u << unsigned(r.type)))) ||
+             (rec.verdict == Verdict::Deny &&
+              rec.clauses.value(0) == profile->clause(ClauseRole::AlreadyCompensated).id)))
+            return S::AlreadyCompensated;
         const bool against = (approve && rec.verdict == Verdict::Deny) ||
                              (!approve && rec.verdict == Verdict::Approve);
         if (against && (!d.allowOverride || d.note.trimmed().isEmpty()))
@@ -172,21 +185,28 @@ public:
             if (remedy == Remedy::MoneyRefund) {
                 if (!p)
                     return S::Failed;
-                const qint64 refundable = p->amount * p->chargeCount - p->returned;
+                const qint64 refundable =
+                    std::max<qint64>(0, p->amount * p->chargeCount - p->returned);
+                if (refundable == 0)
+                    return S::AlreadyCompensated;
                 const qint64 recommended = rec.remedy == Remedy::MoneyRefund ? rec.refundCents : 0;
-                if (refundable <= 0 ||
-                    (d.amountCents && recommended > 0 && *d.amountCents > recommended))
+                if (d.amountCents && recommended > 0 && *d.amountCents > recommended)
                     return S::Failed;
                 const qint64 amount = d.amountCents.value_or(recommended);
                 if (amount <= 0 || amount > refundable)
                     return S::Failed;
-                const qint64 wanted = rec.remedy == Remedy::MoneyRefund ? rec.credits : 0;
+                // Every money refund but a duplicate charge or billing error takes back what
+                // is left of the purchase's credits.
                 MLot *lot = lotOf(*p);
-                const qint64 taken = lot ? std::min(wanted, lot->remaining) : 0;
+                const qint64 taken = lot && r.type != RequestType::DuplicateCharge &&
+                                             r.type != RequestType::BillingError
+                                         ? lot->remaining
+                                         : 0;
                 if (lot)
                     lot->remaining -= taken;
                 a.balance -= taken;
                 p->returned += amount;
+                p->granted |= quint16(1u << unsigned(r.type));
             } else {
                 if (d.amountCents)
                     return S::Failed;
@@ -202,8 +222,19 @@ public:
                     job->compensated = true;
                     addLot(a, 0, credits);
                 } else {
+                    if (p) {
+                        const qint64 restorable =
+                            std::max<qint64>(0, p->credits * p->chargeCount - p->restored);
+                        if (restorable == 0)
+                            return S::AlreadyCompensated;
+                        if (credits > restorable)
+                            return S::Failed;
+                        p->restored += credits;
+                    }
                     addLot(a, p && !lotOf(*p) ? p->id : 0, credits);
                 }
+                if (p)
+                    p->granted |= quint16(1u << unsigned(r.type));
             }
         }
         r.status = approve ? QStringLiteral("approved") : QStringLiteral("denied");

@@ -72,9 +72,51 @@ DecisionDialog::DecisionDialog(ReviewAction action, const RequestDossier &dossie
         layout->addWidget(warning);
     }
 
+    if (action == ReviewAction::Approve && dossier.purchase) {
+        // Rule 11 before the reviewer types anything: what the purchase already got, and
+        // whether this approval can still give anything.
+        const PurchaseCompensation &c = dossier.compensation;
+        QStringList given;
+        for (const PriorGrant &g : c.grants)
+            given << (g.remedy == QLatin1String("money_refund")
+                          ? tr("%1 refunded by request %2 (%3)")
+                                .arg(formatMoney(g.refundCents, dossier.purchase->currency))
+                                .arg(g.requestId)
+                                .arg(DisplayNames::requestType(g.type))
+                          : tr("%n credit(s) restored by request %1 (%2)", nullptr, int(g.credits))
+                                .arg(g.requestId)
+                                .arg(DisplayNames::requestType(g.type)));
+        if (c.lostChargebackCents > 0)
+            given << tr("%1 charged back by the bank")
+                         .arg(formatMoney(c.lostChargebackCents, dossier.purchase->currency));
+        bool sameType = false;
+        for (const PriorGrant &g : c.grants)
+            sameType = sameType || g.type == r.type;
+        const bool nothingLeft =
+            sameType ||
+            (rec && rec->verdict == Verdict::Deny && dossier.profile &&
+             rec->clauses.value(0) == dossier.profile->clause(ClauseRole::AlreadyCompensated).id);
+        if (!given.isEmpty() || nothingLeft) {
+            auto *prior = new QLabel(
+                (nothingLeft ? tr("<b>Already compensated: this cannot be approved.</b> ")
+                             : QString()) +
+                tr("Purchase %1 already got: %2.")
+                    .arg(dossier.purchase->id)
+                    .arg(given.join(QStringLiteral("; ")).toHtmlEscaped()));
+            prior->setWordWrap(true);
+            prior->setObjectName(QStringLiteral("priorCompensation"));
+            prior->setStyleSheet(nothingLeft ? QStringLiteral("QLabel { background: #ffebee;"
+                                                              " color: #8e0000; border: 1px solid"
+                                                              " #c62828; padding: 6px; }")
+                                             : QStringLiteral("QLabel { padding: 2px; }"));
+            layout->addWidget(prior);
+            m_alreadyCompensated = nothingLeft;
+        }
+    }
+
     auto *form = new QFormLayout;
     layout->addLayout(form);
-    if (action == ReviewAction::Approve)
+    if (action == ReviewAction::Approve && !m_alreadyCompensated)
         buildAmount(form);
     if (action == ReviewAction::Deny && dossier.profile) {
         m_reason = new QComboBox;
@@ -115,6 +157,13 @@ DecisionDialog::DecisionDialog(ReviewAction action, const RequestDossier &dossie
     layout->addWidget(hint);
 
     m_buttons->button(QDialogButtonBox::Ok)->setText(verb);
+    if (m_alreadyCompensated) {
+        m_buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
+        m_buttons->button(QDialogButtonBox::Ok)
+            ->setToolTip(
+                tr("The purchase already received this remedy, or all it paid or delivered: deny "
+                   "the request instead."));
+    }
     layout->addWidget(m_buttons);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &DecisionDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -174,6 +223,28 @@ void DecisionDialog::buildAmount(QLayout *layout)
     label->setWordWrap(true);
     form->addRow(tr("Remedy:"), label);
     form->addRow(tr("&Amount (%1):").arg(d.purchase->currency), m_amount);
+    if (RefundWorkflow::moneyRefundRevokesCredits(
+            PolicyNames::toRequestType(d.request.type).value_or(RequestType::Legal))) {
+        // The money goes back, so do the credits bought with it: say what before confirming.
+        QString text =
+            d.purchaseCreditsLeft > 0
+                ? tr("%n credit(s) left of this purchase are taken back from the balance.", nullptr,
+                     int(d.purchaseCreditsLeft))
+                : tr("No credits of this purchase are left to take back.");
+        if (d.purchaseCreditsGone > 0)
+            text += QLatin1Char(' ') +
+                    tr("%n of its credits were already spent and stay spent: the customer keeps "
+                       "what they were used for.",
+                       nullptr, int(d.purchaseCreditsGone));
+        auto *credits = new QLabel(text);
+        credits->setWordWrap(true);
+        credits->setObjectName(QStringLiteral("creditsTakenBack"));
+        form->addRow(tr("Credits:"), credits);
+    } else {
+        form->addRow(tr("Credits:"),
+                     new QLabel(tr("The purchase's credits stay: only the extra charge goes "
+                                   "back.")));
+    }
 }
 
 std::optional<ReviewDecision> DecisionDialog::decision(QString *error) const
@@ -184,6 +255,10 @@ std::optional<ReviewDecision> DecisionDialog::decision(QString *error) const
     d.reviewer = m_reviewer;
     d.note = m_note->toPlainText().trimmed();
     d.allowOverride = m_override;
+    if (m_alreadyCompensated) {
+        *error = tr("This purchase was already compensated: the request can only be denied.");
+        return std::nullopt;
+    }
     if (m_override && d.note.isEmpty()) {
         *error = tr("An override needs a note saying why.");
         return std::nullopt;
@@ -232,7 +307,8 @@ void DecisionDialog::accept()
     m_buttons->setEnabled(false);
     m_result = m_submit(*d);
     m_buttons->setEnabled(true);
-    if (m_result.status == DecisionResult::Status::Failed) {
+    if (m_result.status == DecisionResult::Status::Failed ||
+        m_result.status == DecisionResult::Status::AlreadyCompensated) {
         // Everything typed stays: the reviewer fixes it or tries again.
         showError(tr("Not saved: %1").arg(m_result.error));
         return;

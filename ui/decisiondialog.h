@@ -41,7 +41,8 @@ private:
     QString m_reviewer;
     Submit m_submit;
     bool m_override = false;
-    qint64 m_maxCents = 0; // 0: no money amount in this decision
+    bool m_alreadyCompensated = false; // rule 11: approving is refused; Approve is disabled
+    qint64 m_maxCents = 0;             // 0: no money amount in this decision
     DecisionResult m_result;
     QLineEdit *m_amount = nullptr;
     QComboBox *m_reason = nullptr;

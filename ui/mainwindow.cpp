@@ -418,10 +418,15 @@ void MainWindow::decide(int actionValue)
             QString what;
             switch (r.status) {
             case DecisionResult::Status::Approved:
-                what = r.remedy == Remedy::MoneyRefund
+                what = r.remedy == Remedy::MoneyRefund && r.credits > 0
+                           ? tr("Request %1 approved: %2 to refund, %n credit(s) taken back.",
+                                nullptr, int(r.credits))
+                                 .arg(r.requestId)
+                                 .arg(formatMoney(r.refundCents, r.currency))
+                       : r.remedy == Remedy::MoneyRefund
                            ? tr("Request %1 approved: %2 to refund.")
                                  .arg(r.requestId)
-                                 .arg(formatMoney(r.refundCents, m_detail->dossier().currency()))
+                                 .arg(formatMoney(r.refundCents, r.currency))
                        : r.remedy == Remedy::CreditRestore
                            ? tr("Request %1 approved: %2 credits restored.")
                                  .arg(r.requestId)

@@ -16,9 +16,9 @@
 #include <QJsonObject>
 
 namespace {
-QString tr(const char *text)
+QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
 {
-    return QCoreApplication::translate("refundctl", text);
+    return QCoreApplication::translate("refundctl", text, disambiguation, n);
 }
 
 QString isoTime(qint64 secs)
@@ -59,6 +59,31 @@ int WorkflowCommands::triage(CliContext &cli)
               << Qt::endl;
     return result.errors.isEmpty() ? Exit::Ok : Exit::Failure;
 }
+
+namespace {
+QString creditCount(qint64 n)
+{
+    return n == 1 ? tr("1 credit") : tr("%1 credits").arg(n);
+}
+
+// What an approval did, after "ID approved": ": refund 19.12 USD, 300 credits taken back".
+QString approvedWhat(const DecisionResult &r)
+{
+    if (r.remedy == Remedy::MoneyRefund) {
+        QString text =
+            QStringLiteral(": ") + tr("refund %1").arg(formatMoney(r.refundCents, r.currency));
+        if (r.credits > 0 || r.creditsSpent > 0)
+            text += QStringLiteral(", ") + tr("%1 taken back").arg(creditCount(r.credits));
+        if (r.creditsSpent > 0)
+            text += QStringLiteral(" ") +
+                    tr("(%1 already spent, not taken back)").arg(creditCount(r.creditsSpent));
+        return text;
+    }
+    if (r.remedy == Remedy::CreditRestore)
+        return QStringLiteral(": ") + tr("%1 restored").arg(creditCount(r.credits));
+    return {};
+}
+} // namespace
 
 int WorkflowCommands::decide(CliContext &cli)
 {
@@ -134,7 +159,7 @@ int WorkflowCommands::decide(CliContext &cli)
         const DecisionResult r = workflow.decide(d);
         switch (r.status) {
         case DecisionResult::Status::Approved:
-            cli.out() << tr("%1 approved").arg(id) << Qt::endl;
+            cli.out() << tr("%1 approved").arg(id) << approvedWhat(r) << Qt::endl;
             break;
         case DecisionResult::Status::Denied:
             cli.out() << tr("%1 denied").arg(id) << Qt::endl;
@@ -144,6 +169,10 @@ int WorkflowCommands::decide(CliContext &cli)
             break;
         case DecisionResult::Status::AlreadyDecided:
             cli.out() << tr("%1 already-decided by %2").arg(id).arg(r.decidedBy) << Qt::endl;
+            break;
+        case DecisionResult::Status::AlreadyCompensated:
+            cli.out() << tr("%1 already-compensated: %2").arg(id).arg(r.error) << Qt::endl;
+            allProcessed = false;
             break;
         case DecisionResult::Status::Failed:
             cli.out() << tr("%1 error: %2").arg(id).arg(r.error) << Qt::endl;

@@ -245,3 +245,18 @@ QDate PolicyEngine::refundDueDate(const PolicyProfile &profile, qint64 approvedA
     return profile.calendar.addBusinessDays(profile.calendar.localDate(approvedAtUtc),
                                             *profile.refundDueBusinessDays);
 }
+
+bool PolicyEngine::isPurchaseRequest(RequestType type)
+{
+    switch (type) {
+    case RequestType::UnusedCredits:
+    case RequestType::AccidentalPurchase:
+    case RequestType::DuplicateCharge:
+    case RequestType::BillingError:
+    case RequestType::NotDelivered:
+    case RequestType::Outage:
+        return true;
+    default:
+        return false;
+    }
+}

@@ -13,4 +13,7 @@ public:
     // The day by which an approved money refund must reach the payment method, if the
     // profile states one.
     static QDate refundDueDate(const PolicyProfile &profile, qint64 approvedAtUtc);
+    // The purchase requests of step 10, to which rule 11 (one remedy per purchase and type)
+    // applies.
+    static bool isPurchaseRequest(RequestType type);
 };
