@@ -186,17 +186,45 @@ int WorkflowCommands::decide(CliContext &cli)
 int WorkflowCommands::check(CliContext &cli)
 {
     QCommandLineParser parser;
+    const QCommandLineOption jsonOption(
+        QStringLiteral("json"),
+        tr("One JSON object: ok, the counts, the time taken and each violation with its check."));
+    parser.addOption(jsonOption);
     int exitCode = 0;
     if (!cli.parse(parser,
-                   tr("Checks the ledger's invariants: balances equal the sum of their entries "
-                      "and are never negative, refunds never exceed what was paid, a job is "
-                      "credited back at most once, every decided request has exactly one "
-                      "decision and its entries."),
+                   tr("Checks, in one read-only snapshot, everything users trust the ledger "
+                      "with: balances equal their entries and their credit lots and never go "
+                      "negative; every credit that moves has a cause on its own account (a "
+                      "purchase, a job, a chargeback or an approved decision); every payout "
+                      "matches an approved money refund of that account, purchase, currency "
+                      "and amount; no purchase gets back more money than it paid or more "
+                      "credits than it delivered, nor one remedy twice; a job is credited back "
+                      "at most once; every decided request has its decision, its ledger "
+                      "entries and payouts, and its audit record. Writes nothing; exit 1 when "
+                      "anything is wrong."),
                    &exitCode) ||
         !cli.rejectPositional(parser, &exitCode))
         return exitCode;
     Database &db = cli.database();
     const InvariantReport report = InvariantChecker(db.connection()).run();
+    if (parser.isSet(jsonOption)) {
+        QJsonArray violations;
+        for (qsizetype i = 0; i < report.violations.size(); ++i)
+            violations.append(QJsonObject{{QStringLiteral("check"), report.checks.value(i)},
+                                          {QStringLiteral("message"), report.violations.at(i)}});
+        const QJsonObject o{{QStringLiteral("ok"), report.ok()},
+                            {QStringLiteral("accounts"), report.accounts},
+                            {QStringLiteral("ledger_entries"), report.ledgerEntries},
+                            {QStringLiteral("decisions"), report.decisions},
+                            {QStringLiteral("payouts"), report.payouts},
+                            {QStringLiteral("milliseconds"), report.milliseconds},
+                            {QStringLiteral("checks"),
+                             QJsonArray::fromStringList(InvariantChecker::checkIds())},
+                            {QStringLiteral("violations"), violations}};
+        cli.out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
+        cli.out().flush();
+        return report.ok() ? Exit::Ok : Exit::Failure;
+    }
     if (report.ok()) {
         cli.out() << tr("ok: %1 accounts, %2 ledger entries, %3 decisions; every invariant holds")
                          .arg(report.accounts)
