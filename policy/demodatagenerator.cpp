@@ -533,9 +533,10 @@ public:
                     refundCents = purchase.cents - purchase.fee;
                 else
                     refundCents = purchase.cents / 2;
-                if (type == QLatin1String("unused_credits") ||
-                    type == QLatin1String("accidental_purchase")) {
-                    // The money goes back, so do the purchase's unspent credits.
+                if (type != QLatin1String("duplicate_charge") &&
+                    type != QLatin1String("billing_error") && refundCents > 0) {
+                    // The money goes back, so do the purchase's unspent credits (as the
+                    // workflow does for every money refund but an extra charge).
                     for (Lot &lot : lots)
                         if (lot.purchaseId == purchase.id && lot.remaining > 0) {
                             credits = std::min(lot.remaining, balance);
