@@ -10,6 +10,7 @@
 #include "policy/refundworkflow.h"
 #include "support/queryvalues.h"
 #include "support/testdatabase.h"
+#include "support/workflowshop.h"
 #include "ui/connectionbanner.h"
 #include "ui/csvexportrunner.h"
 #include "ui/decisiondialog.h"
@@ -21,12 +22,14 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QDirIterator>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
@@ -352,6 +355,73 @@ private slots:
         for (int row = 0; row < model->rowCount(); ++row)
             QVERIFY(model->requestId(row) != id);
         QVERIFY(w.detail()->requestId() != id);
+    }
+
+    void theDialogSaysWhatGoesBackAndWhatWasGiven()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        Shop shop(t.db());
+        // An unused-credits refund overridden on a purchase of which 40 credits were spent.
+        const qint64 a = shop.account(QStringLiteral("aidancing"));
+        const qint64 p = shop.purchase(a, 300, 2000, 88);
+        shop.workflow.recordJob(a, 40, QStringLiteral("gen"));
+        const qint64 r = shop.request(a, QStringLiteral("unused_credits"), p);
+        // Another purchase already refunded once: the second request of that type.
+        const qint64 b = shop.account(QStringLiteral("hummingbytes"));
+        const qint64 q = shop.purchase(b, 300, 2000, 88);
+        const qint64 first = shop.request(b, QStringLiteral("unused_credits"), q);
+        const qint64 second = shop.request(b, QStringLiteral("unused_credits"), q);
+        shop.workflow.triage();
+        QCOMPARE(shop.decide(first, ReviewAction::Approve).status,
+                 DecisionResult::Status::Approved);
+
+        MainWindow w(t.db());
+        w.setReviewer(QStringLiteral("carol"));
+        w.show();
+        const QString shots = qEnvironmentVariable("REFUNDDESK_SCREENSHOTS");
+        auto open = [&](qint64 id) {
+            if (!w.queue()->selectRequest(id)) {
+                w.queue()->applyFilter({});
+                QTRY_VERIFY(w.queue()->selectRequest(id));
+            }
+            QTRY_COMPARE(w.detail()->requestId(), id);
+            w.action(QStringLiteral("approve"))->trigger();
+        };
+
+        open(r);
+        auto *dialog = waitForDialog<DecisionDialog>(w);
+        QVERIFY(dialog);
+        QVERIFY(dialog->isOverride());
+        auto *credits = dialog->findChild<QLabel *>(QStringLiteral("creditsTakenBack"));
+        QVERIFY(credits);
+        QVERIFY2(credits->text().contains(QLatin1String("260")) &&
+                     credits->text().contains(QLatin1String("40")),
+                 qPrintable(credits->text()));
+        QVERIFY(!dialog->findChild<QLabel *>(QStringLiteral("priorCompensation")));
+        if (!shots.isEmpty())
+            dialog->grab().save(shots + QStringLiteral("/approve-takes-credits-back.png"));
+        dialog->reject();
+        QTRY_VERIFY(!dialog->isVisible());
+
+        open(second);
+        dialog = waitForDialog<DecisionDialog>(w);
+        QVERIFY(dialog);
+        auto *prior = dialog->findChild<QLabel *>(QStringLiteral("priorCompensation"));
+        QVERIFY(prior);
+        QVERIFY2(
+            prior->text().contains(QStringLiteral("19.12 USD refunded by request %1").arg(first)),
+            qPrintable(prior->text()));
+        auto *approve = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QVERIFY(!approve->isEnabled());
+        QVERIFY(!approve->toolTip().isEmpty());
+        if (!shots.isEmpty())
+            dialog->grab().save(shots + QStringLiteral("/approve-already-compensated.png"));
+        // Ctrl+Enter cannot get past it either.
+        confirm(dialog);
+        QVERIFY(dialog->isVisible());
+        QCOMPARE(shop.status(second), QStringLiteral("pending"));
+        dialog->reject();
     }
 
     void denyNeedsAReasonAndAnOverrideNeedsANote()

@@ -59,19 +59,6 @@ DecisionDialog::DecisionDialog(ReviewAction action, const RequestDossier &dossie
                  rec ? rec->explanation.toHtmlEscaped() : dossier.outcomeError.toHtmlEscaped()));
     layout->addWidget(summary);
 
-    if (m_override) {
-        auto *warning = new QLabel(
-            tr("<b>This is an override.</b> The policy recommends %1 (%2). Deciding otherwise "
-               "needs a note saying why; it is recorded with your name.")
-                .arg(RecommendationDelegate::label(verdictName).toLower().toHtmlEscaped(),
-                     rec ? rec->clauses.value(0).toHtmlEscaped() : QString()));
-        warning->setWordWrap(true);
-        warning->setStyleSheet(QStringLiteral("QLabel { background: #fff3e0; color: #6d3d00;"
-                                              " border: 1px solid #b26a00; padding: 6px; }"));
-        warning->setObjectName(QStringLiteral("overrideWarning"));
-        layout->addWidget(warning);
-    }
-
     if (action == ReviewAction::Approve && dossier.purchase) {
         // Rule 11 before the reviewer types anything: what the purchase already got, and
         // whether this approval can still give anything.
@@ -83,7 +70,8 @@ DecisionDialog::DecisionDialog(ReviewAction action, const RequestDossier &dossie
                                 .arg(formatMoney(g.refundCents, dossier.purchase->currency))
                                 .arg(g.requestId)
                                 .arg(DisplayNames::requestType(g.type))
-                          : tr("%n credit(s) restored by request %1 (%2)", nullptr, int(g.credits))
+                          : tr("%1 credits restored by request %2 (%3)")
+                                .arg(g.credits)
                                 .arg(g.requestId)
                                 .arg(DisplayNames::requestType(g.type)));
         if (c.lostChargebackCents > 0)
@@ -114,6 +102,19 @@ DecisionDialog::DecisionDialog(ReviewAction action, const RequestDossier &dossie
         }
     }
 
+    if (m_override && !m_alreadyCompensated) {
+        auto *warning = new QLabel(
+            tr("<b>This is an override.</b> The policy recommends %1 (%2). Deciding otherwise "
+               "needs a note saying why; it is recorded with your name.")
+                .arg(RecommendationDelegate::label(verdictName).toLower().toHtmlEscaped(),
+                     rec ? rec->clauses.value(0).toHtmlEscaped() : QString()));
+        warning->setWordWrap(true);
+        warning->setStyleSheet(QStringLiteral("QLabel { background: #fff3e0; color: #6d3d00;"
+                                              " border: 1px solid #b26a00; padding: 6px; }"));
+        warning->setObjectName(QStringLiteral("overrideWarning"));
+        layout->addWidget(warning);
+    }
+
     auto *form = new QFormLayout;
     layout->addLayout(form);
     if (action == ReviewAction::Approve && !m_alreadyCompensated)
@@ -137,7 +138,8 @@ DecisionDialog::DecisionDialog(ReviewAction action, const RequestDossier &dossie
     }
     m_note->setTabChangesFocus(true);
     m_note->setMinimumHeight(90);
-    m_note->setPlaceholderText(m_override || action == ReviewAction::Escalate
+    m_note->setPlaceholderText(m_alreadyCompensated ? tr("Deny the request instead (D).")
+                               : m_override || action == ReviewAction::Escalate
                                    ? tr("Why? (required for an override)")
                                    : tr("Internal note (optional)"));
     if (action == ReviewAction::Escalate)
@@ -228,14 +230,15 @@ void DecisionDialog::buildAmount(QLayout *layout)
         // The money goes back, so do the credits bought with it: say what before confirming.
         QString text =
             d.purchaseCreditsLeft > 0
-                ? tr("%n credit(s) left of this purchase are taken back from the balance.", nullptr,
-                     int(d.purchaseCreditsLeft))
+                ? tr("The %1 credits left of this purchase are taken back from the balance.")
+                      .arg(d.purchaseCreditsLeft)
                 : tr("No credits of this purchase are left to take back.");
         if (d.purchaseCreditsGone > 0)
             text += QLatin1Char(' ') +
-                    tr("%n of its credits were already spent and stay spent: the customer keeps "
-                       "what they were used for.",
-                       nullptr, int(d.purchaseCreditsGone));
+                    tr("%1 of its %2 credits were already spent (or taken back) and stay so: "
+                       "the customer keeps what they were used for.")
+                        .arg(d.purchaseCreditsGone)
+                        .arg(d.purchaseCreditsGone + d.purchaseCreditsLeft);
         auto *credits = new QLabel(text);
         credits->setWordWrap(true);
         credits->setObjectName(QStringLiteral("creditsTakenBack"));
