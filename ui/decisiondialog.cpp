@@ -63,20 +63,7 @@ DecisionDialog::DecisionDialog(ReviewAction action, const RequestDossier &dossie
         // Rule 11 before the reviewer types anything: what the purchase already got, and
         // whether this approval can still give anything.
         const PurchaseCompensation &c = dossier.compensation;
-        QStringList given;
-        for (const PriorGrant &g : c.grants)
-            given << (g.remedy == QLatin1String("money_refund")
-                          ? tr("%1 refunded by request %2 (%3)")
-                                .arg(formatMoney(g.refundCents, dossier.purchase->currency))
-                                .arg(g.requestId)
-                                .arg(DisplayNames::requestType(g.type))
-                          : tr("%1 credits restored by request %2 (%3)")
-                                .arg(g.credits)
-                                .arg(g.requestId)
-                                .arg(DisplayNames::requestType(g.type)));
-        if (c.lostChargebackCents > 0)
-            given << tr("%1 charged back by the bank")
-                         .arg(formatMoney(c.lostChargebackCents, dossier.purchase->currency));
+        const QStringList given = DisplayNames::priorGrants(c, dossier.purchase->currency);
         bool sameType = false;
         for (const PriorGrant &g : c.grants)
             sameType = sameType || g.type == r.type;

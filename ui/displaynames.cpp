@@ -1,5 +1,8 @@
 #include "displaynames.h"
 
+#include "models/compensationrepository.h"
+#include "policy/rules/money.h"
+
 QStringList DisplayNames::requestTypes()
 {
     return {QStringLiteral("failed_job"),
@@ -100,4 +103,23 @@ QString DisplayNames::auditAction(const QString &action)
     };
     const char *name = names.value(action);
     return name ? tr(name) : action;
+}
+
+QStringList DisplayNames::priorGrants(const PurchaseCompensation &c, const QString &currency)
+{
+    QStringList given;
+    for (const PriorGrant &g : c.grants)
+        given << (g.remedy == QLatin1String("money_refund")
+                      ? tr("%1 refunded by request %2 (%3)")
+                            .arg(formatMoney(g.refundCents, currency))
+                            .arg(g.requestId)
+                            .arg(requestType(g.type))
+                      : tr("%1 credits restored by request %2 (%3)")
+                            .arg(g.credits)
+                            .arg(g.requestId)
+                            .arg(requestType(g.type)));
+    if (c.lostChargebackCents > 0)
+        given
+            << tr("%1 charged back by the bank").arg(formatMoney(c.lostChargebackCents, currency));
+    return given;
 }

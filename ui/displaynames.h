@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+struct PurchaseCompensation;
+
 class DisplayNames
 {
     Q_DECLARE_TR_FUNCTIONS(DisplayNames)
@@ -14,4 +16,7 @@ public:
     static QString status(const QString &status);
     static QString value(const QString &stored); // entry types, job states, causes, remedies
     static QString auditAction(const QString &action);
+    // What a purchase's requests already got, one phrase each ("19.12 USD refunded by request
+    // 2 (Unused credits)"), with what the bank took back; empty when nothing.
+    static QStringList priorGrants(const PurchaseCompensation &c, const QString &currency);
 };

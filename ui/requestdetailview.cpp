@@ -268,6 +268,9 @@ QString RequestDetailView::requestHtml() const
                      ? QString()
                      : QStringLiteral(" · <b>%1</b>").arg(esc(flags.join(QStringLiteral(", "))))));
         html += row(tr("Still refundable"), esc(formatMoney(d.refundableCents, p.currency)));
+        const QStringList given = DisplayNames::priorGrants(d.compensation, p.currency);
+        if (!given.isEmpty())
+            html += row(tr("Already given"), esc(given.join(QStringLiteral("; "))));
     }
     if (d.job) {
         const JobRecord &j = *d.job;
