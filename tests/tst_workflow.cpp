@@ -500,29 +500,14 @@ private slots:
         }
         shop.workflow.triage();
         QStringList reversed(ids.crbegin(), ids.crend());
-        auto start = [&](const QString &reviewer, const QStringList &order) {
-            auto *p = new QProcess(this);
-            p->start(QStringLiteral(REFUNDCTL_PATH),
-                     QStringList{QStringLiteral("decide"), QStringLiteral("--database"),
-                                 t.url().toString(), QStringLiteral("--verdict"),
-                                 QStringLiteral("approve"), QStringLiteral("--reviewer"),
-                                 reviewer} +
-                         order);
-            return p;
-        };
-        QProcess *first = start(QStringLiteral("p1"), ids);
-        QProcess *second = start(QStringLiteral("p2"), reversed);
-        QVERIFY(first->waitForFinished(300000));
-        QVERIFY(second->waitForFinished(300000));
-        const QByteArray err1 = first->readAllStandardError();
-        const QByteArray err2 = second->readAllStandardError();
-        QCOMPARE(first->exitCode(), 0);
-        QCOMPARE(second->exitCode(), 0);
-        QVERIFY2(err1.isEmpty() && err2.isEmpty(), (err1 + err2).constData());
+        const auto [first, second] = approveConcurrently(t.url().toString(), ids, reversed);
+        QCOMPARE(first.exitCode, 0);
+        QCOMPARE(second.exitCode, 0);
+        QVERIFY2(first.err.isEmpty() && second.err.isEmpty(), (first.err + second.err).constData());
 
         QHash<QString, QStringList> lines; // id -> what each process said
-        for (QProcess *p : {first, second})
-            for (const QByteArray &line : p->readAllStandardOutput().split('\n'))
+        for (const RefundctlRun *p : {&first, &second})
+            for (const QByteArray &line : p->out.split('\n'))
                 if (!line.isEmpty()) {
                     const QString text = QString::fromUtf8(line);
                     lines[text.section(QLatin1Char(' '), 0, 0)]
@@ -558,8 +543,6 @@ private slots:
             {QStringLiteral("check"), QStringLiteral("--database"), t.url().toString()});
         QCOMPARE(check.exitCode, 0);
         QVERIFY2(check.out.startsWith("ok: 300 accounts"), check.out.constData());
-        delete first;
-        delete second;
     }
 
     void cliDemoTriageDecideCheck()

@@ -4,6 +4,7 @@
 #include <QByteArray>
 #include <QProcess>
 #include <QStringList>
+#include <utility>
 
 struct RefundctlRun
 {
@@ -22,4 +23,30 @@ inline RefundctlRun runRefundctl(const QStringList &args, const QByteArray &inpu
         return {};
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
             p.readAllStandardError()};
+}
+
+// Two reviewers, "p1" and "p2", approving at the same moment with `refundctl decide`, each in
+// its own process and its own order of request ids; what each said.
+inline std::pair<RefundctlRun, RefundctlRun> approveConcurrently(const QString &databaseUrl,
+                                                                 const QStringList &firstOrder,
+                                                                 const QStringList &secondOrder)
+{
+    QProcess first, second;
+    auto start = [&](QProcess &p, const QString &reviewer, const QStringList &ids) {
+        p.start(QStringLiteral(REFUNDCTL_PATH),
+                QStringList{QStringLiteral("decide"), QStringLiteral("--database"), databaseUrl,
+                            QStringLiteral("--verdict"), QStringLiteral("approve"),
+                            QStringLiteral("--reviewer"), reviewer} +
+                    ids);
+    };
+    start(first, QStringLiteral("p1"), firstOrder);
+    start(second, QStringLiteral("p2"), secondOrder);
+    auto collect = [](QProcess &p) -> RefundctlRun {
+        if (!p.waitForFinished(300000))
+            return {};
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                p.readAllStandardOutput(), p.readAllStandardError()};
+    };
+    RefundctlRun a = collect(first);
+    return {a, collect(second)};
 }
