@@ -397,14 +397,57 @@ QStringList migrateToV5(const SqlDialect &d)
     return s;
 }
 
+// The platform's connections (INTEGRATION.md): its own ids for what it sends, the events
+// already applied (idempotency by event id), the outbox it reads back with a gap-free sequence,
+// and the API tokens of `refundctl serve`, stored only as hashes.
+QStringList migrateToV6(const SqlDialect &d)
+{
+    QStringList s;
+    s << QStringLiteral("CREATE TABLE external_ids ("
+                        // Comparisons, not IN: SQLite checks them much faster (see v4).
+                        " kind TEXT NOT NULL CHECK (kind = 'account' OR kind = 'purchase'"
+                        "  OR kind = 'job' OR kind = 'request' OR kind = 'outage'),"
+                        " external_id TEXT NOT NULL CHECK (length(external_id) BETWEEN 1 AND 200),"
+                        " internal_id BIGINT NOT NULL,"
+                        " PRIMARY KEY (kind, external_id))");
+    s << QStringLiteral("CREATE UNIQUE INDEX external_ids_internal ON external_ids"
+                        " (kind, internal_id)");
+    s << d.appendOnlyTriggers(QStringLiteral("external_ids"));
+    s << QStringLiteral("CREATE TABLE ingested_events ("
+                        " event_id TEXT PRIMARY KEY CHECK (length(event_id) BETWEEN 1 AND 200),"
+                        " type TEXT NOT NULL,"
+                        " at BIGINT NOT NULL,"
+                        " applied_at BIGINT NOT NULL)");
+    s << d.appendOnlyTriggers(QStringLiteral("ingested_events"));
+    s << QStringLiteral("CREATE TABLE outbox ("
+                        " seq BIGINT PRIMARY KEY CHECK (seq >= 1),"
+                        " type TEXT NOT NULL,"
+                        " at BIGINT NOT NULL,"
+                        " data TEXT NOT NULL)");
+    s << d.appendOnlyTriggers(QStringLiteral("outbox"));
+    // One row: the last sequence number given. Taking the next one locks the row until the
+    // commit, so numbers are given in commit order and a rolled-back one is given again.
+    s << QStringLiteral("CREATE TABLE outbox_head (id INTEGER PRIMARY KEY CHECK (id = 1),"
+                        " last_seq BIGINT NOT NULL CHECK (last_seq >= 0))");
+    s << QStringLiteral("INSERT INTO outbox_head (id, last_seq) VALUES (1, 0)");
+    s << QStringLiteral("CREATE TABLE api_tokens ("
+                        " name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 100),"
+                        " token_hash TEXT NOT NULL UNIQUE,"
+                        " scopes TEXT NOT NULL,"
+                        " created_at BIGINT NOT NULL,"
+                        " revoked_at BIGINT)");
+    s << QStringLiteral("ALTER TABLE chargebacks ADD COLUMN due_by BIGINT");
+    return s;
+}
+
 using Step = void (*)(const QSqlDatabase &, const SqlDialect &);
 template <QStringList (*statements)(const SqlDialect &)>
 void plain(const QSqlDatabase &db, const SqlDialect &d)
 {
     runAll(db, statements(d));
 }
-constexpr Step steps[] = {plain<migrateToV1>, plain<migrateToV2>, plain<migrateToV3>, migrateToV4,
-                          plain<migrateToV5>};
+constexpr Step steps[] = {plain<migrateToV1>, plain<migrateToV2>, plain<migrateToV3>,
+                          migrateToV4,        plain<migrateToV5>, plain<migrateToV6>};
 
 } // namespace
 

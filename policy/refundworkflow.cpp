@@ -10,9 +10,11 @@
 #include "models/ledgerrepository.h"
 #include "models/payoutrepository.h"
 #include "models/writetransaction.h"
+#include "outboxpublisher.h"
 #include "rules/money.h"
 #include "rules/policycasejson.h"
 #include "rules/policyengine.h"
+#include "rules/replydraft.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -343,6 +345,8 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
     const bool chargeback = b.policyCase.request.type == RequestType::Chargeback;
     LedgerRepository ledger(conn);
     CreditLotRepository lots(conn);
+    std::optional<PayoutRecord> payoutMade; // published once the decision is written
+    qint64 restoredJob = 0;
     QJsonObject written;
     if (chargeback) {
         // A chargeback case is not a refund: approving accepts the bank's reversal (lost),
@@ -427,7 +431,9 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
             payout.amountCents = amount;
             payout.currency = p.currency;
             payout.createdAt = at;
-            written.insert(QStringLiteral("payout"), PayoutRepository(conn).create(payout));
+            payout.id = PayoutRepository(conn).create(payout);
+            written.insert(QStringLiteral("payout"), payout.id);
+            payoutMade = payout;
             result.refundCents = amount;
             result.currency = p.currency;
             result.credits = taken;
@@ -459,6 +465,7 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
                 e.entryType = QStringLiteral("job_credit_back");
                 e.jobId = b.job->id;
                 e.note = tr("credit-back of a failed job");
+                restoredJob = b.job->id;
             } else {
                 if (b.purchase) {
                     // Never more credits back than the purchase delivered (rule 11).
@@ -515,6 +522,29 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
     audit.action = decision.verdict;
     audit.details = details(written);
     AuditRepository(conn).append(audit);
+
+    // Last, so the outbox's head is locked only for the end of the transaction.
+    OutboxPublisher out(conn);
+    const qint64 purchaseId = b.purchase ? b.purchase->id : 0;
+    if (result.remedy == Remedy::MoneyRefund && result.credits > 0)
+        out.creditsRevoked(at, r.accountId, result.credits, QStringLiteral("refunded"), purchaseId,
+                           r.id);
+    if (payoutMade)
+        out.refundUpdated(at, *payoutMade);
+    if (result.remedy == Remedy::CreditRestore && result.credits > 0)
+        out.creditsRestored(at, r.accountId, result.credits,
+                            restoredJob ? QStringLiteral("job_credit_back")
+                                        : OutboxPublisher::restoreReason(r.type),
+                            restoredJob, restoredJob ? 0 : purchaseId, r.id);
+    PolicyOutcome decided = rec;
+    decided.verdict = approve ? Verdict::Approve : Verdict::Deny;
+    decided.remedy = result.remedy;
+    decided.refundCents = result.refundCents;
+    decided.credits = result.credits;
+    out.requestDecided(
+        at, r.id, r.accountId, decision.verdict, decision.remedy, result.refundCents,
+        decision.currency, result.credits,
+        ReplyDraft::compose(decided, profile, b.account.displayName, decision.currency));
     result.status = approve ? DecisionResult::Status::Approved : DecisionResult::Status::Denied;
     return result;
 }
@@ -622,6 +652,8 @@ bool RefundWorkflow::reportJobFailure(qint64 jobId, FailureCause cause, const QS
         e.createdBy = systemReviewer();
         e.note = tr("automatic credit-back");
         grantCredits(conn, e, 0);
+        OutboxPublisher(conn).creditsRestored(e.createdAt, e.accountId, e.credits,
+                                              QStringLiteral("job_credit_back"), jobId, 0, 0);
         return true;
     });
 }
@@ -678,9 +710,12 @@ qint64 RefundWorkflow::recordChargeback(qint64 purchaseId, const QString &reason
         const PolicyOutcome rec = PolicyEngine::evaluate(b.policyCase, profile);
         requests.storeRecommendation(requestId, stored(rec), at, r.status, r.status);
         QJsonObject written;
+        bool suspended = false;
+        qint64 clawedBack = 0;
         if ((rec.actions & SuspendAccount) && b.account.status == QLatin1String("active")) {
             AccountRepository(conn).setStatus(b.account.id, QStringLiteral("suspended"));
             written.insert(QStringLiteral("suspended"), true);
+            suspended = true;
         }
         if (rec.actions & ClawbackCredits) {
             const qint64 credits = std::min(b.account.balanceCredits, p->credits);
@@ -695,12 +730,19 @@ qint64 RefundWorkflow::recordChargeback(qint64 purchaseId, const QString &reason
                 e.createdBy = systemReviewer();
                 e.note = tr("chargeback clawback");
                 written.insert(QStringLiteral("clawback_entry"), spendCredits(conn, e));
+                clawedBack = credits;
             }
         }
         AuditRecord audit = auditRow(at, systemReviewer(), QStringLiteral("chargeback"),
                                      b.account.id, requestId, reason, &profile, &rec);
         audit.details = details(written);
         AuditRepository(conn).append(audit);
+        OutboxPublisher out(conn);
+        if (suspended)
+            out.accountSuspended(at, b.account.id, QStringLiteral("chargeback"));
+        if (clawedBack > 0)
+            out.creditsRevoked(at, b.account.id, clawedBack, QStringLiteral("clawback"), purchaseId,
+                               requestId);
         return requestId;
     });
 }
