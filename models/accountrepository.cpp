@@ -46,6 +46,13 @@ std::optional<AccountRecord> AccountRepository::findByEmail(const QString &email
     return findWhere(QStringLiteral("email = ?"), email);
 }
 
+void AccountRepository::update(const AccountRecord &a)
+{
+    SqlStatement st(m_db, QStringLiteral("UPDATE accounts SET email = ?, display_name = ?,"
+                                         " profile = ?, status = ? WHERE id = ?"));
+    st.bindAll({a.email, a.displayName, a.profile, a.status, a.id}).exec();
+}
+
 void AccountRepository::setStatus(qint64 id, const QString &status)
 {
     SqlStatement st(m_db, QStringLiteral("UPDATE accounts SET status = ? WHERE id = ?"));

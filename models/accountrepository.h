@@ -38,6 +38,8 @@ public:
     std::optional<AccountRecord> find(qint64 id) const;
     std::optional<AccountRecord> findByEmail(const QString &email) const;
     void setStatus(qint64 id, const QString &status);
+    // What the platform says of an account now: email, name, profile and status.
+    void update(const AccountRecord &account);
     qint64 count() const;
     AccountSummary summary(qint64 id) const;
 

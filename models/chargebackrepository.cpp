@@ -4,12 +4,14 @@
 
 qint64 ChargebackRepository::create(const ChargebackRecord &c)
 {
-    SqlStatement st(m_db, QStringLiteral("INSERT INTO chargebacks (purchase_id, account_id,"
-                                         " request_id, opened_at, amount_cents, currency, reason,"
-                                         " status, contacted_support_first)"
-                                         " VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING id"));
+    SqlStatement st(m_db,
+                    QStringLiteral("INSERT INTO chargebacks (purchase_id, account_id,"
+                                   " request_id, opened_at, amount_cents, currency, reason,"
+                                   " status, contacted_support_first, due_by)"
+                                   " VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id"));
     st.bindAll({c.purchaseId, c.accountId, SqlStatement::idOrNull(c.requestId), c.openedAt,
-                c.amountCents, c.currency, c.reason, c.contactedSupportFirst})
+                c.amountCents, c.currency, c.reason, c.contactedSupportFirst,
+                c.dueBy ? QVariant(c.dueBy) : QVariant()})
         .exec();
     st.next();
     return st.value(0).toLongLong();

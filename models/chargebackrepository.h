@@ -18,6 +18,7 @@ struct ChargebackRecord
     QString status = QStringLiteral("open"); // open, won, lost
     qint64 resolvedAt = 0;
     bool contactedSupportFirst = false;
+    qint64 dueBy = 0; // the card network's answer date, UTC seconds; 0 when not known
 };
 
 class ChargebackRepository

@@ -11,6 +11,13 @@ qint64 OutageRepository::create(const OutageRecord &o)
     return st.value(0).toLongLong();
 }
 
+void OutageRepository::update(const OutageRecord &o)
+{
+    SqlStatement st(m_db, QStringLiteral("UPDATE outages SET started_at = ?, ended_at = ?,"
+                                         " description = ? WHERE id = ?"));
+    st.bindAll({o.startedAt, o.endedAt, o.description, o.id}).exec();
+}
+
 QList<OutageRecord> OutageRepository::overlapping(qint64 from, qint64 to) const
 {
     SqlStatement st(m_db, QStringLiteral("SELECT id, started_at, ended_at, description FROM outages"

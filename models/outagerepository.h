@@ -19,6 +19,7 @@ public:
     explicit OutageRepository(const QSqlDatabase &db) : m_db(db) {}
 
     qint64 create(const OutageRecord &outage);
+    void update(const OutageRecord &outage);
     // Outages that overlap [from, to].
     QList<OutageRecord> overlapping(qint64 from, qint64 to) const;
 

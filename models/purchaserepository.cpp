@@ -73,6 +73,24 @@ QList<PurchaseRecord> PurchaseRepository::forAccount(qint64 accountId) const
     return result;
 }
 
+bool PurchaseRepository::setDelivered(qint64 id)
+{
+    SqlStatement st(m_db, QStringLiteral("UPDATE purchases SET delivered = ? WHERE id = ?"
+                                         " AND delivered = ?"));
+    st.bindAll({true, id, false}).exec();
+    return st.numRowsAffected() == 1;
+}
+
+std::optional<PurchaseRecord> PurchaseRepository::findByPaymentRef(const QString &paymentRef) const
+{
+    SqlStatement st(m_db,
+                    QStringLiteral("SELECT %1 FROM purchases WHERE payment_ref = ?").arg(columns));
+    st.bind(paymentRef).exec();
+    if (!st.next())
+        return std::nullopt;
+    return read(st);
+}
+
 void PurchaseRepository::setDisputed(qint64 id, bool disputed)
 {
     SqlStatement st(m_db, QStringLiteral("UPDATE purchases SET disputed = ? WHERE id = ?"));

@@ -36,6 +36,9 @@ public:
     std::optional<PurchaseRecord> lock(qint64 id) const;
     QList<PurchaseRecord> forAccount(qint64 accountId) const;
     void setDisputed(qint64 id, bool disputed);
+    // Marks an undelivered purchase delivered; false when it already was.
+    bool setDelivered(qint64 id);
+    std::optional<PurchaseRecord> findByPaymentRef(const QString &paymentRef) const;
 
 private:
     QSqlDatabase m_db;

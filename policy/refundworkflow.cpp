@@ -208,6 +208,12 @@ TriageResult RefundWorkflow::triage(const std::function<void(qint64)> &progress)
     return result;
 }
 
+void RefundWorkflow::triageRequest(const QSqlDatabase &conn, qint64 requestId)
+{
+    TriageResult ignored;
+    triageOne(conn, requestId, ignored);
+}
+
 void RefundWorkflow::triageOne(const QSqlDatabase &conn, qint64 requestId, TriageResult &result)
 {
     const BuiltCase b = CaseBuilder(conn).build(requestId, true);
@@ -579,170 +585,220 @@ void RefundWorkflow::addNote(qint64 requestId, const QString &author, const QStr
 
 qint64 RefundWorkflow::recordPurchase(const PurchaseRecord &purchase)
 {
-    return inTransaction([&](const QSqlDatabase &conn) {
-        PurchaseRecord p = purchase;
-        if (p.createdAt == 0)
-            p.createdAt = now();
-        const qint64 id = PurchaseRepository(conn).create(p);
-        if (p.delivered && p.credits > 0) {
-            LedgerEntryRecord e;
-            e.accountId = p.accountId;
-            e.createdAt = p.createdAt;
-            e.entryType = QStringLiteral("purchase");
-            e.credits = p.credits;
-            e.purchaseId = id;
-            e.createdBy = systemReviewer();
-            grantCredits(conn, e, id);
-        }
-        return id;
-    });
+    return inTransaction([&](const QSqlDatabase &conn) { return recordPurchase(conn, purchase); });
+}
+
+qint64 RefundWorkflow::recordPurchase(const QSqlDatabase &conn, const PurchaseRecord &purchase)
+{
+    PurchaseRecord p = purchase;
+    if (p.createdAt == 0)
+        p.createdAt = now();
+    const qint64 id = PurchaseRepository(conn).create(p);
+    if (p.delivered && p.credits > 0) {
+        LedgerEntryRecord e;
+        e.accountId = p.accountId;
+        e.createdAt = p.createdAt;
+        e.entryType = QStringLiteral("purchase");
+        e.credits = p.credits;
+        e.purchaseId = id;
+        e.createdBy = systemReviewer();
+        grantCredits(conn, e, id);
+    }
+    return id;
+}
+
+bool RefundWorkflow::deliverPurchase(const QSqlDatabase &conn, qint64 purchaseId)
+{
+    PurchaseRepository purchases(conn);
+    const auto p = purchases.lock(purchaseId);
+    if (!p)
+        refuse(tr("no purchase with id %1").arg(purchaseId));
+    // Credits already restored for it (a not_delivered request) arrived as its lot.
+    if (!purchases.setDelivered(purchaseId) || p->credits == 0 ||
+        CreditLotRepository(conn).usedOfPurchase(purchaseId))
+        return false;
+    LedgerEntryRecord e;
+    e.accountId = p->accountId;
+    e.createdAt = now();
+    e.entryType = QStringLiteral("purchase");
+    e.credits = p->credits;
+    e.purchaseId = purchaseId;
+    e.createdBy = systemReviewer();
+    grantCredits(conn, e, purchaseId);
+    return true;
 }
 
 qint64 RefundWorkflow::recordJob(qint64 accountId, qint64 credits, const QString &model)
 {
-    if (credits <= 0)
-        refuse(tr("a job spends a positive number of credits, not %1").arg(credits));
-    return inTransaction([&](const QSqlDatabase &conn) {
-        const auto account = AccountRepository(conn).find(accountId);
-        if (!account)
-            refuse(tr("no account with id %1").arg(accountId));
-        if (account->balanceCredits < credits)
-            refuse(tr("account %1 has %2 credits; the job needs %3")
-                       .arg(accountId)
-                       .arg(account->balanceCredits)
-                       .arg(credits));
-        JobRecord job;
-        job.accountId = accountId;
+    JobRecord job;
+    job.accountId = accountId;
+    job.model = model;
+    job.credits = credits;
+    return inTransaction([&](const QSqlDatabase &conn) { return recordJob(conn, job); });
+}
+
+qint64 RefundWorkflow::recordJob(const QSqlDatabase &conn, const JobRecord &spec)
+{
+    if (spec.credits <= 0)
+        refuse(tr("a job spends a positive number of credits, not %1").arg(spec.credits));
+    const auto account = AccountRepository(conn).find(spec.accountId);
+    if (!account)
+        refuse(tr("no account with id %1").arg(spec.accountId));
+    if (account->balanceCredits < spec.credits)
+        refuse(tr("account %1 has %2 credits; the job needs %3")
+                   .arg(spec.accountId)
+                   .arg(account->balanceCredits)
+                   .arg(spec.credits));
+    JobRecord job = spec;
+    if (job.createdAt == 0)
         job.createdAt = now();
-        job.model = model;
-        job.credits = credits;
-        job.status = QStringLiteral("succeeded");
-        const qint64 id = JobRepository(conn).create(job);
-        LedgerEntryRecord e;
-        e.accountId = accountId;
-        e.createdAt = job.createdAt;
-        e.entryType = QStringLiteral("usage");
-        e.credits = -credits;
-        e.jobId = id;
-        e.createdBy = systemReviewer();
-        spendCredits(conn, e);
-        return id;
-    });
+    job.status = QStringLiteral("succeeded");
+    job.failure.clear();
+    const qint64 id = JobRepository(conn).create(job);
+    LedgerEntryRecord e;
+    e.accountId = job.accountId;
+    e.createdAt = job.createdAt;
+    e.entryType = QStringLiteral("usage");
+    e.credits = -job.credits;
+    e.jobId = id;
+    e.createdBy = systemReviewer();
+    spendCredits(conn, e);
+    return id;
 }
 
 bool RefundWorkflow::reportJobFailure(qint64 jobId, FailureCause cause, const QString &detail)
 {
     if (cause == FailureCause::None)
         refuse(tr("a job failure needs a cause: platform, user or unknown"));
-    return inTransaction([&](const QSqlDatabase &conn) {
-        JobRepository jobs(conn);
-        const auto job = jobs.find(jobId);
-        if (!job)
-            refuse(tr("no job with id %1").arg(jobId));
-        if (!jobs.setFailed(jobId, PolicyNames::failureCause(cause), detail))
-            refuse(tr("job %1 has already failed").arg(jobId));
-        if (cause != FailureCause::Platform || LedgerRepository(conn).hasCreditBack(jobId))
-            return false;
-        LedgerEntryRecord e;
-        e.accountId = job->accountId;
-        e.createdAt = now();
-        e.entryType = QStringLiteral("job_credit_back");
-        e.credits = job->credits;
-        e.jobId = jobId;
-        e.createdBy = systemReviewer();
-        e.note = tr("automatic credit-back");
-        grantCredits(conn, e, 0);
-        OutboxPublisher(conn).creditsRestored(e.createdAt, e.accountId, e.credits,
-                                              QStringLiteral("job_credit_back"), jobId, 0, 0);
-        return true;
-    });
+    return inTransaction(
+        [&](const QSqlDatabase &conn) { return reportJobFailure(conn, jobId, cause, detail); });
+}
+
+bool RefundWorkflow::reportJobFailure(const QSqlDatabase &conn, qint64 jobId, FailureCause cause,
+                                      const QString &detail)
+{
+    JobRepository jobs(conn);
+    const auto job = jobs.find(jobId);
+    if (!job)
+        refuse(tr("no job with id %1").arg(jobId));
+    if (!jobs.setFailed(jobId, PolicyNames::failureCause(cause), detail))
+        refuse(tr("job %1 has already failed").arg(jobId));
+    if (cause != FailureCause::Platform || LedgerRepository(conn).hasCreditBack(jobId))
+        return false;
+    LedgerEntryRecord e;
+    e.accountId = job->accountId;
+    e.createdAt = now();
+    e.entryType = QStringLiteral("job_credit_back");
+    e.credits = job->credits;
+    e.jobId = jobId;
+    e.createdBy = systemReviewer();
+    e.note = tr("automatic credit-back");
+    grantCredits(conn, e, 0);
+    OutboxPublisher(conn).creditsRestored(e.createdAt, e.accountId, e.credits,
+                                          QStringLiteral("job_credit_back"), jobId, 0, 0);
+    return true;
 }
 
 qint64 RefundWorkflow::submitRequest(const RequestRecord &request)
 {
-    return inTransaction([&](const QSqlDatabase &conn) {
-        RequestRecord r = request;
-        r.status = QStringLiteral("new");
-        if (r.receivedAt == 0)
-            r.receivedAt = now();
-        r.updatedAt = r.receivedAt;
-        if (!AccountRepository(conn).find(r.accountId))
-            refuse(tr("no account with id %1").arg(r.accountId));
-        return RequestRepository(conn).create(r);
-    });
+    return inTransaction([&](const QSqlDatabase &conn) { return submitRequest(conn, request); });
+}
+
+qint64 RefundWorkflow::submitRequest(const QSqlDatabase &conn, const RequestRecord &request)
+{
+    RequestRecord r = request;
+    r.status = QStringLiteral("new");
+    if (r.receivedAt == 0)
+        r.receivedAt = now();
+    r.updatedAt = r.receivedAt;
+    if (!AccountRepository(conn).find(r.accountId))
+        refuse(tr("no account with id %1").arg(r.accountId));
+    return RequestRepository(conn).create(r);
 }
 
 qint64 RefundWorkflow::recordChargeback(qint64 purchaseId, const QString &reason,
                                         bool contactedSupportFirst)
 {
     return inTransaction([&](const QSqlDatabase &conn) {
-        PurchaseRepository purchases(conn);
-        const auto p = purchases.lock(purchaseId); // the unit of locking of its compensations
-        if (!p)
-            refuse(tr("no purchase with id %1").arg(purchaseId));
-        if (p->disputed)
-            refuse(tr("purchase %1 is already disputed").arg(purchaseId));
-        const qint64 at = now();
-        purchases.setDisputed(purchaseId, true);
-        RequestRecord r;
-        r.accountId = p->accountId;
-        r.type = QStringLiteral("chargeback");
-        r.status = QStringLiteral("pending");
-        r.purchaseId = purchaseId;
-        r.message = reason;
-        r.receivedAt = at;
-        r.updatedAt = at;
-        RequestRepository requests(conn);
-        const qint64 requestId = requests.create(r);
-        ChargebackRecord cb;
-        cb.purchaseId = purchaseId;
-        cb.accountId = p->accountId;
-        cb.requestId = requestId;
-        cb.openedAt = at;
-        cb.amountCents = p->amountCents;
-        cb.currency = p->currency;
-        cb.reason = reason;
-        cb.contactedSupportFirst = contactedSupportFirst;
-        ChargebackRepository(conn).create(cb);
-
-        const BuiltCase b = CaseBuilder(conn).build(requestId);
-        const PolicyProfile &profile = m_profiles.find(conn, b.account.profile);
-        const PolicyOutcome rec = PolicyEngine::evaluate(b.policyCase, profile);
-        requests.storeRecommendation(requestId, stored(rec), at, r.status, r.status);
-        QJsonObject written;
-        bool suspended = false;
-        qint64 clawedBack = 0;
-        if ((rec.actions & SuspendAccount) && b.account.status == QLatin1String("active")) {
-            AccountRepository(conn).setStatus(b.account.id, QStringLiteral("suspended"));
-            written.insert(QStringLiteral("suspended"), true);
-            suspended = true;
-        }
-        if (rec.actions & ClawbackCredits) {
-            const qint64 credits = std::min(b.account.balanceCredits, p->credits);
-            if (credits > 0) {
-                LedgerEntryRecord e;
-                e.accountId = b.account.id;
-                e.createdAt = at;
-                e.entryType = QStringLiteral("clawback");
-                e.credits = -credits;
-                e.purchaseId = purchaseId;
-                e.requestId = requestId;
-                e.createdBy = systemReviewer();
-                e.note = tr("chargeback clawback");
-                written.insert(QStringLiteral("clawback_entry"), spendCredits(conn, e));
-                clawedBack = credits;
-            }
-        }
-        AuditRecord audit = auditRow(at, systemReviewer(), QStringLiteral("chargeback"),
-                                     b.account.id, requestId, reason, &profile, &rec);
-        audit.details = details(written);
-        AuditRepository(conn).append(audit);
-        OutboxPublisher out(conn);
-        if (suspended)
-            out.accountSuspended(at, b.account.id, QStringLiteral("chargeback"));
-        if (clawedBack > 0)
-            out.creditsRevoked(at, b.account.id, clawedBack, QStringLiteral("clawback"), purchaseId,
-                               requestId);
-        return requestId;
+        return recordChargeback(conn, purchaseId, reason, contactedSupportFirst, 0);
     });
+}
+
+qint64 RefundWorkflow::recordChargeback(const QSqlDatabase &conn, qint64 purchaseId,
+                                        const QString &reason, bool contactedSupportFirst,
+                                        qint64 dueBy)
+{
+    PurchaseRepository purchases(conn);
+    const auto p = purchases.lock(purchaseId); // the unit of locking of its compensations
+    if (!p)
+        refuse(tr("no purchase with id %1").arg(purchaseId));
+    if (p->disputed)
+        refuse(tr("purchase %1 is already disputed").arg(purchaseId));
+    const qint64 at = now();
+    purchases.setDisputed(purchaseId, true);
+    RequestRecord r;
+    r.accountId = p->accountId;
+    r.type = QStringLiteral("chargeback");
+    r.status = QStringLiteral("pending");
+    r.purchaseId = purchaseId;
+    r.message = reason;
+    r.receivedAt = at;
+    r.updatedAt = at;
+    RequestRepository requests(conn);
+    const qint64 requestId = requests.create(r);
+    ChargebackRecord cb;
+    cb.purchaseId = purchaseId;
+    cb.accountId = p->accountId;
+    cb.requestId = requestId;
+    cb.openedAt = at;
+    cb.amountCents = p->amountCents;
+    cb.currency = p->currency;
+    cb.reason = reason;
+    cb.contactedSupportFirst = contactedSupportFirst;
+    cb.dueBy = dueBy;
+    ChargebackRepository(conn).create(cb);
+
+    const BuiltCase b = CaseBuilder(conn).build(requestId);
+    const PolicyProfile &profile = m_profiles.find(conn, b.account.profile);
+    const PolicyOutcome rec = PolicyEngine::evaluate(b.policyCase, profile);
+    StoredRecommendation recommendation = stored(rec);
+    if (dueBy) // the card network's deadline is the case's answer date
+        recommendation.respondBy =
+            QDateTime::fromSecsSinceEpoch(dueBy, Qt::UTC).date().toString(Qt::ISODate);
+    requests.storeRecommendation(requestId, recommendation, at, r.status, r.status);
+    QJsonObject written;
+    bool suspended = false;
+    qint64 clawedBack = 0;
+    if ((rec.actions & SuspendAccount) && b.account.status == QLatin1String("active")) {
+        AccountRepository(conn).setStatus(b.account.id, QStringLiteral("suspended"));
+        written.insert(QStringLiteral("suspended"), true);
+        suspended = true;
+    }
+    if (rec.actions & ClawbackCredits) {
+        const qint64 credits = std::min(b.account.balanceCredits, p->credits);
+        if (credits > 0) {
+            LedgerEntryRecord e;
+            e.accountId = b.account.id;
+            e.createdAt = at;
+            e.entryType = QStringLiteral("clawback");
+            e.credits = -credits;
+            e.purchaseId = purchaseId;
+            e.requestId = requestId;
+            e.createdBy = systemReviewer();
+            e.note = tr("chargeback clawback");
+            written.insert(QStringLiteral("clawback_entry"), spendCredits(conn, e));
+            clawedBack = credits;
+        }
+    }
+    AuditRecord audit = auditRow(at, systemReviewer(), QStringLiteral("chargeback"), b.account.id,
+                                 requestId, reason, &profile, &rec);
+    audit.details = details(written);
+    AuditRepository(conn).append(audit);
+    OutboxPublisher out(conn);
+    if (suspended)
+        out.accountSuspended(at, b.account.id, QStringLiteral("chargeback"));
+    if (clawedBack > 0)
+        out.creditsRevoked(at, b.account.id, clawedBack, QStringLiteral("clawback"), purchaseId,
+                           requestId);
+    return requestId;
 }

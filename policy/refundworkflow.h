@@ -115,6 +115,23 @@ public:
     // that case records the chargeback as lost, denying it as won. Returns the request id.
     qint64 recordChargeback(qint64 purchaseId, const QString &reason, bool contactedSupportFirst);
 
+    // The same, inside the caller's write transaction (the event intake applies a whole batch
+    // in one): each throws DatabaseError and leaves the rollback to the caller.
+    qint64 recordPurchase(const QSqlDatabase &conn, const PurchaseRecord &purchase);
+    // The credits of an undelivered purchase arrive, once; false when they already had.
+    bool deliverPurchase(const QSqlDatabase &conn, qint64 purchaseId);
+    // `job` names the account, credits, model and time (0: now); it is recorded as succeeded.
+    qint64 recordJob(const QSqlDatabase &conn, const JobRecord &job);
+    bool reportJobFailure(const QSqlDatabase &conn, qint64 jobId, FailureCause cause,
+                          const QString &detail);
+    qint64 submitRequest(const QSqlDatabase &conn, const RequestRecord &request);
+    // `dueBy`: the card network's answer date (UTC seconds), 0 when not given.
+    qint64 recordChargeback(const QSqlDatabase &conn, qint64 purchaseId, const QString &reason,
+                            bool contactedSupportFirst, qint64 dueBy);
+    // Evaluates one new request now and stores the recommendation (and applies an automatic
+    // credit-back), as triage() does for each.
+    void triageRequest(const QSqlDatabase &conn, qint64 requestId);
+
 private:
     template <typename F> auto inTransaction(F &&work);
     DecisionResult decideLocked(const QSqlDatabase &conn, const ReviewDecision &d);

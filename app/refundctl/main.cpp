@@ -4,6 +4,7 @@
 #include "clicontext.h"
 #include "databasecommands.h"
 #include "exportcommands.h"
+#include "intakecommands.h"
 #include "models/databaseerror.h"
 #include "policycommands.h"
 #include "workflowcommands.h"
@@ -37,12 +38,18 @@ const std::map<QString, Command> &commands()
           WorkflowCommands::decide}},
         {QStringLiteral("export"),
          {QT_TRANSLATE_NOOP("refundctl", "export a report as CSV"), ExportCommands::run}},
+        {QStringLiteral("ingest"),
+         {QT_TRANSLATE_NOOP("refundctl", "apply the platform's events from an NDJSON file"),
+          IntakeCommands::ingest}},
         {QStringLiteral("init"),
          {QT_TRANSLATE_NOOP("refundctl", "create or upgrade the database schema"),
           DatabaseCommands::init}},
         {QStringLiteral("demo"),
          {QT_TRANSLATE_NOOP("refundctl", "fill the database with reproducible demo data"),
           DatabaseCommands::demo}},
+        {QStringLiteral("outbox"),
+         {QT_TRANSLATE_NOOP("refundctl", "print the desk's changes for the platform (NDJSON)"),
+          IntakeCommands::outbox}},
         {QStringLiteral("payouts"),
          {QT_TRANSLATE_NOOP("refundctl", "list money refunds and their payout status"),
           WorkflowCommands::payouts}},

@@ -212,15 +212,15 @@ int WorkflowCommands::check(CliContext &cli)
         for (qsizetype i = 0; i < report.violations.size(); ++i)
             violations.append(QJsonObject{{QStringLiteral("check"), report.checks.value(i)},
                                           {QStringLiteral("message"), report.violations.at(i)}});
-        const QJsonObject o{{QStringLiteral("ok"), report.ok()},
-                            {QStringLiteral("accounts"), report.accounts},
-                            {QStringLiteral("ledger_entries"), report.ledgerEntries},
-                            {QStringLiteral("decisions"), report.decisions},
-                            {QStringLiteral("payouts"), report.payouts},
-                            {QStringLiteral("milliseconds"), report.milliseconds},
-                            {QStringLiteral("checks"),
-                             QJsonArray::fromStringList(InvariantChecker::checkIds())},
-                            {QStringLiteral("violations"), violations}};
+        const QJsonObject o{
+            {QStringLiteral("ok"), report.ok()},
+            {QStringLiteral("accounts"), report.accounts},
+            {QStringLiteral("ledger_entries"), report.ledgerEntries},
+            {QStringLiteral("decisions"), report.decisions},
+            {QStringLiteral("payouts"), report.payouts},
+            {QStringLiteral("milliseconds"), report.milliseconds},
+            {QStringLiteral("checks"), QJsonArray::fromStringList(InvariantChecker::checkIds())},
+            {QStringLiteral("violations"), violations}};
         cli.out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
         cli.out().flush();
         return report.ok() ? Exit::Ok : Exit::Failure;

@@ -1,0 +1,465 @@
+#include "eventintake.h"
+
+#include "models/accountrepository.h"
+#include "models/chargebackrepository.h"
+#include "models/database.h"
+#include "models/databaseerror.h"
+#include "models/externalidrepository.h"
+#include "models/jobrepository.h"
+#include "models/outagerepository.h"
+#include "models/purchaserepository.h"
+#include "models/requestrepository.h"
+#include "models/sqlstatement.h"
+#include "models/writetransaction.h"
+#include "platformevents.h"
+#include "refundworkflow.h"
+#include "rules/policytypes.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QIODevice>
+#include <QJsonDocument>
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("EventIntake", text);
+}
+
+[[noreturn]] void problem(const QString &field, const QString &message)
+{
+    throw EventProblem{field, message};
+}
+
+using Kind = ExternalIdRepository::Kind;
+
+// Applies one event's data in the batch's transaction; every refusal is an EventProblem
+// thrown before anything of that event is written.
+class Applier
+{
+public:
+    Applier(const QSqlDatabase &conn, RefundWorkflow &workflow)
+        : m_conn(conn), m_workflow(workflow), m_ids(conn)
+    {
+    }
+
+    // False when the event id was applied before (here or in an earlier batch).
+    bool claim(const PlatformEvents::Envelope &e, qint64 now)
+    {
+        // ON CONFLICT DO NOTHING waits for a concurrent batch holding the same id and then
+        // does nothing if that one committed: each event is applied exactly once.
+        SqlStatement st(m_conn, QStringLiteral("INSERT INTO ingested_events (event_id, type, at,"
+                                               " applied_at) VALUES (?, ?, ?, ?)"
+                                               " ON CONFLICT (event_id) DO NOTHING"));
+        st.bindAll({e.id, e.type, e.at, now}).exec();
+        return st.numRowsAffected() == 1;
+    }
+
+    void apply(const PlatformEvents::Envelope &e)
+    {
+        if (e.type == QLatin1String("account.upserted"))
+            account(PlatformEvents::accountUpserted(e.data), e.at);
+        else if (e.type == QLatin1String("purchase.completed"))
+            purchase(PlatformEvents::purchaseCompleted(e.data), e.at);
+        else if (e.type == QLatin1String("purchase.delivered"))
+            delivered(PlatformEvents::purchaseDelivered(e.data));
+        else if (e.type == QLatin1String("job.finished"))
+            job(PlatformEvents::jobFinished(e.data), e.at);
+        else if (e.type == QLatin1String("outage.recorded"))
+            outage(PlatformEvents::outageRecorded(e.data));
+        else if (e.type == QLatin1String("refund.requested"))
+            request(PlatformEvents::refundRequested(e.data), e.at);
+        else if (e.type == QLatin1String("chargeback.opened"))
+            chargeback(PlatformEvents::chargebackOpened(e.data));
+    }
+
+private:
+    qint64 known(Kind kind, const QString &externalId, const char *field,
+                 const char *sendFirst) const
+    {
+        const auto id = m_ids.find(kind, externalId);
+        if (!id)
+            problem(QStringLiteral("data.") + QLatin1String(field),
+                    tr("unknown %1 \"%2\" (send %3 first)")
+                        .arg(ExternalIdRepository::kindName(kind), externalId,
+                             QLatin1String(sendFirst)));
+        return *id;
+    }
+
+    // A fact sent again must be the same fact.
+    template <typename T>
+    static void same(const char *field, const T &stored, const T &sent, const QString &what)
+    {
+        if (stored != sent)
+            problem(QStringLiteral("data.") + QLatin1String(field),
+                    tr("differs from %1 as already recorded (%2, now %3): facts do not change")
+                        .arg(what, QVariant::fromValue(stored).toString(),
+                             QVariant::fromValue(sent).toString()));
+    }
+
+    void account(const PlatformEvents::AccountUpserted &a, qint64 at)
+    {
+        try {
+            m_workflow.profile(a.profile);
+        } catch (const DatabaseError &) {
+            problem(QStringLiteral("data.profile"),
+                    tr("unknown policy profile \"%1\"").arg(a.profile));
+        }
+        AccountRepository accounts(m_conn);
+        const auto existing = m_ids.find(Kind::Account, a.account);
+        if (const auto byEmail = accounts.findByEmail(a.email);
+            byEmail && (!existing || byEmail->id != *existing))
+            problem(QStringLiteral("data.email"),
+                    tr("\"%1\" already belongs to account %2")
+                        .arg(a.email, m_ids.externalOf(Kind::Account, byEmail->id)));
+        AccountRecord r;
+        r.email = a.email;
+        r.displayName = a.name;
+        r.profile = a.profile;
+        r.status = a.status;
+        if (existing) {
+            r.id = *existing;
+            accounts.update(r);
+            return;
+        }
+        r.createdAt = at;
+        m_ids.add(Kind::Account, a.account, accounts.create(r));
+    }
+
+    void purchase(const PlatformEvents::PurchaseCompleted &p, qint64 at)
+    {
+        const qint64 account = known(Kind::Account, p.account, "account", "account.upserted");
+        PurchaseRepository purchases(m_conn);
+        if (const auto existing = m_ids.find(Kind::Purchase, p.purchase)) {
+            const PurchaseRecord r = *purchases.find(*existing);
+            const QString what = tr("purchase \"%1\"").arg(p.purchase);
+            same("account", r.accountId, account, what);
+            same("credits", r.credits, p.credits, what);
+            same("amount_cents", r.amountCents, p.amountCents, what);
+            same("currency", r.currency, p.currency, what);
+            same("payment_ref", r.paymentRef, p.paymentRef, what);
+            same("fee_cents", r.feeCents, p.feeCents, what);
+            same("charge_count", r.chargeCount, p.chargeCount, what);
+            same("kind", r.kind, p.kind, what);
+            return;
+        }
+        if (const auto other = purchases.findByPaymentRef(p.paymentRef))
+            problem(QStringLiteral("data.payment_ref"),
+                    tr("\"%1\" is already the payment of purchase %2")
+                        .arg(p.paymentRef, m_ids.externalOf(Kind::Purchase, other->id)));
+        PurchaseRecord r;
+        r.accountId = account;
+        r.createdAt = at;
+        r.kind = p.kind;
+        r.package = p.package;
+        r.credits = p.credits;
+        r.amountCents = p.amountCents;
+        r.currency = p.currency;
+        r.feeCents = p.feeCents;
+        r.paymentRef = p.paymentRef;
+        r.chargeCount = p.chargeCount;
+        r.delivered = p.delivered;
+        m_ids.add(Kind::Purchase, p.purchase, m_workflow.recordPurchase(m_conn, r));
+    }
+
+    void delivered(const PlatformEvents::PurchaseDelivered &d)
+    {
+        m_workflow.deliverPurchase(
+            m_conn, known(Kind::Purchase, d.purchase, "purchase", "purchase.completed"));
+    }
+
+    void job(const PlatformEvents::JobFinished &j, qint64 at)
+    {
+        const qint64 account = known(Kind::Account, j.account, "account", "account.upserted");
+        if (const auto existing = m_ids.find(Kind::Job, j.job)) {
+            const JobRecord r = *JobRepository(m_conn).find(*existing);
+            const QString what = tr("job \"%1\"").arg(j.job);
+            same("account", r.accountId, account, what);
+            same("credits", r.credits, j.credits, what);
+            same("status", r.status, j.status, what);
+            same("failure", r.failure, j.failure, what);
+            return;
+        }
+        const auto a = AccountRepository(m_conn).find(account);
+        if (a->balanceCredits < j.credits)
+            problem(QStringLiteral("data.credits"),
+                    tr("account \"%1\" has %2 credits; the job spends %3")
+                        .arg(j.account)
+                        .arg(a->balanceCredits)
+                        .arg(j.credits));
+        JobRecord r;
+        r.accountId = account;
+        r.createdAt = at;
+        r.model = j.model;
+        r.credits = j.credits;
+        const qint64 id = m_workflow.recordJob(m_conn, r);
+        m_ids.add(Kind::Job, j.job, id);
+        if (j.status == QLatin1String("failed"))
+            m_workflow.reportJobFailure(m_conn, id, *PolicyNames::toFailureCause(j.failure),
+                                        j.error);
+    }
+
+    void outage(const PlatformEvents::OutageRecorded &o)
+    {
+        OutageRecord r{0, o.from, o.to, o.description};
+        OutageRepository outages(m_conn);
+        if (const auto existing = m_ids.find(Kind::Outage, o.outage)) {
+            r.id = *existing;
+            outages.update(r);
+            return;
+        }
+        m_ids.add(Kind::Outage, o.outage, outages.create(r));
+    }
+
+    void request(const PlatformEvents::RefundRequested &q, qint64 at)
+    {
+        qint64 account = 0;
+        if (!q.account.isEmpty()) {
+            account = known(Kind::Account, q.account, "account", "account.upserted");
+        } else {
+            const auto a = AccountRepository(m_conn).findByEmail(q.email);
+            if (!a)
+                problem(QStringLiteral("data.email"),
+                        tr("no account has the email \"%1\"").arg(q.email));
+            account = a->id;
+        }
+        const qint64 purchase = q.purchase.isEmpty() ? 0
+                                                     : known(Kind::Purchase, q.purchase, "purchase",
+                                                             "purchase.completed");
+        const qint64 job = q.job.isEmpty() ? 0 : known(Kind::Job, q.job, "job", "job.finished");
+        if (purchase && PurchaseRepository(m_conn).find(purchase)->accountId != account)
+            problem(QStringLiteral("data.purchase"),
+                    tr("purchase \"%1\" is not this account's").arg(q.purchase));
+        if (job && JobRepository(m_conn).find(job)->accountId != account)
+            problem(QStringLiteral("data.job"), tr("job \"%1\" is not this account's").arg(q.job));
+        const RequestType type = *PolicyNames::toRequestType(q.type);
+        if (type == RequestType::FailedJob && !job)
+            problem(QStringLiteral("data.job"), tr("is required for a failed_job request"));
+        if (type != RequestType::FailedJob && type != RequestType::Dissatisfaction &&
+            type != RequestType::Legal && !purchase)
+            problem(QStringLiteral("data.purchase"),
+                    tr("is required for a %1 request").arg(q.type));
+        if (const auto existing = m_ids.find(Kind::Request, q.request)) {
+            const RequestRecord r = *RequestRepository(m_conn).find(*existing);
+            const QString what = tr("request \"%1\"").arg(q.request);
+            same("account", r.accountId, account, what);
+            same("type", r.type, q.type, what);
+            same("purchase", r.purchaseId, purchase, what);
+            same("job", r.jobId, job, what);
+            return;
+        }
+        RequestRecord r;
+        r.accountId = account;
+        r.type = q.type;
+        r.purchaseId = purchase;
+        r.jobId = job;
+        r.claimedAmountCents = q.amountCents;
+        r.message = q.message;
+        r.receivedAt = at;
+        const qint64 id = m_workflow.submitRequest(m_conn, r);
+        m_ids.add(Kind::Request, q.request, id);
+        // Triaged as it arrives: the queue never shows it without a recommendation.
+        m_workflow.triageRequest(m_conn, id);
+    }
+
+    void chargeback(const PlatformEvents::ChargebackOpened &c)
+    {
+        const qint64 purchase = known(Kind::Purchase, c.purchase, "purchase", "purchase.completed");
+        if (PurchaseRepository(m_conn).find(purchase)->disputed)
+            problem(QStringLiteral("data.purchase"),
+                    tr("purchase \"%1\" already has an open chargeback").arg(c.purchase));
+        m_workflow.recordChargeback(m_conn, purchase, c.reason, c.contactedSupportFirst, c.dueBy);
+    }
+
+    QSqlDatabase m_conn;
+    RefundWorkflow &m_workflow;
+    ExternalIdRepository m_ids;
+};
+
+// One line, at most `limit` bytes kept; the rest of a longer line is read and dropped.
+bool readLine(QIODevice *device, qint64 limit, QByteArray *line, bool *tooLong)
+{
+    line->clear();
+    *tooLong = false;
+    if (device->atEnd())
+        return false;
+    while (true) {
+        QByteArray chunk = device->readLine(64 * 1024 + 1);
+        if (chunk.isEmpty())
+            break;
+        const bool ends = chunk.endsWith('\n');
+        if (!*tooLong) {
+            line->append(chunk);
+            if (line->size() > limit + 1) {
+                *tooLong = true;
+                line->clear();
+            }
+        }
+        if (ends)
+            break;
+    }
+    while (line->endsWith('\n') || line->endsWith('\r'))
+        line->chop(1);
+    return true;
+}
+} // namespace
+
+bool NdjsonSource::next(QByteArray *json, qint64 *position, QString *problem)
+{
+    while (true) {
+        bool tooLong = false;
+        if (!readLine(m_device, PlatformEvents::maxLineBytes, json, &tooLong))
+            return false;
+        ++m_line;
+        *position = m_line;
+        problem->clear();
+        if (tooLong) {
+            *problem = tr("the line is longer than 1 MiB");
+            return true;
+        }
+        if (!json->trimmed().isEmpty())
+            return true;
+    }
+}
+
+bool NdjsonSource::rewind()
+{
+    if (m_device->isSequential() || !m_device->seek(0))
+        return false;
+    m_line = 0;
+    return true;
+}
+
+std::unique_ptr<BodySource> BodySource::fromNdjson(const QByteArray &body, QString *error)
+{
+    auto source = std::make_unique<BodySource>();
+    for (const QByteArray &line : body.split('\n'))
+        if (!line.trimmed().isEmpty())
+            source->m_items << line;
+    if (source->m_items.isEmpty()) {
+        *error = tr("the body holds no event");
+        return nullptr;
+    }
+    return source;
+}
+
+std::unique_ptr<BodySource> BodySource::fromJsonArray(const QByteArray &body, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = tr("the body is not JSON (at offset %1: %2)")
+                     .arg(parseError.offset)
+                     .arg(parseError.errorString());
+        return nullptr;
+    }
+    if (!doc.isArray()) {
+        *error = tr("an application/json body is one array of events");
+        return nullptr;
+    }
+    auto source = std::make_unique<BodySource>();
+    for (const QJsonValue v : doc.array())
+        source->m_items << QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact);
+    // A non-object element keeps its place, so its error names the right index.
+    qsizetype i = 0;
+    for (const QJsonValue v : doc.array()) {
+        if (!v.isObject())
+            source->m_items[i] = QByteArrayLiteral("[]");
+        ++i;
+    }
+    return source;
+}
+
+bool BodySource::next(QByteArray *json, qint64 *position, QString *problem)
+{
+    if (m_next >= m_items.size())
+        return false;
+    problem->clear();
+    *position = m_next;
+    *json = m_items.at(m_next++);
+    return true;
+}
+
+bool BodySource::rewind()
+{
+    m_next = 0;
+    return true;
+}
+
+EventIntake::EventIntake(Database &database, RefundWorkflow &workflow)
+    : m_db(database), m_workflow(workflow)
+{
+}
+
+IntakeResult EventIntake::ingest(EventSource &source, const Options &options)
+{
+    constexpr int attempts = 5;
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return this->attempt(source, options);
+        } catch (const DatabaseError &e) {
+            // A deadlock with a concurrent batch: this one rolled back whole, so start again
+            // (when the input can be read twice; a pipe cannot).
+            if (attempt == attempts || !m_db.dialect().isRetryable(e.nativeCode(), e.message()) ||
+                !source.rewind())
+                throw;
+        }
+    }
+}
+
+IntakeResult EventIntake::attempt(EventSource &source, const Options &options)
+{
+    IntakeResult result;
+    auto addError = [&](qint64 position, const QString &id, const QString &field,
+                        const QString &message) {
+        if (result.errors.size() < options.maxErrors)
+            result.errors << IntakeError{position, id, field, message};
+        ++result.errorCount;
+    };
+    WriteTransaction tx(m_db);
+    const QSqlDatabase conn = tx.connection();
+    Applier applier(conn, m_workflow);
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    QByteArray json;
+    qint64 position = 0;
+    QString inputProblem;
+    // A refused event writes nothing, so the next ones are still applied (in the transaction
+    // that will roll back) to name their problems too; a database error ends that.
+    bool canApply = true;
+    while (source.next(&json, &position, &inputProblem)) {
+        ++result.read;
+        if (options.progress && result.read % 10000 == 0)
+            options.progress(result.read);
+        if (!inputProblem.isEmpty()) {
+            addError(position, {}, {}, inputProblem);
+            continue;
+        }
+        QString id;
+        try {
+            const PlatformEvents::Envelope e = PlatformEvents::envelope(json);
+            id = e.id;
+            if (!canApply) {
+                // The transaction cannot go on: only check the rest, to name every problem.
+                PlatformEvents::check(e);
+                continue;
+            }
+            if (!applier.claim(e, now)) {
+                ++result.duplicates;
+                continue;
+            }
+            applier.apply(e);
+            ++result.applied;
+        } catch (const EventProblem &p) {
+            addError(position, id, p.field, p.message);
+        } catch (const DatabaseError &e) {
+            if (m_db.dialect().isRetryable(e.nativeCode(), e.message()))
+                throw; // a lost race: the whole batch again
+            // The transaction cannot go on (PostgreSQL aborts it): name it, check the rest.
+            addError(position, id, {}, e.message());
+            canApply = false;
+        }
+    }
+    if (result.ok() && !options.dryRun)
+        tx.commit();
+    return result; // else rolled back: nothing of the batch is written
+}
