@@ -450,7 +450,7 @@ IntakeResult EventIntake::attempt(EventSource &source, const Options &options)
             applier.apply(e);
             ++result.applied;
         } catch (const EventProblem &p) {
-            addError(position, id, p.field, p.message);
+            addError(position, id.isEmpty() ? p.eventId : id, p.field, p.message);
         } catch (const DatabaseError &e) {
             if (m_db.dialect().isRetryable(e.nativeCode(), e.message()))
                 throw; // a lost race: the whole batch again

@@ -161,6 +161,17 @@ PlatformEvents::Envelope PlatformEvents::envelope(const QJsonObject &o)
         fail(QStringLiteral("id"), tr("must be a string of 1 to 200 characters"));
     Envelope e;
     e.id = id.toString();
+    try {
+        envelopeRest(o, e);
+    } catch (EventProblem &p) {
+        p.eventId = e.id;
+        throw;
+    }
+    return e;
+}
+
+void PlatformEvents::envelopeRest(const QJsonObject &o, Envelope &e)
+{
     const QJsonValue type = o.value(QStringLiteral("type"));
     if (!type.isString())
         fail(QStringLiteral("type"), tr("is required"));
@@ -177,7 +188,6 @@ PlatformEvents::Envelope PlatformEvents::envelope(const QJsonObject &o)
     if (!data.isObject())
         fail(QStringLiteral("data"), tr("must be a JSON object"));
     e.data = data.toObject();
-    return e;
 }
 
 PlatformEvents::AccountUpserted PlatformEvents::accountUpserted(const QJsonObject &data)

@@ -11,6 +11,7 @@ struct EventProblem
 {
     QString field; // "id", "type", "at", "data.currency", or "" for the event as a whole
     QString message;
+    QString eventId = {}; // when the problem was found after the id was read
 };
 
 namespace PlatformEvents {
@@ -29,6 +30,8 @@ struct Envelope
 };
 Envelope envelope(const QByteArray &json);
 Envelope envelope(const QJsonObject &object);
+// The type, time and data of an envelope whose id is read.
+void envelopeRest(const QJsonObject &object, Envelope &envelope);
 bool knownType(const QString &type);
 
 struct AccountUpserted

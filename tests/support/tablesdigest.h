@@ -11,7 +11,7 @@ inline QByteArray tablesDigest(Database &db, const QStringList &tables)
 {
     QCryptographicHash hash(QCryptographicHash::Sha256);
     for (const QString &table : tables) {
-        SqlStatement st(db.connection(), QStringLiteral("SELECT * FROM %1 ORDER BY id").arg(table));
+        SqlStatement st(db.connection(), QStringLiteral("SELECT * FROM %1 ORDER BY 1, 2").arg(table));
         st.exec();
         while (st.next()) {
             const QSqlRecord rec = st.query().record();
