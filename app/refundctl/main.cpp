@@ -7,6 +7,7 @@
 #include "intakecommands.h"
 #include "models/databaseerror.h"
 #include "policycommands.h"
+#include "servecommands.h"
 #include "workflowcommands.h"
 
 #include <QCoreApplication>
@@ -59,9 +60,15 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("requests"),
          {QT_TRANSLATE_NOOP("refundctl", "list refund requests with their recommendation"),
           WorkflowCommands::requests}},
+        {QStringLiteral("serve"),
+         {QT_TRANSLATE_NOOP("refundctl", "serve the platform's intake and outbox over HTTP"),
+          ServeCommands::serve}},
         {QStringLiteral("stats"),
          {QT_TRANSLATE_NOOP("refundctl", "print counts of the database as JSON"),
           DatabaseCommands::stats}},
+        {QStringLiteral("tokens"),
+         {QT_TRANSLATE_NOOP("refundctl", "add, list or revoke the API tokens of serve"),
+          ServeCommands::tokens}},
         {QStringLiteral("triage"),
          {QT_TRANSLATE_NOOP("refundctl", "evaluate new requests, apply automatic credit-backs"),
           WorkflowCommands::triage}},
