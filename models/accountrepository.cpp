@@ -46,6 +46,19 @@ std::optional<AccountRecord> AccountRepository::findByEmail(const QString &email
     return findWhere(QStringLiteral("email = ?"), email);
 }
 
+QStringList AccountRepository::emailsStartingWith(const QString &prefix, int limit) const
+{
+    // A range on the unique email index: lower(email) would not use it.
+    SqlStatement st(m_db, QStringLiteral("SELECT email FROM accounts WHERE email >= ? AND email < ?"
+                                         " ORDER BY email LIMIT ?"));
+    const QString from = prefix.toLower();
+    st.bindAll({from, from + QChar(0xFFFF), limit}).exec();
+    QStringList emails;
+    while (st.next())
+        emails << st.value(0).toString();
+    return emails;
+}
+
 void AccountRepository::update(const AccountRecord &a)
 {
     SqlStatement st(m_db, QStringLiteral("UPDATE accounts SET email = ?, display_name = ?,"

@@ -3,6 +3,7 @@
 
 #include <QSqlDatabase>
 #include <QString>
+#include <QStringList>
 #include <optional>
 
 struct AccountRecord
@@ -37,6 +38,8 @@ public:
     qint64 create(const AccountRecord &account);
     std::optional<AccountRecord> find(qint64 id) const;
     std::optional<AccountRecord> findByEmail(const QString &email) const;
+    // Emails beginning with `prefix` (case-insensitive), for completion.
+    QStringList emailsStartingWith(const QString &prefix, int limit) const;
     void setStatus(qint64 id, const QString &status);
     // What the platform says of an account now: email, name, profile and status.
     void update(const AccountRecord &account);

@@ -74,7 +74,7 @@ ApiServer::ApiServer(Database &database, EventsHandler events, QObject *parent)
             const Reply reply =
                 error(404, tr("no such endpoint: %1 %2").arg(methodName(r), r.url().path()));
             responder.write(QJsonDocument(reply.body).toJson(QJsonDocument::Compact),
-                        "application/json", QHttpServerResponder::StatusCode::NotFound);
+                            "application/json", QHttpServerResponder::StatusCode::NotFound);
             m_log(QStringLiteral("%1 %2 404 %3 ms")
                       .arg(methodName(r), r.url().path())
                       .arg(double(nowNs() - started) / 1e6, 0, 'f', 1));

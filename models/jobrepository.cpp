@@ -14,14 +14,12 @@ qint64 JobRepository::create(const JobRecord &j)
     return st.value(0).toLongLong();
 }
 
-std::optional<JobRecord> JobRepository::find(qint64 id) const
+namespace {
+const QString jobColumns =
+    QStringLiteral("id, account_id, created_at, model, credits, status, failure, error_detail");
+
+JobRecord readJob(const SqlStatement &st)
 {
-    SqlStatement st(m_db,
-                    QStringLiteral("SELECT id, account_id, created_at, model, credits, status,"
-                                   " failure, error_detail FROM jobs WHERE id = ?"));
-    st.bind(id).exec();
-    if (!st.next())
-        return std::nullopt;
     JobRecord j;
     j.id = st.value(0).toLongLong();
     j.accountId = st.value(1).toLongLong();
@@ -32,6 +30,28 @@ std::optional<JobRecord> JobRepository::find(qint64 id) const
     j.failure = st.value(6).toString();
     j.errorDetail = st.value(7).toString();
     return j;
+}
+} // namespace
+
+std::optional<JobRecord> JobRepository::find(qint64 id) const
+{
+    SqlStatement st(m_db, QStringLiteral("SELECT %1 FROM jobs WHERE id = ?").arg(jobColumns));
+    st.bind(id).exec();
+    if (!st.next())
+        return std::nullopt;
+    return readJob(st);
+}
+
+QList<JobRecord> JobRepository::recentForAccount(qint64 accountId, int limit) const
+{
+    SqlStatement st(m_db, QStringLiteral("SELECT %1 FROM jobs WHERE account_id = ?"
+                                         " ORDER BY created_at DESC, id DESC LIMIT ?")
+                              .arg(jobColumns));
+    st.bindAll({accountId, limit}).exec();
+    QList<JobRecord> jobs;
+    while (st.next())
+        jobs << readJob(st);
+    return jobs;
 }
 
 bool JobRepository::setFailed(qint64 id, const QString &failure, const QString &errorDetail)

@@ -1,6 +1,7 @@
 #pragma once
 // Reads and writes generation jobs.
 
+#include <QList>
 #include <QSqlDatabase>
 #include <QString>
 #include <optional>
@@ -24,6 +25,8 @@ public:
 
     qint64 create(const JobRecord &job);
     std::optional<JobRecord> find(qint64 id) const;
+    // The account's latest jobs, newest first.
+    QList<JobRecord> recentForAccount(qint64 accountId, int limit) const;
     // Marks a queued, running or succeeded job as failed; false when it had already failed.
     bool setFailed(qint64 id, const QString &failure, const QString &errorDetail);
 

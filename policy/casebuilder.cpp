@@ -35,7 +35,18 @@ BuiltCase CaseBuilder::build(qint64 requestId, bool lock) const
     const std::optional<RequestRecord> request = RequestRepository(m_db).find(requestId, lock);
     if (!request)
         throw DatabaseError(tr("no refund request with id %1").arg(requestId));
-    b.request = *request;
+    return buildFrom(*request);
+}
+
+BuiltCase CaseBuilder::buildDraft(const RequestRecord &draft) const
+{
+    return buildFrom(draft);
+}
+
+BuiltCase CaseBuilder::buildFrom(const RequestRecord &request) const
+{
+    BuiltCase b;
+    b.request = request;
     const RequestRecord &r = b.request;
     const std::optional<AccountRecord> account = AccountRepository(m_db).find(r.accountId);
     if (!account)

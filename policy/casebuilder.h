@@ -34,7 +34,11 @@ public:
     // purchase is the unit of locking, taken in the same order everywhere. Throws DatabaseError
     // when the request is unknown or its data is inconsistent or out of bounds.
     BuiltCase build(qint64 requestId, bool lock = false) const;
+    // The case of a request not stored yet (a ticket typed into the desk), to preview what
+    // the policy would recommend. Throws DatabaseError as build() does.
+    BuiltCase buildDraft(const RequestRecord &draft) const;
 
 private:
+    BuiltCase buildFrom(const RequestRecord &request) const;
     QSqlDatabase m_db;
 };

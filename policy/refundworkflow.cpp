@@ -165,6 +165,13 @@ PolicyOutcome RefundWorkflow::recommend(qint64 requestId)
     return PolicyEngine::evaluate(b.policyCase, m_profiles.find(conn, b.account.profile));
 }
 
+PolicyOutcome RefundWorkflow::recommendDraft(const RequestRecord &draft)
+{
+    const QSqlDatabase conn = m_db.connection();
+    const BuiltCase b = CaseBuilder(conn).buildDraft(draft);
+    return PolicyEngine::evaluate(b.policyCase, m_profiles.find(conn, b.account.profile));
+}
+
 const PolicyProfile &RefundWorkflow::profile(const QString &id)
 {
     return m_profiles.find(m_db.connection(), id);

@@ -79,6 +79,9 @@ public:
 
     // What the engine recommends for a request now, without writing anything.
     PolicyOutcome recommend(qint64 requestId);
+    // What it would recommend for a request not stored yet. Throws DatabaseError (an unknown
+    // account or purchase, a request that lacks what its type refers to).
+    PolicyOutcome recommendDraft(const RequestRecord &draft);
     // The profile with this id (built in or stored). Throws DatabaseError when unknown.
     const PolicyProfile &profile(const QString &id);
     // What has gone back to the payer of a purchase: our refunds and lost chargebacks.

@@ -3,6 +3,7 @@
 
 #include "models/changewatcher.h"
 #include "models/decisionrepository.h"
+#include "models/externalidrepository.h"
 #include "models/requestqueuemodel.h"
 #include "models/requestrepository.h"
 #include "models/sqlstatement.h"
@@ -15,13 +16,17 @@
 #include "ui/csvexportrunner.h"
 #include "ui/decisiondialog.h"
 #include "ui/mainwindow.h"
+#include "ui/newrequestdialog.h"
 #include "ui/notedialog.h"
 #include "ui/queueview.h"
 #include "ui/requestdetailview.h"
 
+#include <QAbstractItemView>
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
+#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QDirIterator>
 #include <QInputDialog>
@@ -422,6 +427,72 @@ private slots:
         QVERIFY(dialog->isVisible());
         QCOMPARE(shop.status(second), QStringLiteral("pending"));
         dialog->reject();
+    }
+
+    void newRequestByKeyboard()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        Shop shop(t.db());
+        shop.clock = QDateTime::currentSecsSinceEpoch() - 86400;
+        const qint64 a = shop.account(QStringLiteral("hummingbytes"));
+        const qint64 p = shop.purchase(a, 300, 2000, 88);
+        MainWindow w(t.db());
+        w.setReviewer(QStringLiteral("carol"));
+        w.show();
+        QApplication::setActiveWindow(&w);
+        bool driven = false;
+        QString recommendation;
+        QString missingBefore;
+        whenModal<NewRequestDialog>([&](NewRequestDialog *dialog) {
+            QApplication::setActiveWindow(dialog);
+            auto keys = [](const QString &text) {
+                QTest::keyClicks(QApplication::focusWidget(), text);
+            };
+            auto key = [](Qt::Key k, Qt::KeyboardModifiers m = Qt::NoModifier) {
+                QTest::keyClick(QApplication::focusWidget(), k, m);
+            };
+            keys(QStringLiteral("user1@example.com"));
+            auto *email = dialog->findChild<QLineEdit *>(QStringLiteral("email"));
+            QVERIFY(email->completer()->completionCount() >= 1); // it was offered
+            // The list of completions has the keyboard while it shows: Escape closes it.
+            if (email->completer()->popup()->isVisible())
+                QTest::keyClick(email->completer()->popup(), Qt::Key_Escape);
+            QVERIFY(!email->completer()->popup()->isVisible());
+            key(Qt::Key_Tab);        // the account is looked up; on to the type
+            QCOMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("type"));
+            missingBefore = dialog->findChild<QLabel *>(QStringLiteral("missing"))->text();
+            key(Qt::Key_Down); // failed_job -> unused_credits
+            key(Qt::Key_Tab);  // purchase: the latest is chosen
+            key(Qt::Key_Tab);  // job
+            key(Qt::Key_Tab);  // amount
+            key(Qt::Key_Tab);  // message
+            keys(QStringLiteral("Bought by mistake, never used them."));
+            key(Qt::Key_Tab); // ticket
+            keys(QStringLiteral("T-77"));
+            recommendation = dialog->findChild<QLabel *>(QStringLiteral("recommendation"))->text();
+            if (const QString dir = qEnvironmentVariable("REFUNDDESK_SCREENSHOTS"); !dir.isEmpty())
+                dialog->grab().save(dir + QStringLiteral("/new-request.png"));
+            key(Qt::Key_Return, Qt::ControlModifier);
+            driven = true;
+        });
+        QTest::keyClick(&w, Qt::Key_N, Qt::ControlModifier);
+        QTRY_VERIFY(driven);
+        QVERIFY2(recommendation.contains(QLatin1String("Approve")) &&
+                     recommendation.contains(QLatin1String("19.12 USD")),
+                 qPrintable(recommendation));
+        QVERIFY2(missingBefore.contains(QLatin1String("hummingbytes")), qPrintable(missingBefore));
+        const auto id = ExternalIdRepository(t.db().connection())
+                            .find(ExternalIdRepository::Kind::Request, QStringLiteral("T-77"));
+        QVERIFY(id);
+        const auto r = RequestRepository(t.db().connection()).find(*id);
+        QCOMPARE(r->type, QStringLiteral("unused_credits"));
+        QCOMPARE(r->purchaseId, p);
+        QCOMPARE(r->accountId, a);
+        QCOMPARE(r->message, QStringLiteral("Bought by mistake, never used them."));
+        QCOMPARE(r->status, QStringLiteral("pending")); // triaged on arrival
+        QCOMPARE(r->recommendation.verdict, QStringLiteral("approve"));
+        QTRY_COMPARE(w.detail()->requestId(), *id);
     }
 
     void denyNeedsAReasonAndAnOverrideNeedsANote()

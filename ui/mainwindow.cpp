@@ -16,6 +16,7 @@
 #include "models/ledgertablemodel.h"
 #include "models/purchasetablemodel.h"
 #include "models/requestqueuemodel.h"
+#include "newrequestdialog.h"
 #include "notedialog.h"
 #include "policy/rules/money.h"
 #include "queueview.h"
@@ -139,6 +140,20 @@ void MainWindow::createActions()
         addAction(a);
         return a;
     };
+    add(QStringLiteral("newRequest"), tr("&New request…"), QKeySequence::New, [this] {
+        NewRequestDialog dialog(m_database, m_workflow, this);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        showPage(0);
+        m_queue->refresh();
+        statusBar()->showMessage(tr("Request %1 saved and triaged.").arg(dialog.requestId()), 8000);
+        QTimer::singleShot(0, this, [this, id = dialog.requestId()] {
+            if (!m_queue->selectRequest(id)) {
+                m_queue->applyFilter({});
+                m_queue->selectRequest(id);
+            }
+        });
+    });
     add(QStringLiteral("approve"), tr("&Approve…"), QKeySequence(Qt::Key_A),
         [this] { decide(int(ReviewAction::Approve)); });
     add(QStringLiteral("deny"), tr("&Deny…"), QKeySequence(Qt::Key_D),
@@ -210,8 +225,8 @@ void MainWindow::createMenus()
 
     QMenu *request = menuBar()->addMenu(tr("&Request"));
     for (const char *name : std::initializer_list<const char *>{
-             "approve", "deny", "escalate", nullptr, "assign", "note", "copyReply", "openAccount",
-             nullptr, "next", "previous"}) {
+             "newRequest", nullptr, "approve", "deny", "escalate", nullptr, "assign", "note",
+             "copyReply", "openAccount", nullptr, "next", "previous"}) {
         if (name)
             request->addAction(action(QLatin1String(name)));
         else
