@@ -20,6 +20,7 @@
 #include "ui/notedialog.h"
 #include "ui/queueview.h"
 #include "ui/requestdetailview.h"
+#include "ui/welcomepage.h"
 
 #include <QAbstractItemView>
 #include <QAction>
@@ -459,7 +460,7 @@ private slots:
             if (email->completer()->popup()->isVisible())
                 QTest::keyClick(email->completer()->popup(), Qt::Key_Escape);
             QVERIFY(!email->completer()->popup()->isVisible());
-            key(Qt::Key_Tab);        // the account is looked up; on to the type
+            key(Qt::Key_Tab); // the account is looked up; on to the type
             QCOMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("type"));
             missingBefore = dialog->findChild<QLabel *>(QStringLiteral("missing"))->text();
             key(Qt::Key_Down); // failed_job -> unused_credits
@@ -493,6 +494,56 @@ private slots:
         QCOMPARE(r->status, QStringLiteral("pending")); // triaged on arrival
         QCOMPARE(r->recommendation.verdict, QStringLiteral("approve"));
         QTRY_COMPARE(w.detail()->requestId(), *id);
+    }
+
+    void anEmptyDatabaseWelcomesWithAnImport()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        MainWindow w(t.db());
+        w.show();
+        WelcomePage *welcome = w.welcome();
+        QVERIFY(welcome);
+        QVERIFY(welcome->isVisible());
+        QTemporaryDir dir;
+        auto write = [&](const QString &name, const QByteArray &text) {
+            QFile f(dir.filePath(name));
+            if (!f.open(QIODevice::WriteOnly))
+                return QString();
+            f.write(text);
+            return f.fileName();
+        };
+        const QByteArray account =
+            "{\"id\":\"e1\",\"type\":\"account.upserted\",\"at\":\"2026-03-01T10:00:00Z\","
+            "\"data\":{\"account\":\"A-1\",\"email\":\"ana@example.com\",\"name\":\"Ana\","
+            "\"profile\":\"vysage\"}}\n";
+        const QByteArray purchase =
+            "{\"id\":\"e2\",\"type\":\"purchase.completed\",\"at\":\"2026-03-01T10:00:00Z\","
+            "\"data\":{\"purchase\":\"P-1\",\"account\":\"A-1\",\"credits\":100,"
+            "\"amount_cents\":900,\"currency\":\"EUR\",\"payment_ref\":\"pi_1\"}}\n";
+        const QByteArray ticket =
+            "{\"id\":\"e3\",\"type\":\"refund.requested\",\"at\":\"2026-03-02T10:00:00Z\","
+            "\"data\":{\"request\":\"T-1\",\"account\":\"A-1\",\"type\":\"unused_credits\","
+            "\"purchase\":\"P-1\"}}\n";
+        // Refused: the problem is listed, nothing written, the page stays.
+        welcome->importFile(write(QStringLiteral("bad.ndjson"),
+                                  account + QByteArray(purchase).replace("EUR", "eur")));
+        QTRY_VERIFY(!welcome->isBusy());
+        auto *problems = welcome->findChild<QPlainTextEdit *>(QStringLiteral("welcomeProblems"));
+        QVERIFY(problems->isVisible());
+        QVERIFY2(problems->toPlainText().startsWith(
+                     QLatin1String("line 2 (e2): data.currency: \"eur\" is not an ISO 4217 code")),
+                 qPrintable(problems->toPlainText()));
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM accounts")), 0);
+        QVERIFY(welcome->isVisible());
+        // Accepted: the queue takes over, with the ticket triaged.
+        welcome->importFile(write(QStringLiteral("good.ndjson"), account + purchase + ticket));
+        QTRY_VERIFY(!welcome->isVisible());
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM refund_requests WHERE"
+                                               " rec_verdict = 'deny'")),
+                 1);
+        RequestQueueModel *model = queueModel(w);
+        QTRY_VERIFY(model && model->isCountKnown() && model->rowCount() == 1);
     }
 
     void denyNeedsAReasonAndAnOverrideNeedsANote()

@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "models/accountrepository.h"
+
 #include "accountview.h"
 #include "connectionbanner.h"
 #include "connectiondialog.h"
@@ -7,6 +9,7 @@
 #include "dashboardview.h"
 #include "decisiondialog.h"
 #include "displaynames.h"
+#include "models/accountrepository.h"
 #include "models/accounttablemodel.h"
 #include "models/backgroundreader.h"
 #include "models/changewatcher.h"
@@ -23,6 +26,7 @@
 #include "recordtableview.h"
 #include "reportdialog.h"
 #include "requestdetailview.h"
+#include "welcomepage.h"
 
 #include <QAction>
 #include <QApplication>
@@ -77,6 +81,25 @@ MainWindow::MainWindow(Database &database, QWidget *parent)
     layout->setSpacing(0);
     layout->addWidget(m_banner);
     layout->addWidget(m_tabs);
+    // An empty database opens on what to do about it, not on an empty queue.
+    bool empty = false;
+    try {
+        empty = AccountRepository(m_database.connection()).count() == 0;
+    } catch (const DatabaseError &) {
+        // The banner reports a lost connection; the queue is shown as usual.
+    }
+    if (empty) {
+        m_welcome = new WelcomePage(m_database);
+        layout->addWidget(m_welcome);
+        m_tabs->hide();
+        connect(m_welcome, &WelcomePage::connectRequested, this, [this] { connectToDatabase(); });
+        connect(m_welcome, &WelcomePage::dataLoaded, this, [this] {
+            m_welcome->hide();
+            m_tabs->show();
+            showPage(0);
+            m_queue->refresh();
+        });
+    }
     setCentralWidget(central);
 
     statusBar()->addPermanentWidget(m_reviewerLabel);

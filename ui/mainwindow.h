@@ -40,6 +40,8 @@ public:
     ChangeWatcher *watcher() const { return m_watcher; }
     ConnectionBanner *banner() const { return m_banner; }
     class DashboardView *dashboard() const { return m_dashboard; }
+    // The page shown instead of the tabs on a database with no accounts; nullptr otherwise.
+    class WelcomePage *welcome() const { return m_welcome; }
     // Shows a tab: 0 queue, 1 accounts, 2 ledger, 3 purchases, 4 jobs, 5 dashboard.
     void showPage(int index);
     // Opens (or shows) an account's page.
@@ -83,6 +85,7 @@ private:
     void saveLayout();
 
     Database &m_database;
+    class WelcomePage *m_welcome = nullptr;
     RefundWorkflow m_workflow;
     BackgroundReader *m_reader;
     ChangeWatcher *m_watcher;
