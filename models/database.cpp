@@ -67,6 +67,7 @@ Database::~Database()
 {
     QMutexLocker lock(&m_mutex);
     for (const QString &name : std::as_const(m_connectionNames)) {
+        SqlStatement::forgetConnection(name); // this thread's; the others released theirs
         {
             QSqlDatabase db = QSqlDatabase::database(name, false);
             if (db.isOpen())
@@ -101,6 +102,7 @@ void Database::releaseConnection()
         if (!m_connectionNames.removeOne(name))
             return;
     }
+    SqlStatement::forgetConnection(name);
     {
         QSqlDatabase db = QSqlDatabase::database(name, false);
         if (db.isOpen())
@@ -112,6 +114,7 @@ void Database::releaseConnection()
 void Database::reconnect()
 {
     const QString name = threadConnectionName();
+    SqlStatement::forgetConnection(name);
     if (QSqlDatabase::contains(name))
         QSqlDatabase::database(name, false).close();
 }

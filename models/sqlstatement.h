@@ -4,22 +4,32 @@
 #include <QSqlQuery>
 #include <QVariant>
 #include <initializer_list>
+#include <memory>
+#include <optional>
 
+// Prepared statements are kept per thread and connection and reused: a statement run again is
+// neither parsed (SQLite) nor prepared and deallocated (PostgreSQL: two round trips) again.
 class SqlStatement
 {
 public:
     SqlStatement(const QSqlDatabase &db, const QString &sql);
+    ~SqlStatement();
+    SqlStatement(const SqlStatement &) = delete;
+    SqlStatement &operator=(const SqlStatement &) = delete;
+
+    // Drops this thread's prepared statements of a connection about to be closed.
+    static void forgetConnection(const QString &connectionName);
 
     // A null QString binds as '' (our NOT NULL text columns); bind QVariant() for SQL NULL.
     SqlStatement &bind(const QVariant &value);
     SqlStatement &bindAll(std::initializer_list<QVariant> values);
     // Executes with the values bound so far; they are cleared for the next run.
     SqlStatement &exec();
-    bool next() { return m_query.next(); }
-    QVariant value(int index) const { return m_query.value(index); }
-    QVariant value(const QString &column) const { return m_query.value(column); }
-    int numRowsAffected() const { return m_query.numRowsAffected(); }
-    QSqlQuery &query() { return m_query; }
+    bool next() { return m_query->next(); }
+    QVariant value(int index) const { return m_query->value(index); }
+    QVariant value(const QString &column) const { return m_query->value(column); }
+    int numRowsAffected() const { return m_query->numRowsAffected(); }
+    QSqlQuery &query() { return *m_query; }
 
     // Runs a statement without values.
     static void run(const QSqlDatabase &db, const QString &sql);
@@ -37,6 +47,8 @@ public:
                            const QVariant &fallback = {});
 
 private:
-    QSqlQuery m_query;
     QString m_sql;
+    std::shared_ptr<struct CachedStatement> m_cached; // the reused statement, or
+    std::optional<QSqlQuery> m_own;                   // one of its own
+    QSqlQuery *m_query = nullptr;
 };

@@ -149,19 +149,24 @@ int BenchCommands::run(CliContext &cli)
         return exportLedger(cli);
     if (args.contains(QLatin1String("dashboard")))
         return dashboard(cli);
+    if (args.contains(QLatin1String("ingest")))
+        return ingest(cli);
     if (args.contains(QLatin1String("--help")) || args.contains(QLatin1String("-h"))) {
         cli.out() << tr("Usage: refundctl bench views [--database URL] [--account ID]\n"
                         "       refundctl bench export [--database URL]\n"
                         "       refundctl bench dashboard [--database URL]\n"
+                        "       refundctl bench ingest [--database URL] [--accounts N]\n"
                         "views: times the desk's table models on a (large) database next to the "
                         "same queries run by sqlite3 or psql.\n"
                         "export: exports the ledger as CSV and compares rows per second and "
                         "memory with sqlite3 -csv or psql \\copy.\n"
                         "dashboard: times each figure of the managers' dashboard for the usual "
-                        "date ranges.\n");
+                        "date ranges.\n"
+                        "ingest: the platform's events from a file and over HTTP, in events "
+                        "per second (writes into the database: use a scratch one).\n");
         return Exit::Ok;
     }
-    return cli.usageError(tr("say what to benchmark: views, export or dashboard"));
+    return cli.usageError(tr("say what to benchmark: views, export, dashboard or ingest"));
 }
 
 int BenchCommands::views(CliContext &cli)

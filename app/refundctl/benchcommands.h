@@ -15,4 +15,5 @@ private:
     static int views(CliContext &cli);
     static int exportLedger(CliContext &cli);
     static int dashboard(CliContext &cli);
+    static int ingest(CliContext &cli); // ingestbench.cpp
 };
