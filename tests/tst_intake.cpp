@@ -514,6 +514,54 @@ private slots:
         QCOMPARE(check.exitCode, 0);
     }
 
+    void demoEventsIngestToTheDemosData()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("demo.ndjson"));
+        const QString accounts =
+            t.db().dialect().isPostgres() ? QStringLiteral("40") : QStringLiteral("300");
+        const QStringList demo{
+            QStringLiteral("demo"),       QStringLiteral("--accounts"), accounts,
+            QStringLiteral("--seed"),     QStringLiteral("7"),          QStringLiteral("--until"),
+            QStringLiteral("2026-10-31"), QStringLiteral("--quiet")};
+        RefundctlRun r = runRefundctl(demo + QStringList{QStringLiteral("--events"), file});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        // The same seed gives the same file.
+        const QString again = dir.filePath(QStringLiteral("again.ndjson"));
+        QCOMPARE(runRefundctl(demo + QStringList{QStringLiteral("--events"), again}).exitCode, 0);
+        QFile a(file), b(again);
+        QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+        QCOMPARE(a.readAll(), b.readAll());
+        // Ingested, it gives the demo's accounts, purchases, jobs and requests.
+        r = runRefundctl(
+            {QStringLiteral("ingest"), file, QStringLiteral("--database"), t.url().toString()});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QTemporaryDir other;
+        const QString reference =
+            QStringLiteral("sqlite:") + other.filePath(QStringLiteral("d.db"));
+        QCOMPARE(runRefundctl(demo + QStringList{QStringLiteral("--database"), reference}).exitCode,
+                 0);
+        auto counts = [](const QString &url) {
+            const RefundctlRun s =
+                runRefundctl({QStringLiteral("stats"), QStringLiteral("--database"), url});
+            const QJsonObject o = QJsonDocument::fromJson(s.out).object();
+            qint64 requests = 0;
+            const QJsonObject byStatus = o.value(QStringLiteral("requests_by_status")).toObject();
+            for (auto it = byStatus.begin(); it != byStatus.end(); ++it)
+                requests += it.value().toInteger();
+            return QList<qint64>{o.value(QStringLiteral("accounts")).toInteger(),
+                                 o.value(QStringLiteral("purchases")).toInteger(),
+                                 o.value(QStringLiteral("jobs")).toInteger(), requests};
+        };
+        QCOMPARE(counts(t.url().toString()), counts(reference));
+        QVERIFY(counts(reference).at(2) > 0);
+        r = runRefundctl(
+            {QStringLiteral("check"), QStringLiteral("--database"), t.url().toString()});
+        QVERIFY2(r.exitCode == 0, r.out.constData());
+    }
+
     void killedHalfWayWritesNothing()
     {
         REFUNDDESK_FRESH_DATABASE(t);

@@ -2,13 +2,17 @@
 
 #include "clicontext.h"
 #include "models/database.h"
+#include "models/eventswriter.h"
 #include "models/schema.h"
 #include "models/statsrepository.h"
 #include "policy/demodatagenerator.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSaveFile>
+#include <QTemporaryDir>
 
 namespace {
 QString tr(const char *text)
@@ -47,6 +51,52 @@ int DatabaseCommands::init(CliContext &cli)
     return Exit::Ok;
 }
 
+namespace {
+// The demo's data as events: generated into a scratch SQLite file, then written out in order.
+int demoEvents(CliContext &cli, const DemoOptions &options, const QString &path, bool quiet)
+{
+    QTemporaryDir scratch;
+    if (!scratch.isValid()) {
+        cli.err() << tr("cannot make a temporary folder: %1").arg(scratch.errorString())
+                  << Qt::endl;
+        return Exit::Failure;
+    }
+    QSaveFile file(path == QLatin1String("-") ? QString() : path);
+    QFile stdoutFile;
+    QIODevice *out = nullptr;
+    if (path == QLatin1String("-")) {
+        if (!stdoutFile.open(stdout, QIODevice::WriteOnly))
+            return Exit::Failure;
+        out = &stdoutFile;
+    } else {
+        if (!file.open(QIODevice::WriteOnly)) {
+            cli.err() << tr("%1: cannot write: %2").arg(path, file.errorString()) << Qt::endl;
+            return Exit::Failure;
+        }
+        out = &file;
+    }
+    Database db(DatabaseUrl::parse(QStringLiteral("sqlite:") +
+                                   scratch.filePath(QStringLiteral("demo.db"))));
+    db.open();
+    DemoDataGenerator(db).generate(options, [&](qint64 done, qint64 total) {
+        if (!quiet && total > 0)
+            cli.err() << '\r' << tr("accounts: %1 / %2").arg(done).arg(total) << Qt::flush;
+    });
+    const qint64 events =
+        EventsWriter(db.connection(), QStringLiteral("demo%1").arg(options.seed)).write(out);
+    if (!quiet)
+        cli.err() << Qt::endl;
+    if (out == &file && !file.commit()) {
+        cli.err() << tr("%1: cannot write: %2").arg(path, file.errorString()) << Qt::endl;
+        return Exit::Failure;
+    }
+    cli.err()
+        << tr("%1 events of %2 accounts written to %3").arg(events).arg(options.accounts).arg(path)
+        << Qt::endl;
+    return Exit::Ok;
+}
+} // namespace
+
 int DatabaseCommands::demo(CliContext &cli)
 {
     QCommandLineParser parser;
@@ -61,7 +111,12 @@ int DatabaseCommands::demo(CliContext &cli)
         tr("Last day (YYYY-MM-DD, UTC) of the 12 months the data covers (default today)."),
         QStringLiteral("date"));
     const QCommandLineOption quietOption(QStringLiteral("quiet"), tr("Print no progress."));
-    parser.addOptions({accountsOption, seedOption, untilOption, quietOption});
+    const QCommandLineOption eventsOption(
+        QStringLiteral("events"),
+        tr("Write the demo's accounts, purchases, jobs, outages, requests and chargebacks as "
+           "an NDJSON events file for 'refundctl ingest' instead of into the database."),
+        QStringLiteral("file"));
+    parser.addOptions({accountsOption, seedOption, untilOption, quietOption, eventsOption});
     int exitCode = 0;
     if (!cli.parse(parser,
                    tr("Fills the database with realistic, reproducible demo data: accounts on all "
@@ -89,8 +144,10 @@ int DatabaseCommands::demo(CliContext &cli)
                 tr("--until needs a date as YYYY-MM-DD, not '%1'").arg(parser.value(untilOption)));
     }
 
-    Database &db = cli.database();
     const bool quiet = parser.isSet(quietOption);
+    if (parser.isSet(eventsOption))
+        return demoEvents(cli, options, parser.value(eventsOption), quiet);
+    Database &db = cli.database();
     DemoDataGenerator generator(db);
     const DemoResult result = generator.generate(options, [&](qint64 done, qint64 total) {
         if (quiet || total == 0)
