@@ -10,7 +10,7 @@ common=(cmake ninja-build g++ pkg-config
         libsqlite3-dev libpq-dev)
 case "${1:-run}" in
   run)  wanted=("${common[@]}") ;;
-  test) wanted=("${common[@]}" tzdata postgresql sqlite3 xvfb xauth) ;;
+  test) wanted=("${common[@]}" tzdata postgresql sqlite3 xvfb xauth openssl curl) ;;
   *) echo "usage: $0 run|test" >&2; exit 2 ;;
 esac
 

@@ -15,6 +15,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -28,20 +29,23 @@ struct Answer
 class Server
 {
 public:
-    explicit Server(const TestDatabase &t)
+    explicit Server(const TestDatabase &t, const QStringList &extra = {})
     {
         m_process.start(QStringLiteral(REFUNDCTL_PATH),
-                        {QStringLiteral("serve"), QStringLiteral("--listen"),
-                         QStringLiteral("127.0.0.1:0"), QStringLiteral("--database"),
-                         t.url().toString()});
+                        QStringList{QStringLiteral("serve"), QStringLiteral("--listen"),
+                                    QStringLiteral("127.0.0.1:0"), QStringLiteral("--database"),
+                                    t.url().toString()} +
+                            extra);
         static const QRegularExpression listening(
-            QStringLiteral("listening on http://[^:]+:(\\d+)"));
+            QStringLiteral("listening on (https?)://[^:]+:(\\d+)"));
         [[maybe_unused]] const bool started = QTest::qWaitFor(
             [&] {
                 m_log += m_process.readAllStandardError();
                 const auto m = listening.match(QString::fromUtf8(m_log));
-                if (m.hasMatch())
-                    m_port = m.captured(1).toInt();
+                if (m.hasMatch()) {
+                    m_scheme = m.captured(1);
+                    m_port = m.captured(2).toInt();
+                }
                 return m_port != 0 || m_process.state() == QProcess::NotRunning;
             },
             20000);
@@ -52,6 +56,7 @@ public:
         m_process.waitForFinished(10000);
     }
     int port() const { return m_port; }
+    QString scheme() const { return m_scheme; }
     QByteArray log()
     {
         m_log += m_process.readAllStandardError();
@@ -90,8 +95,10 @@ public:
     }
 
 private:
+private:
     QProcess m_process;
     QByteArray m_log;
+    QString m_scheme = QStringLiteral("http");
     int m_port = 0;
     QNetworkAccessManager m_net;
 };
@@ -275,6 +282,52 @@ private slots:
         QCOMPARE(applied, 3 * 220);
         QCOMPARE(duplicates, 3 * 180);
         QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM jobs")), 220);
+    }
+
+    void servesHttpsWithItsCertificate()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        if (t.db().dialect().isPostgres())
+            QSKIP("TLS is the transport's; once is enough");
+        t.db().open();
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+        const QString key = dir.filePath(QStringLiteral("key.pem"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                       QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
+                       QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
+                       QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
+                       QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-keyout"),
+                       key, QStringLiteral("-out"), cert});
+        QVERIFY(openssl.waitForFinished(60000));
+        QCOMPARE(openssl.exitCode(), 0);
+        // A key that is not a key is refused before listening.
+        const RefundctlRun bad = runRefundctl(
+            {QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+             QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), cert,
+             QStringLiteral("--database"), t.url().toString()});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains("not a PEM private key"), bad.err.constData());
+
+        Server s(t, {QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key});
+        QCOMPARE(s.scheme(), QStringLiteral("https"));
+        // curl, as a platform's client would, trusting only the server's own certificate.
+        QProcess curl;
+        curl.start(QStringLiteral("curl"),
+                   {QStringLiteral("-sS"), QStringLiteral("--cacert"), cert,
+                    QStringLiteral("https://127.0.0.1:%1/healthz").arg(s.port())});
+        QVERIFY(curl.waitForFinished(30000));
+        QVERIFY2(curl.exitCode() == 0, curl.readAllStandardError().constData());
+        const QJsonObject health = QJsonDocument::fromJson(curl.readAllStandardOutput()).object();
+        QCOMPARE(health.value(QStringLiteral("database")).toString(), QStringLiteral("ok"));
+        // Plain HTTP on the TLS port gets nothing.
+        curl.start(QStringLiteral("curl"),
+                   {QStringLiteral("-sS"), QStringLiteral("--max-time"), QStringLiteral("5"),
+                    QStringLiteral("http://127.0.0.1:%1/healthz").arg(s.port())});
+        QVERIFY(curl.waitForFinished(30000));
+        QVERIFY(!curl.readAllStandardOutput().contains("\"database\""));
     }
 
     void recoversWhenTheDatabaseComesBack()
