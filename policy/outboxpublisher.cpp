@@ -5,6 +5,7 @@
 #include "models/payoutrepository.h"
 
 #include <QJsonObject>
+#include <tuple>
 
 namespace {
 using Kind = ExternalIdRepository::Kind;
@@ -20,51 +21,55 @@ QString OutboxPublisher::restoreReason(const QString &requestType)
     return QStringLiteral("goodwill");
 }
 
+namespace {
+// credits.restored and credits.revoked share their shape; a 0 id is left out.
+void creditsEvent(const QSqlDatabase &db, const char *type, qint64 at, qint64 account,
+                  qint64 credits, const QString &reason, qint64 job, qint64 purchase,
+                  qint64 request)
+{
+    const ExternalIdRepository ids(db);
+    QJsonObject data{{QStringLiteral("account"), ids.externalOf(Kind::Account, account)},
+                     {QStringLiteral("credits"), credits},
+                     {QStringLiteral("reason"), reason}};
+    for (const auto &[key, kind, id] :
+         {std::tuple{"job", Kind::Job, job}, std::tuple{"purchase", Kind::Purchase, purchase},
+          std::tuple{"request", Kind::Request, request}})
+        if (id)
+            data.insert(QLatin1String(key), ids.externalOf(kind, id));
+    OutboxRepository(db).append(QLatin1String(type), at, data);
+}
+
+void accountEvent(const QSqlDatabase &db, const char *type, qint64 at, qint64 account,
+                  const QString &reason)
+{
+    OutboxRepository(db).append(
+        QLatin1String(type), at,
+        {{QStringLiteral("account"), ExternalIdRepository(db).externalOf(Kind::Account, account)},
+         {QStringLiteral("reason"), reason}});
+}
+} // namespace
+
 void OutboxPublisher::creditsRestored(qint64 at, qint64 account, qint64 credits,
                                       const QString &reason, qint64 job, qint64 purchase,
                                       qint64 request)
 {
-    const ExternalIdRepository ids(m_db);
-    QJsonObject data{{QStringLiteral("account"), ids.externalOf(Kind::Account, account)},
-                     {QStringLiteral("credits"), credits},
-                     {QStringLiteral("reason"), reason}};
-    if (job)
-        data.insert(QStringLiteral("job"), ids.externalOf(Kind::Job, job));
-    if (purchase)
-        data.insert(QStringLiteral("purchase"), ids.externalOf(Kind::Purchase, purchase));
-    if (request)
-        data.insert(QStringLiteral("request"), ids.externalOf(Kind::Request, request));
-    OutboxRepository(m_db).append(QStringLiteral("credits.restored"), at, data);
+    creditsEvent(m_db, "credits.restored", at, account, credits, reason, job, purchase, request);
 }
 
 void OutboxPublisher::creditsRevoked(qint64 at, qint64 account, qint64 credits,
                                      const QString &reason, qint64 purchase, qint64 request)
 {
-    const ExternalIdRepository ids(m_db);
-    QJsonObject data{{QStringLiteral("account"), ids.externalOf(Kind::Account, account)},
-                     {QStringLiteral("credits"), credits},
-                     {QStringLiteral("reason"), reason}};
-    if (purchase)
-        data.insert(QStringLiteral("purchase"), ids.externalOf(Kind::Purchase, purchase));
-    if (request)
-        data.insert(QStringLiteral("request"), ids.externalOf(Kind::Request, request));
-    OutboxRepository(m_db).append(QStringLiteral("credits.revoked"), at, data);
+    creditsEvent(m_db, "credits.revoked", at, account, credits, reason, 0, purchase, request);
 }
 
 void OutboxPublisher::accountSuspended(qint64 at, qint64 account, const QString &reason)
 {
-    OutboxRepository(m_db).append(
-        QStringLiteral("account.suspended"), at,
-        {{QStringLiteral("account"), ExternalIdRepository(m_db).externalOf(Kind::Account, account)},
-         {QStringLiteral("reason"), reason}});
+    accountEvent(m_db, "account.suspended", at, account, reason);
 }
 
 void OutboxPublisher::accountReinstated(qint64 at, qint64 account, const QString &reason)
 {
-    OutboxRepository(m_db).append(
-        QStringLiteral("account.reinstated"), at,
-        {{QStringLiteral("account"), ExternalIdRepository(m_db).externalOf(Kind::Account, account)},
-         {QStringLiteral("reason"), reason}});
+    accountEvent(m_db, "account.reinstated", at, account, reason);
 }
 
 void OutboxPublisher::requestDecided(qint64 at, qint64 request, qint64 account,

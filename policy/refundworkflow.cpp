@@ -104,6 +104,18 @@ qint64 spendCredits(const QSqlDatabase &conn, const LedgerEntryRecord &entry)
     return LedgerRepository(conn).append(entry);
 }
 
+// An entry the workflow makes by itself (a purchase's credits, a credit-back), now.
+LedgerEntryRecord systemEntry(qint64 account, qint64 at, const char *type, qint64 credits)
+{
+    LedgerEntryRecord e;
+    e.accountId = account;
+    e.createdAt = at;
+    e.entryType = QLatin1String(type);
+    e.credits = credits;
+    e.createdBy = RefundWorkflow::systemReviewer();
+    return e;
+}
+
 // An audit row about a request; with an outcome, also the profile it was reached under.
 AuditRecord auditRow(qint64 at, const QString &actor, const QString &action, qint64 accountId,
                      qint64 requestId, const QString &note, const PolicyProfile *profile = nullptr,
@@ -602,13 +614,8 @@ qint64 RefundWorkflow::recordPurchase(const QSqlDatabase &conn, const PurchaseRe
         p.createdAt = now();
     const qint64 id = PurchaseRepository(conn).create(p);
     if (p.delivered && p.credits > 0) {
-        LedgerEntryRecord e;
-        e.accountId = p.accountId;
-        e.createdAt = p.createdAt;
-        e.entryType = QStringLiteral("purchase");
-        e.credits = p.credits;
+        LedgerEntryRecord e = systemEntry(p.accountId, p.createdAt, "purchase", p.credits);
         e.purchaseId = id;
-        e.createdBy = systemReviewer();
         grantCredits(conn, e, id);
     }
     return id;
@@ -624,13 +631,8 @@ bool RefundWorkflow::deliverPurchase(const QSqlDatabase &conn, qint64 purchaseId
     if (!purchases.setDelivered(purchaseId) || p->credits == 0 ||
         CreditLotRepository(conn).usedOfPurchase(purchaseId))
         return false;
-    LedgerEntryRecord e;
-    e.accountId = p->accountId;
-    e.createdAt = now();
-    e.entryType = QStringLiteral("purchase");
-    e.credits = p->credits;
+    LedgerEntryRecord e = systemEntry(p->accountId, now(), "purchase", p->credits);
     e.purchaseId = purchaseId;
-    e.createdBy = systemReviewer();
     grantCredits(conn, e, purchaseId);
     return true;
 }
@@ -662,13 +664,8 @@ qint64 RefundWorkflow::recordJob(const QSqlDatabase &conn, const JobRecord &spec
     job.status = QStringLiteral("succeeded");
     job.failure.clear();
     const qint64 id = JobRepository(conn).create(job);
-    LedgerEntryRecord e;
-    e.accountId = job.accountId;
-    e.createdAt = job.createdAt;
-    e.entryType = QStringLiteral("usage");
-    e.credits = -job.credits;
+    LedgerEntryRecord e = systemEntry(job.accountId, job.createdAt, "usage", -job.credits);
     e.jobId = id;
-    e.createdBy = systemReviewer();
     spendCredits(conn, e);
     return id;
 }
@@ -692,13 +689,8 @@ bool RefundWorkflow::reportJobFailure(const QSqlDatabase &conn, qint64 jobId, Fa
         refuse(tr("job %1 has already failed").arg(jobId));
     if (cause != FailureCause::Platform || LedgerRepository(conn).hasCreditBack(jobId))
         return false;
-    LedgerEntryRecord e;
-    e.accountId = job->accountId;
-    e.createdAt = now();
-    e.entryType = QStringLiteral("job_credit_back");
-    e.credits = job->credits;
+    LedgerEntryRecord e = systemEntry(job->accountId, now(), "job_credit_back", job->credits);
     e.jobId = jobId;
-    e.createdBy = systemReviewer();
     e.note = tr("automatic credit-back");
     grantCredits(conn, e, 0);
     OutboxPublisher(conn).creditsRestored(e.createdAt, e.accountId, e.credits,
