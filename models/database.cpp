@@ -132,6 +132,8 @@ QSqlDatabase Database::connection()
 
 QSqlDatabase Database::openConnection(const QString &name)
 {
+    // Statements prepared in an earlier session of this connection died with it.
+    SqlStatement::forgetConnection(name);
     if (!m_url.isValid())
         throw DatabaseError(tr("invalid database URL \"%1\": %2")
                                 .arg(m_url.toDisplayString(), m_url.errorString()));
