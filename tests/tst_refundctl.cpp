@@ -7,6 +7,8 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -130,6 +132,51 @@ private slots:
         QCOMPARE(r.exitCode, exitCode);
         QVERIFY2(QString::fromUtf8(r.err).contains(says), r.err.constData());
         QVERIFY(r.out.isEmpty());
+    }
+
+    void aMistypedFileIsNotANewDatabase()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        if (backend != QLatin1String("sqlite"))
+            QSKIP("a file path is SQLite's");
+        QTemporaryDir dir;
+        const QString typo = dir.filePath(QStringLiteral("refunds-typo.db"));
+        for (const char *command : {"check", "requests", "stats", "outbox", "payouts"}) {
+            const Run r = refundctl({QLatin1String(command), QStringLiteral("--database"),
+                                     QStringLiteral("sqlite:") + typo});
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.contains("no such database file"), r.err.constData());
+            QVERIFY2(!QFile::exists(typo), command);
+        }
+        // The commands that fill a database may create it.
+        QCOMPARE(refundctl({QStringLiteral("init"), QStringLiteral("--database"),
+                            QStringLiteral("sqlite:") + typo})
+                     .exitCode,
+                 0);
+        QCOMPARE(refundctl({QStringLiteral("check"), QStringLiteral("--database"),
+                            QStringLiteral("sqlite:") + typo})
+                     .exitCode,
+                 0);
+    }
+
+    void outputThatCannotBeWrittenFails()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        if (!QFile::exists(QStringLiteral("/dev/full")))
+            QSKIP("no /dev/full here");
+        QCOMPARE(
+            refundctl({QStringLiteral("demo"), QStringLiteral("--accounts"), QStringLiteral("30"),
+                       QStringLiteral("--quiet"), QStringLiteral("--database"), t.url().toString()})
+                .exitCode,
+            0);
+        QProcess p;
+        p.setStandardOutputFile(QStringLiteral("/dev/full"));
+        p.start(QStringLiteral(REFUNDCTL_PATH),
+                {QStringLiteral("requests"), QStringLiteral("--database"), t.url().toString()});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(p.readAllStandardError().contains("cannot write the output"), "no message");
     }
 
     void help()

@@ -1,4 +1,6 @@
 #include "clicontext.h"
+#include "models/databaseerror.h"
+#include <QFileInfo>
 
 #include "models/database.h"
 
@@ -66,7 +68,22 @@ bool CliContext::parse(QCommandLineParser &parser, const QString &description, i
 Database &CliContext::database(bool migrate)
 {
     if (!m_database) {
-        m_database = std::make_unique<Database>(Database::resolveUrl(m_databaseUrl));
+        const DatabaseUrl url = Database::resolveUrl(m_databaseUrl);
+        // Only the commands that fill a database may create its file: a mistyped path given
+        // to check or requests is an error, not a new empty database that looks fine.
+        static const QStringList creating{QStringLiteral("init"), QStringLiteral("demo"),
+                                          QStringLiteral("ingest"), QStringLiteral("serve"),
+                                          QStringLiteral("bench")};
+        const bool mayCreate =
+            creating.contains(m_command) || m_command.startsWith(QLatin1String("tokens"));
+        if (url.isValid() && url.backend() == DatabaseUrl::Backend::Sqlite && !mayCreate &&
+            !QFileInfo::exists(url.path()))
+            throw DatabaseError(
+                QCoreApplication::translate("refundctl",
+                                            "%1: no such database file (refundctl init creates "
+                                            "one, refundctl ingest or demo fill it)")
+                    .arg(url.path()));
+        m_database = std::make_unique<Database>(url);
         m_database->open(migrate ? Database::Migrate::Yes : Database::Migrate::No);
     }
     return *m_database;

@@ -12,6 +12,9 @@
 
 #include <QCoreApplication>
 #include <QTextStream>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <functional>
 #include <map>
 
@@ -132,7 +135,18 @@ int main(int argc, char *argv[])
     }
     CliContext cli(name, leading + args);
     try {
-        return it->second.run(cli);
+        const int code = it->second.run(cli);
+        // Output that could not be written (a full disk, a closed pipe) is a failure, not 0.
+        cli.out().flush();
+        if (cli.out().status() != QTextStream::Ok || std::fflush(stdout) != 0 ||
+            std::ferror(stdout)) {
+            cli.err() << QCoreApplication::translate("refundctl",
+                                                     "refundctl %1: cannot write the output: %2")
+                             .arg(name, QString::fromLocal8Bit(std::strerror(errno)))
+                      << Qt::endl;
+            return code == Exit::Ok ? Exit::Failure : code;
+        }
+        return code;
     } catch (const DatabaseError &e) {
         cli.err()
             << QCoreApplication::translate("refundctl", "refundctl %1: %2").arg(name, e.message())
