@@ -5,11 +5,13 @@
 #include "support/tablesdigest.h"
 #include "support/testdatabase.h"
 
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <tuple>
 
 namespace {
 using Run = RefundctlRun;
@@ -177,6 +179,43 @@ private slots:
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 1);
         QVERIFY2(p.readAllStandardError().contains("cannot write the output"), "no message");
+    }
+
+    void theDeskNeedsNoDisplayForTextAndScreenshots()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        if (backend != QLatin1String("sqlite"))
+            QSKIP("once is enough");
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            env.remove(QLatin1String(name));
+        auto desk = [&](const QStringList &args) {
+            QProcess p;
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(REFUNDDESK_PATH), args);
+            const bool done = p.waitForFinished(60000);
+            return std::tuple{done && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                              p.readAllStandardOutput(), p.readAllStandardError()};
+        };
+        auto [code, out, err] = desk({QStringLiteral("--help")});
+        QCOMPARE(code, 0);
+        QVERIFY2(out.contains("--screenshot"), (out + err).constData());
+        std::tie(code, out, err) = desk({QStringLiteral("--version")});
+        QCOMPARE(code, 0);
+        QVERIFY2(out.startsWith("refunddesk "), (out + err).constData());
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("desk.png"));
+        const QString db = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("d.db"));
+        QCOMPARE(
+            refundctl({QStringLiteral("demo"), QStringLiteral("--accounts"), QStringLiteral("20"),
+                       QStringLiteral("--quiet"), QStringLiteral("--database"), db})
+                .exitCode,
+            0);
+        std::tie(code, out, err) =
+            desk({QStringLiteral("--database"), db, QStringLiteral("--screenshot"), png,
+                  QStringLiteral("--size"), QStringLiteral("1280x720")});
+        QCOMPARE(code, 0);
+        QVERIFY2(QFileInfo(png).size() > 10000, err.constData());
     }
 
     void help()

@@ -39,14 +39,80 @@ void createDemoIfEmpty(Database &db)
     progress.setLabelText(QCoreApplication::translate("main", "Evaluating the refund requests…"));
     RefundWorkflow(db).triage();
 }
+
+// The command line, for the application and for --help and --version without a display.
+struct Options
+{
+    QCommandLineParser parser;
+    QCommandLineOption database{
+        QStringLiteral("database"),
+        QCoreApplication::translate(
+            "main", "Database URL: sqlite:/path/file.db or postgresql://user@host[:port]/dbname."),
+        QStringLiteral("url")};
+    QCommandLineOption demo{
+        QStringLiteral("create-demo"),
+        QCoreApplication::translate("main",
+                                    "Fill the database with demo data if it has no accounts yet.")};
+    QCommandLineOption screenshot{
+        QStringLiteral("screenshot"),
+        QCoreApplication::translate("main", "Save a PNG of the main window to FILE and quit (no "
+                                            "display needed)."),
+        QStringLiteral("file")};
+    QCommandLineOption page{
+        QStringLiteral("page"),
+        QCoreApplication::translate("main",
+                                    "Open on this page: queue, accounts, ledger, purchases, jobs "
+                                    "or dashboard."),
+        QStringLiteral("name")};
+    QCommandLineOption size{
+        QStringLiteral("size"),
+        QCoreApplication::translate("main", "Window size for --screenshot, e.g. 1600x1900."),
+        QStringLiteral("WxH")};
+
+    Options()
+    {
+        parser.setApplicationDescription(
+            QCoreApplication::translate("main", "Refund review for prepaid-credit platforms."));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addOptions({database, demo, screenshot, page, size});
+    }
+};
+
+void describeApplication()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("refunddesk"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(REFUNDDESK_VERSION));
+}
 } // namespace
 
 int main(int argc, char *argv[])
 {
+    bool textOnly = false;
+    bool screenshot = false;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        textOnly = textOnly || arg == "--help" || arg == "-h" || arg == "-?" ||
+                   arg == "--help-all" || arg == "--version" || arg == "-v";
+        screenshot = screenshot || arg == "--screenshot" || arg.startsWith("--screenshot=");
+    }
+    if (textOnly) {
+        // Help and version are text: no display, no window system needed.
+        QCoreApplication app(argc, argv);
+        describeApplication();
+        Options options;
+        options.parser.process(app); // prints and exits
+        return 0;
+    }
+    // A screenshot needs no screen either: without one, draw off screen.
+    if (screenshot && qEnvironmentVariableIsEmpty("DISPLAY") &&
+        qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+        qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("refunddesk"));
+    describeApplication();
     QApplication::setApplicationDisplayName(QApplication::translate("main", "Refund Desk"));
-    QApplication::setApplicationVersion(QStringLiteral(REFUNDDESK_VERSION));
 
     QTranslator qtTranslator;
     if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
@@ -57,35 +123,13 @@ int main(int argc, char *argv[])
                         QStringLiteral(":/i18n")))
         app.installTranslator(&translator);
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QApplication::translate("main", "Refund review for prepaid-credit platforms."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption databaseOption(
-        QStringLiteral("database"),
-        QApplication::translate(
-            "main", "Database URL: sqlite:/path/file.db or postgresql://user@host[:port]/dbname."),
-        QStringLiteral("url"));
-    const QCommandLineOption demoOption(
-        QStringLiteral("create-demo"),
-        QApplication::translate("main",
-                                "Fill the database with demo data if it has no accounts yet."));
-    const QCommandLineOption screenshotOption(
-        QStringLiteral("screenshot"),
-        QApplication::translate("main", "Save a PNG of the main window to FILE and quit."),
-        QStringLiteral("file"));
-    const QCommandLineOption pageOption(
-        QStringLiteral("page"),
-        QApplication::translate("main",
-                                "Open on this page: queue, accounts, ledger, purchases, jobs or "
-                                "dashboard."),
-        QStringLiteral("name"));
-    const QCommandLineOption sizeOption(
-        QStringLiteral("size"),
-        QApplication::translate("main", "Window size for --screenshot, e.g. 1600x1900."),
-        QStringLiteral("WxH"));
-    parser.addOptions({databaseOption, demoOption, screenshotOption, pageOption, sizeOption});
+    Options options;
+    QCommandLineParser &parser = options.parser;
+    const QCommandLineOption &databaseOption = options.database;
+    const QCommandLineOption &demoOption = options.demo;
+    const QCommandLineOption &screenshotOption = options.screenshot;
+    const QCommandLineOption &pageOption = options.page;
+    const QCommandLineOption &sizeOption = options.size;
     parser.process(app);
 
     // --database, else $REFUNDDESK_DATABASE, else what the connection dialog remembered, else
