@@ -24,8 +24,10 @@ void CsvWriter::appendText(QByteArray &out, QByteArrayView utf8)
     const bool formula = first == '=' || first == '+' || first == '-' || first == '@' ||
                          first == '\t' || first == '\r';
     bool quote = formula;
+    // A semicolon or a tab too: a spreadsheet that splits on them (a European locale's CSV)
+    // would otherwise start a new cell there, and "x;=1+1" would run =1+1 as a formula.
     for (const char c : utf8)
-        if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+        if (c == ',' || c == '"' || c == '\n' || c == '\r' || c == ';' || c == '\t') {
             quote = true;
             break;
         }

@@ -122,6 +122,9 @@ private slots:
         QCOMPARE(CsvWriter::textCell("@x"), QByteArray("\"'@x\""));
         QCOMPARE(CsvWriter::textCell("\tx"), QByteArray("\"'\tx\""));
         QCOMPARE(CsvWriter::textCell("\rx"), QByteArray("\"'\rx\""));
+        // Spreadsheets that split on ; or tab keep a quoted cell whole: no formula inside.
+        QCOMPARE(CsvWriter::textCell("x;=1+1"), QByteArray("\"x;=1+1\""));
+        QCOMPARE(CsvWriter::textCell("x\t@SUM(1)"), QByteArray("\"x\t@SUM(1)\""));
         QCOMPARE(CsvWriter::textCell("a=b"), QByteArray("a=b"));
         QBuffer buffer;
         buffer.open(QIODevice::WriteOnly);

@@ -37,6 +37,8 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
@@ -164,6 +166,37 @@ private slots:
         QVERIFY(w.detail()->dossier().outcome.has_value());
         QVERIFY(!w.detail()->dossier().history.isEmpty());
         QVERIFY(!w.detail()->replyDraft().isEmpty());
+
+        // Scrolled down on one request, the next opens at its top (the recommendation); a
+        // reload of the same keeps the place.
+        w.resize(1280, 600);
+        auto *scroll = w.detail()->findChild<QScrollArea *>();
+        QVERIFY(scroll);
+        QTRY_VERIFY(scroll->verticalScrollBar()->maximum() > 0);
+        scroll->verticalScrollBar()->setValue(scroll->verticalScrollBar()->maximum());
+        w.detail()->reload();
+        QVERIFY(scroll->verticalScrollBar()->value() > 0);
+        QVERIFY(w.queue()->selectRequest(model->requestId(1)));
+        QTRY_COMPARE(w.detail()->requestId(), model->requestId(1));
+        QCOMPARE(scroll->verticalScrollBar()->value(), 0);
+    }
+
+    void escapeLeavesTheSearchBox()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        fill(t.db());
+        MainWindow w(t.db());
+        w.show();
+        QApplication::setActiveWindow(&w);
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.action(QStringLiteral("search"))->trigger();
+        auto *search = QApplication::focusWidget();
+        QVERIFY(qobject_cast<QLineEdit *>(search));
+        QTest::keyClicks(search, QStringLiteral("example"));
+        QTest::keyClick(search, Qt::Key_Escape);
+        QCOMPARE(QApplication::focusWidget(), w.queue()->table());
+        QCOMPARE(qobject_cast<QLineEdit *>(search)->text(), QStringLiteral("example"));
     }
 
     void filtersAndSearchNarrowTheQueue()

@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QSettings>
+#include <QShortcut>
 #include <QTableView>
 #include <QTimer>
 #include <QToolButton>
@@ -131,6 +132,10 @@ void QueueView::buildFilterBar(QWidget *bar)
     m_profile->setToolTip(tr("Policy profile"));
     m_search->setPlaceholderText(tr("Search email, request, purchase or job id  ( / )"));
     m_search->setClearButtonEnabled(true);
+    // Escape leaves the search for the queue, keeping what was typed (J/K work again).
+    connect(
+        new QShortcut(QKeySequence(Qt::Key_Escape), m_search, nullptr, nullptr, Qt::WidgetShortcut),
+        &QShortcut::activated, this, [this] { m_table->setFocus(Qt::ShortcutFocusReason); });
     m_search->setMinimumWidth(260);
 
     m_views->setObjectName(QStringLiteral("savedViews"));

@@ -19,6 +19,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QTextBrowser>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -147,6 +148,8 @@ void RequestDetailView::setActions(QAction *approve, QAction *deny, QAction *esc
 
 void RequestDetailView::showRequest(qint64 requestId)
 {
+    // Another request opens at its top, where the recommendation is; a reload stays put.
+    const bool another = requestId != m_requestId;
     m_requestId = requestId;
     m_loaded = false;
     if (requestId > 0) {
@@ -162,6 +165,8 @@ void RequestDetailView::showRequest(qint64 requestId)
         m_placeholder->setText(tr("Select a request in the queue."));
     }
     render();
+    if (another)
+        m_scroll->verticalScrollBar()->setValue(0);
 }
 
 void RequestDetailView::render()
