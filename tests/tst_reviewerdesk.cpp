@@ -13,15 +13,18 @@
 #include "support/testdatabase.h"
 #include "support/workflowshop.h"
 #include "ui/connectionbanner.h"
+#include "ui/connectiondialog.h"
 #include "ui/csvexportrunner.h"
 #include "ui/decisiondialog.h"
 #include "ui/mainwindow.h"
 #include "ui/newrequestdialog.h"
 #include "ui/notedialog.h"
 #include "ui/queueview.h"
+#include "ui/reportdialog.h"
 #include "ui/requestdetailview.h"
 #include "ui/welcomepage.h"
 
+#include <QAbstractButton>
 #include <QAbstractItemView>
 #include <QAction>
 #include <QCheckBox>
@@ -179,6 +182,50 @@ private slots:
         QVERIFY(w.queue()->selectRequest(model->requestId(1)));
         QTRY_COMPARE(w.detail()->requestId(), model->requestId(1));
         QCOMPARE(scroll->verticalScrollBar()->value(), 0);
+    }
+
+    void connectingToAMistypedFileAsksFirst()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        if (backend != QLatin1String("sqlite"))
+            QSKIP("a file path is SQLite's");
+        QTemporaryDir dir;
+        const QString typo = dir.filePath(QStringLiteral("refunds-typo.db"));
+        ConnectionDialog dialog(DatabaseUrl::sqliteFile(typo), QStringLiteral("carol"));
+        whenModal<QMessageBox>([](QMessageBox *box) { answer(box, QMessageBox::No); });
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
+        QVERIFY(!QFile::exists(typo));
+        const QList<QLabel *> labels = dialog.findChildren<QLabel *>();
+        bool said = false;
+        for (QLabel *l : labels)
+            said = said || l->text().contains(QLatin1String("No database file at"));
+        QVERIFY(said);
+        whenModal<QMessageBox>([](QMessageBox *box) { answer(box, QMessageBox::Yes); });
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QVERIFY(QFile::exists(typo));
+    }
+
+    void reportDialogMnemonicsDoNotCollide()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        if (backend != QLatin1String("sqlite"))
+            QSKIP("no database involved");
+        ReportDialog dialog(SqlDialect(SqlDialect::Kind::Sqlite));
+        // Alt+E exports; the byte-order-mark box has a letter of its own.
+        QKeySequence exportKeys;
+        QStringList mnemonics;
+        for (QAbstractButton *b : dialog.findChildren<QAbstractButton *>()) {
+            const QKeySequence keys = QKeySequence::mnemonic(b->text());
+            if (keys.isEmpty())
+                continue;
+            QVERIFY2(!mnemonics.contains(keys.toString()), qPrintable(b->text()));
+            mnemonics << keys.toString();
+            if (b->text().startsWith(QLatin1String("&Export")))
+                exportKeys = keys;
+        }
+        QCOMPARE(exportKeys, QKeySequence(Qt::ALT | Qt::Key_E));
     }
 
     void escapeLeavesTheSearchBox()

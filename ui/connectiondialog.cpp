@@ -6,10 +6,12 @@
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
@@ -131,6 +133,21 @@ void ConnectionDialog::accept()
         m_error->setText(target.errorString());
         m_error->show();
         return;
+    }
+    // A mistyped path must not quietly become a new, empty database: ask first.
+    if (m_sqlite->isChecked() && !QFileInfo::exists(target.path())) {
+        const auto answer = QMessageBox::question(
+            this, tr("Create a new database?"),
+            tr("There is no database file at\n%1\n\nCreate a new, empty one there?")
+                .arg(target.path()),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            m_error->setText(
+                tr("No database file at %1: check the path, or create one.").arg(target.path()));
+            m_error->show();
+            m_file->setFocus();
+            return;
+        }
     }
     try {
         Database probe(target);

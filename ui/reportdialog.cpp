@@ -14,7 +14,7 @@
 ReportDialog::ReportDialog(const SqlDialect &dialect, QWidget *parent)
     : QDialog(parent), m_dialect(dialect), m_report(new QComboBox), m_description(new QLabel),
       m_from(new QDateEdit), m_to(new QDateEdit), m_profile(new QComboBox),
-      m_bom(new QCheckBox(tr("For &Excel (UTF-8 byte order mark)")))
+      m_bom(new QCheckBox(tr("For E&xcel (UTF-8 byte order mark)")))
 {
     setWindowTitle(tr("Export a report"));
     for (const QString &name : ReportCatalog::names())
@@ -40,7 +40,7 @@ ReportDialog::ReportDialog(const SqlDialect &dialect, QWidget *parent)
     form->addRow(tr("&Profile:"), m_profile);
     form->addRow(QString(), m_bom);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Export…"));
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("&Export…"));
     form->addRow(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
         QSettings().setValue(QStringLiteral("export/bom"), m_bom->isChecked());
