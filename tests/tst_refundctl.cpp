@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 #include <tuple>
@@ -179,6 +180,34 @@ private slots:
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 1);
         QVERIFY2(p.readAllStandardError().contains("cannot write the output"), "no message");
+    }
+
+    void requestsShowMoneyWithItsCurrency()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        const QString url = t.url().toString();
+        QCOMPARE(
+            refundctl({QStringLiteral("demo"), QStringLiteral("--accounts"), QStringLiteral("120"),
+                       QStringLiteral("--quiet"), QStringLiteral("--database"), url})
+                .exitCode,
+            0);
+        QCOMPARE(refundctl({QStringLiteral("triage"), QStringLiteral("--database"), url}).exitCode,
+                 0);
+        const Run r = refundctl({QStringLiteral("requests"), QStringLiteral("--database"), url});
+        QCOMPARE(r.exitCode, 0);
+        static const QRegularExpression money(QStringLiteral("refund \\d+\\.\\d\\d [A-Z]{3}"));
+        static const QRegularExpression raw(QStringLiteral("refund \\d+c\\b|\\d+cr\\b"));
+        int refunds = 0;
+        for (const QByteArray &line : r.out.split('\n')) {
+            const QString text = QString::fromUtf8(line);
+            QVERIFY2(!raw.match(text).hasMatch(), qPrintable(text));
+            if (text.contains(QLatin1String(" refund "))) {
+                QVERIFY2(money.match(text).hasMatch(), qPrintable(text));
+                ++refunds;
+            }
+        }
+        QVERIFY(refunds > 0);
     }
 
     void theDeskNeedsNoDisplayForTextAndScreenshots()

@@ -4,6 +4,7 @@
 #include "models/database.h"
 #include "models/invariantchecker.h"
 #include "models/payoutrepository.h"
+#include "models/purchaserepository.h"
 #include "models/requestrepository.h"
 #include "policy/refundworkflow.h"
 #include "policy/rules/money.h"
@@ -326,15 +327,22 @@ int WorkflowCommands::requests(CliContext &cli)
                      .arg(tr("recommendation"), -32)
                      .arg(tr("respond by"), -10)
                      .arg(tr("assigned to"));
+    const PurchaseRepository purchases(cli.database().connection());
     for (const RequestRecord &r : list) {
         const StoredRecommendation &rec = r.recommendation;
         QString recommendation = QStringLiteral("-");
         if (rec.isSet()) {
             recommendation = rec.verdict;
-            if (rec.remedy == QLatin1String("money_refund"))
-                recommendation += QStringLiteral(" refund %1c").arg(rec.refundCents);
-            else if (rec.remedy == QLatin1String("credit_restore"))
-                recommendation += QStringLiteral(" restore %1cr").arg(rec.credits);
+            if (rec.remedy == QLatin1String("money_refund")) {
+                // Money with its currency, as everywhere else: the purchase's.
+                const auto p = r.purchaseId ? purchases.find(r.purchaseId) : std::nullopt;
+                recommendation +=
+                    QLatin1Char(' ') +
+                    tr("refund %1")
+                        .arg(formatMoney(rec.refundCents, p ? p->currency : QString()).trimmed());
+            } else if (rec.remedy == QLatin1String("credit_restore")) {
+                recommendation += QLatin1Char(' ') + tr("restore %1").arg(creditCount(rec.credits));
+            }
         }
         cli.out() << QStringLiteral("%1  %2  %3  %4  %5  %6  %7  %8\n")
                          .arg(r.id, 8)
