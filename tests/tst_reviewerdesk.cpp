@@ -7,6 +7,7 @@
 #include "models/requestqueuemodel.h"
 #include "models/requestrepository.h"
 #include "models/sqlstatement.h"
+#include "models/sqlwindowmodel.h"
 #include "policy/demodatagenerator.h"
 #include "policy/refundworkflow.h"
 #include "support/queryvalues.h"
@@ -20,8 +21,10 @@
 #include "ui/newrequestdialog.h"
 #include "ui/notedialog.h"
 #include "ui/queueview.h"
+#include "ui/recordtableview.h"
 #include "ui/reportdialog.h"
 #include "ui/requestdetailview.h"
+#include "ui/tablecelldelegate.h"
 #include "ui/welcomepage.h"
 
 #include <QAbstractButton>
@@ -226,6 +229,39 @@ private slots:
                 exportKeys = keys;
         }
         QCOMPARE(exportKeys, QKeySequence(Qt::ALT | Qt::Key_E));
+    }
+
+    void theLedgerShowsEntryTypesAsWords()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        fill(t.db());
+        MainWindow w(t.db());
+        w.show();
+        w.showPage(2); // the ledger
+        // The Ledger's table: the one whose model has the entry type.
+        QTableView *table = nullptr;
+        SqlWindowModel *model = nullptr;
+        for (RecordTableView *view : w.findChildren<RecordTableView *>())
+            for (QTableView *candidate : view->findChildren<QTableView *>())
+                if (auto *m = qobject_cast<SqlWindowModel *>(candidate->model());
+                    m && m->fieldIndex(QStringLiteral("entry_type")) >= 0) {
+                    table = candidate;
+                    model = m;
+                }
+        QVERIFY(table && model);
+        QTRY_VERIFY(model->rowCount() > 0);
+        const int type = model->fieldIndex(QStringLiteral("entry_type"));
+        QVERIFY(type >= 0);
+        auto *delegate = qobject_cast<TableCellDelegate *>(table->itemDelegateForColumn(type));
+        QVERIFY(delegate);
+        QStringList shown;
+        for (int row = 0; row < std::min(model->rowCount(), 50); ++row)
+            shown << delegate->shownText(model->index(row, type));
+        QVERIFY2(shown.contains(QStringLiteral("Purchase")),
+                 qPrintable(shown.join(QStringLiteral(","))));
+        for (const QString &s : shown)
+            QVERIFY2(!s.contains(QLatin1Char('_')) && s.at(0).isUpper(), qPrintable(s));
     }
 
     void escapeLeavesTheSearchBox()

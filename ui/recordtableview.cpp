@@ -105,6 +105,13 @@ RecordTableView::RecordTableView(SqlWindowModel *model, Apply apply,
 
     m_table->setModel(m_model);
     m_table->setItemDelegate(new TableCellDelegate(this));
+    // Stored codes (job_credit_back, succeeded, platform) read as words.
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        const QString name = m_model->column(c).name;
+        if (name == QLatin1String("entry_type") || name == QLatin1String("status") ||
+            name == QLatin1String("failure") || name == QLatin1String("kind"))
+            m_table->setItemDelegateForColumn(c, new TableCellDelegate(&DisplayNames::value, this));
+    }
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
     m_table->setSortingEnabled(true);

@@ -34,11 +34,15 @@ QString TableCellDelegate::displayText(const QModelIndex &index)
     return text;
 }
 
+QString TableCellDelegate::shownText(const QModelIndex &index) const
+{
+    const QString text = displayText(index);
+    return m_labeller && !text.isEmpty() ? m_labeller(text) : text;
+}
+
 void TableCellDelegate::initStyleOption(QStyleOptionViewItem *option,
                                         const QModelIndex &index) const
 {
     QStyledItemDelegate::initStyleOption(option, index);
-    option->text = displayText(index);
-    if (m_labeller && !option->text.isEmpty())
-        option->text = m_labeller(option->text);
+    option->text = shownText(index);
 }
