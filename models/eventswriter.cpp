@@ -18,15 +18,17 @@ QString rfc3339(qint64 secs)
 qint64 EventsWriter::write(QIODevice *out, const std::function<void(qint64)> &progress)
 {
     qint64 written = 0;
+    // One NDJSON line; ids are unique in the file and the same for the same data.
+    auto line = [this](const QString &id, const char *type, qint64 at, const QJsonObject &data) {
+        return QJsonDocument(QJsonObject{{QStringLiteral("id"), m_tag + QLatin1Char('-') + id},
+                                         {QStringLiteral("type"), QLatin1String(type)},
+                                         {QStringLiteral("at"), rfc3339(at)},
+                                         {QStringLiteral("data"), data}})
+                   .toJson(QJsonDocument::Compact) +
+               '\n';
+    };
     auto emitEvent = [&](const QString &id, const char *type, qint64 at, const QJsonObject &data) {
-        const QByteArray line =
-            QJsonDocument(QJsonObject{{QStringLiteral("id"), m_tag + QLatin1Char('-') + id},
-                                      {QStringLiteral("type"), QLatin1String(type)},
-                                      {QStringLiteral("at"), rfc3339(at)},
-                                      {QStringLiteral("data"), data}})
-                .toJson(QJsonDocument::Compact) +
-            '\n';
-        out->write(line);
+        out->write(line(id, type, at, data));
         ++written;
     };
     {
@@ -73,15 +75,7 @@ qint64 EventsWriter::write(QIODevice *out, const std::function<void(qint64)> &pr
             std::multimap<std::pair<qint64, int>, QByteArray> timeline;
             auto add = [&](qint64 at, int order, const QString &eid, const char *type,
                            const QJsonObject &data) {
-                timeline.emplace(
-                    std::pair{at, order},
-                    QJsonDocument(
-                        QJsonObject{{QStringLiteral("id"), m_tag + QLatin1Char('-') + eid},
-                                    {QStringLiteral("type"), QLatin1String(type)},
-                                    {QStringLiteral("at"), rfc3339(at)},
-                                    {QStringLiteral("data"), data}})
-                            .toJson(QJsonDocument::Compact) +
-                        '\n');
+                timeline.emplace(std::pair{at, order}, line(eid, type, at, data));
             };
             SqlStatement purchases(
                 m_db, QStringLiteral("SELECT id, created_at, kind, package, credits, amount_cents,"

@@ -323,6 +323,15 @@ bool readLine(QIODevice *device, qint64 limit, QByteArray *line, bool *tooLong)
 }
 } // namespace
 
+QString IntakeError::describe() const
+{
+    QString where = tr("line %1").arg(position);
+    if (!eventId.isEmpty())
+        where += QStringLiteral(" (%1)").arg(eventId);
+    return field.isEmpty() ? QStringLiteral("%1: %2").arg(where, message)
+                           : QStringLiteral("%1: %2: %3").arg(where, field, message);
+}
+
 bool NdjsonSource::next(QByteArray *json, qint64 *position, QString *problem)
 {
     while (true) {

@@ -20,6 +20,9 @@ struct IntakeError
     QString eventId;     // empty when the event has none that could be read
     QString field;       // "data.currency"; empty for the event as a whole
     QString message;
+
+    // "line 7 (evt-991): data.currency: "usd" is not an ISO 4217 code"
+    QString describe() const;
 };
 
 struct IntakeResult

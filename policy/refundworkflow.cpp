@@ -191,7 +191,8 @@ const PolicyProfile &RefundWorkflow::profile(const QString &id)
 
 qint64 RefundWorkflow::returnedCents(const QSqlDatabase &conn, qint64 purchaseId)
 {
-    return CompensationRepository(conn).forPurchase(purchaseId).returnedCents();
+    return PayoutRepository(conn).refundedForPurchase(purchaseId) +
+           ChargebackRepository(conn).lostForPurchase(purchaseId);
 }
 
 bool RefundWorkflow::moneyRefundRevokesCredits(RequestType type)

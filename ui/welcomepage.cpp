@@ -117,14 +117,7 @@ void WelcomePage::importFile(const QString &path)
                                   .arg(result.errorCount)
                                   .arg(result.read);
                     for (const IntakeError &e : result.errors)
-                        problems << tr("line %1%2: %3%4")
-                                        .arg(e.position)
-                                        .arg(e.eventId.isEmpty()
-                                                 ? QString()
-                                                 : QStringLiteral(" (%1)").arg(e.eventId),
-                                             e.field.isEmpty() ? QString()
-                                                               : e.field + QStringLiteral(": "),
-                                             e.message);
+                        problems << e.describe();
                     if (result.errorCount > result.errors.size())
                         problems
                             << tr("... and %1 more").arg(result.errorCount - result.errors.size());

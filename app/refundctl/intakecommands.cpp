@@ -21,15 +21,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("refundctl", text);
 }
 
-// "line 7 (evt-991): data.currency: "usd" is not an ISO 4217 code"
-QString describe(const IntakeError &e)
-{
-    QString where = tr("line %1").arg(e.position);
-    if (!e.eventId.isEmpty())
-        where += QStringLiteral(" (%1)").arg(e.eventId);
-    return e.field.isEmpty() ? QStringLiteral("%1: %2").arg(where, e.message)
-                             : QStringLiteral("%1: %2: %3").arg(where, e.field, e.message);
-}
 } // namespace
 
 int IntakeCommands::ingest(CliContext &cli)
@@ -99,7 +90,7 @@ int IntakeCommands::ingest(CliContext &cli)
     }
     if (!result.ok()) {
         for (const IntakeError &e : result.errors)
-            cli.err() << describe(e) << Qt::endl;
+            cli.err() << e.describe() << Qt::endl;
         if (result.errorCount > result.errors.size())
             cli.err()
                 << tr("... and %1 more problems").arg(result.errorCount - result.errors.size())
