@@ -210,6 +210,25 @@ private slots:
         QVERIFY(QFile::exists(typo));
     }
 
+    void aRememberedPasswordNeverStaysInTheSettingsFile()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        if (backend != QLatin1String("sqlite"))
+            QSKIP("no database involved");
+        // An older version kept it in plain text: opening the dialog moves it out (to the
+        // system keychain where there is one) and the settings file no longer holds it.
+        QSettings().setValue(QStringLiteral("connection/password"), QStringLiteral("s3cret"));
+        QSettings().setValue(QStringLiteral("connection/user"), QStringLiteral("billing"));
+        {
+            ConnectionDialog dialog(DatabaseUrl::sqliteFile(QStringLiteral("/tmp/x.db")),
+                                    QStringLiteral("carol"));
+        }
+        QSettings settings;
+        QVERIFY(!settings.contains(QStringLiteral("connection/password")));
+        for (const QString &key : settings.allKeys())
+            QVERIFY2(settings.value(key).toString() != QLatin1String("s3cret"), qPrintable(key));
+    }
+
     void reportDialogMnemonicsDoNotCollide()
     {
         QFETCH_GLOBAL(QString, backend);

@@ -2,6 +2,7 @@
 
 #include "models/database.h"
 #include "models/databaseerror.h"
+#include "passwordstore.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -98,9 +99,18 @@ ConnectionDialog::ConnectionDialog(const DatabaseUrl &current, const QString &re
     m_database->setText(pg ? current.databaseName()
                            : s.value(group + QStringLiteral("database")).toString());
     m_user->setText(pg ? current.user() : s.value(group + QStringLiteral("user")).toString());
-    m_password->setText(pg ? current.password()
-                           : s.value(group + QStringLiteral("password")).toString());
-    m_rememberPassword->setChecked(s.contains(group + QStringLiteral("password")));
+    // A password an older version kept in the settings file moves to the keychain.
+    if (s.contains(group + QStringLiteral("password"))) {
+        QString ignored;
+        PasswordStore::write(rememberedKey(),
+                             s.value(group + QStringLiteral("password")).toString(), &ignored);
+        s.remove(group + QStringLiteral("password"));
+    }
+    const std::optional<QString> remembered =
+        pg ? std::nullopt : PasswordStore::read(rememberedKey());
+    m_password->setText(pg ? current.password() : remembered.value_or(QString()));
+    m_rememberPassword->setChecked(remembered.has_value() ||
+                                   s.value(group + QStringLiteral("rememberPassword")).toBool());
     m_reviewer->setText(reviewer);
     (pg ? m_postgres : m_sqlite)->setChecked(true);
     m_pages->setCurrentIndex(pg ? 1 : 0);
@@ -171,11 +181,29 @@ void ConnectionDialog::remember() const
     s.setValue(group + QStringLiteral("port"), m_port->value());
     s.setValue(group + QStringLiteral("database"), m_database->text().trimmed());
     s.setValue(group + QStringLiteral("user"), m_user->text().trimmed());
-    if (m_rememberPassword->isChecked())
-        s.setValue(group + QStringLiteral("password"), m_password->text());
-    else
-        s.remove(group + QStringLiteral("password"));
+    // The password goes to the system keychain, never into this file.
+    const QString key = PasswordStore::keyFor(m_user->text().trimmed(), m_host->text().trimmed(),
+                                              m_port->value(), m_database->text().trimmed());
+    s.remove(group + QStringLiteral("password"));
+    s.setValue(group + QStringLiteral("rememberPassword"), m_rememberPassword->isChecked());
+    QString error;
+    if (m_sqlite->isChecked() || !m_rememberPassword->isChecked())
+        PasswordStore::remove(key);
+    else if (!PasswordStore::write(key, m_password->text(), &error))
+        QMessageBox::warning(const_cast<ConnectionDialog *>(this), tr("Password not remembered"),
+                             tr("The system keychain could not keep the password (%1). It is "
+                                "not remembered: you will be asked for it next time.")
+                                 .arg(error));
     rememberReviewer(reviewer());
+}
+
+QString ConnectionDialog::rememberedKey()
+{
+    QSettings s;
+    return PasswordStore::keyFor(s.value(group + QStringLiteral("user")).toString(),
+                                 s.value(group + QStringLiteral("host")).toString(),
+                                 s.value(group + QStringLiteral("port"), 5432).toInt(),
+                                 s.value(group + QStringLiteral("database")).toString());
 }
 
 DatabaseUrl ConnectionDialog::rememberedUrl()
@@ -188,7 +216,7 @@ DatabaseUrl ConnectionDialog::rememberedUrl()
         return DatabaseUrl::postgres(s.value(group + QStringLiteral("host")).toString(),
                                      s.value(group + QStringLiteral("port"), 5432).toInt(),
                                      s.value(group + QStringLiteral("user")).toString(),
-                                     s.value(group + QStringLiteral("password")).toString(),
+                                     PasswordStore::read(rememberedKey()).value_or(QString()),
                                      s.value(group + QStringLiteral("database")).toString());
     return {};
 }

@@ -27,6 +27,8 @@ public:
 
     // What the last accepted dialog chose (default: none, meaning the built-in demo file).
     static DatabaseUrl rememberedUrl();
+    // The keychain entry of the remembered PostgreSQL login.
+    static QString rememberedKey();
     static QString rememberedReviewer();
     static void rememberReviewer(const QString &name);
 
