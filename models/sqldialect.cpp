@@ -123,3 +123,36 @@ QString SqlDialect::utcWeek(const QString &e) const
                                 " 'YYYY-MM-DD')")
                      .arg(e);
 }
+
+QString SqlDialect::jsonRows() const
+{
+    return isSqlite() ? QStringLiteral("json_each(?) AS r")
+                      : QStringLiteral("json_array_elements(CAST(? AS json)) AS r(value)");
+}
+
+QString SqlDialect::jsonText(int index) const
+{
+    return isSqlite() ? QStringLiteral("json_extract(r.value, '$[%1]')").arg(index)
+                      : QStringLiteral("(r.value->>%1)").arg(index);
+}
+
+QString SqlDialect::jsonInteger(int index) const
+{
+    return isSqlite() ? jsonText(index) : QStringLiteral("CAST(r.value->>%1 AS BIGINT)").arg(index);
+}
+
+QString SqlDialect::inJsonTexts(const QString &column) const
+{
+    return isSqlite()
+               ? QStringLiteral("%1 IN (SELECT value FROM json_each(?))").arg(column)
+               : QStringLiteral("%1 = ANY(ARRAY(SELECT json_array_elements_text(CAST(? AS json))))")
+                     .arg(column);
+}
+
+QString SqlDialect::inJsonIntegers(const QString &column) const
+{
+    return isSqlite() ? inJsonTexts(column)
+                      : QStringLiteral("%1 = ANY(ARRAY(SELECT CAST(json_array_elements_text("
+                                       "CAST(? AS json)) AS BIGINT)))")
+                            .arg(column);
+}

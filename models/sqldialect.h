@@ -49,6 +49,16 @@ public:
     QString utcMonth(const QString &secondsExpression) const;
     // The Monday ("YYYY-MM-DD") of the UTC week of a seconds-since-epoch expression.
     QString utcWeek(const QString &secondsExpression) const;
+    // Many values in one bound parameter, a JSON array, so one statement serves a batch of any
+    // size with data (never SQL text). A FROM item `jsonRows()` yields one row per element,
+    // whose own elements are read with jsonText(i) / jsonInteger(i): [["evt-1", 7], ...].
+    QString jsonRows() const;
+    QString jsonText(int index) const;
+    QString jsonInteger(int index) const;
+    // "column is one of the texts / integers of a flat JSON array" (bound as one parameter);
+    // on PostgreSQL an = ANY over an array, so the column's index is used however many.
+    QString inJsonTexts(const QString &column) const;
+    QString inJsonIntegers(const QString &column) const;
     // Largest number of bound values one statement may carry.
     int maxBindValues() const { return isSqlite() ? 32000 : 65000; }
 

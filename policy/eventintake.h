@@ -84,6 +84,9 @@ public:
         bool dryRun = false; // check everything, write nothing
         int maxErrors = 20;
         std::function<void(qint64 read)> progress; // every 10,000 events
+        // New accounts, purchases and jobs in bulk (BulkEventApplier); false applies every
+        // event the ordinary way, one by one (the same rows, slower: tests compare the two).
+        bool bulk = true;
     };
 
     EventIntake(Database &database, RefundWorkflow &workflow);

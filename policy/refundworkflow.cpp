@@ -603,6 +603,11 @@ void RefundWorkflow::addNote(qint64 requestId, const QString &author, const QStr
     });
 }
 
+QString RefundWorkflow::creditBackNote()
+{
+    return tr("automatic credit-back");
+}
+
 qint64 RefundWorkflow::recordPurchase(const PurchaseRecord &purchase)
 {
     return inTransaction([&](const QSqlDatabase &conn) { return recordPurchase(conn, purchase); });
@@ -692,7 +697,7 @@ bool RefundWorkflow::reportJobFailure(const QSqlDatabase &conn, qint64 jobId, Fa
         return false;
     LedgerEntryRecord e = systemEntry(job->accountId, now(), "job_credit_back", job->credits);
     e.jobId = jobId;
-    e.note = tr("automatic credit-back");
+    e.note = creditBackNote();
     grantCredits(conn, e, 0);
     OutboxPublisher(conn).creditsRestored(e.createdAt, e.accountId, e.credits,
                                           QStringLiteral("job_credit_back"), jobId, 0, 0);

@@ -76,6 +76,9 @@ public:
     static QString systemReviewer();
     // Seconds since the epoch (UTC) used as "now"; tests pin it.
     void setClock(std::function<qint64()> clock) { m_clock = std::move(clock); }
+    qint64 now() const { return m_clock(); }
+    // The note of an automatic credit-back's ledger entry.
+    static QString creditBackNote();
 
     // What the engine recommends for a request now, without writing anything.
     PolicyOutcome recommend(qint64 requestId);
@@ -141,7 +144,6 @@ private:
     DecisionResult apply(const QSqlDatabase &conn, const BuiltCase &b, const PolicyProfile &profile,
                          const PolicyOutcome &rec, const ReviewDecision &d);
     void triageOne(const QSqlDatabase &conn, qint64 requestId, TriageResult &result);
-    qint64 now() const { return m_clock(); }
 
     Database &m_db;
     ProfileCatalog m_profiles;

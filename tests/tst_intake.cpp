@@ -4,12 +4,14 @@
 // at once, and an outbox that holds every credit movement once, in commit order.
 
 #include "models/sqlstatement.h"
+#include "policy/eventintake.h"
 #include "policy/refundworkflow.h"
 #include "support/queryvalues.h"
 #include "support/refundctlrun.h"
 #include "support/tablesdigest.h"
 #include "support/testdatabase.h"
 
+#include <QBuffer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -562,6 +564,93 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.out.constData());
     }
 
+    // The bulk way (new accounts, purchases and jobs applied in memory and written in chunks)
+    // leaves the very rows, ids, lots, balances and outbox the one-by-one way leaves, on a
+    // file that mixes everything: the demo's events over several chunks, then facts sent
+    // again, updates, the desk's own "#" ids, duplicates, late deliveries and credit-backs.
+    void bulkWritesWhatOneByOneWrites()
+    {
+        REFUNDDESK_FRESH_DATABASE(one);
+        TestDatabase bulk(backend);
+        QVERIFY(bulk.isAvailable());
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("demo.ndjson"));
+        const bool pg = one.db().dialect().isPostgres();
+        RefundctlRun r = runRefundctl(
+            {QStringLiteral("demo"), QStringLiteral("--accounts"),
+             pg ? QStringLiteral("60") : QStringLiteral("150"), QStringLiteral("--seed"),
+             QStringLiteral("11"), QStringLiteral("--until"), QStringLiteral("2026-10-31"),
+             QStringLiteral("--quiet"), QStringLiteral("--events"), file});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QByteArray events = f.readAll();
+        QVERIFY(events.count('\n') > 2000); // more than one chunk
+        QJsonObject undelivered{{QStringLiteral("delivered"), false}};
+        events += lines({
+            account(QStringLiteral("X-1")),
+            purchase(QStringLiteral("XP-1"), QStringLiteral("X-1")),
+            purchase(QStringLiteral("XP-2"), QStringLiteral("X-1"), 50, 500, undelivered),
+            job(QStringLiteral("XJ-1"), QStringLiteral("X-1"), 280, "failed", "platform"),
+            job(QStringLiteral("XJ-2"), QStringLiteral("X-1"), 290, "succeeded"),
+            job(QStringLiteral("XJ-3"), QStringLiteral("X-1"), 5, "failed", "user"),
+            // The same facts under new event ids, and one event twice.
+            ev(QStringLiteral("evt-again-1"), QStringLiteral("job.finished"),
+               QJsonDocument::fromJson(
+                   job(QStringLiteral("XJ-2"), QStringLiteral("X-1"), 290, "succeeded"))
+                   .object()
+                   .value(QStringLiteral("data"))
+                   .toObject()),
+            job(QStringLiteral("XJ-3"), QStringLiteral("X-1"), 5, "failed", "user"),
+            // An update between new ones, then the late delivery and a job that needs it.
+            ev(QStringLiteral("evt-update-X-1"), QStringLiteral("account.upserted"),
+               {{QStringLiteral("account"), QStringLiteral("X-1")},
+                {QStringLiteral("email"), QStringLiteral("new-x1@example.com")},
+                {QStringLiteral("name"), QStringLiteral("X One")},
+                {QStringLiteral("profile"), QStringLiteral("aiimagestudio")}}),
+            account(QStringLiteral("X-2")),
+            ev(QStringLiteral("evt-deliver-XP-2"), QStringLiteral("purchase.delivered"),
+               {{QStringLiteral("purchase"), QStringLiteral("XP-2")}}),
+            job(QStringLiteral("XJ-4"), QStringLiteral("X-1"), 30, "failed", "platform"),
+            // The desk's own ids go the ordinary way.
+            purchase(QStringLiteral("XP-3"), QStringLiteral("#1"), 70, 700),
+            job(QStringLiteral("XJ-5"), QStringLiteral("#1"), 1, "succeeded"),
+            purchase(QStringLiteral("XP-4"), QStringLiteral("X-2"), 10, 100),
+            job(QStringLiteral("XJ-6"), QStringLiteral("X-2"), 10, "failed", "platform"),
+            job(QStringLiteral("XJ-7"), QStringLiteral("X-2"), 5, "succeeded"),
+        });
+        auto ingestInProcess = [&](TestDatabase &t, bool inBulk) {
+            t.db().open();
+            RefundWorkflow workflow(t.db());
+            workflow.setClock([] { return qint64(1'790'000'000); });
+            EventIntake intake(t.db(), workflow);
+            QBuffer buffer(&events);
+            buffer.open(QIODevice::ReadOnly);
+            NdjsonSource source(&buffer);
+            EventIntake::Options options;
+            options.bulk = inBulk;
+            const IntakeResult result = intake.ingest(source, options);
+            QVERIFY2(result.ok(), qPrintable(result.errors.value(0).describe()));
+            QCOMPARE(result.duplicates, 1);
+        };
+        ingestInProcess(one, false);
+        ingestInProcess(bulk, true);
+        QStringList compared = tables;
+        compared.removeAll(QStringLiteral("ingested_events")); // applied_at is the wall clock
+        compared << QStringLiteral("audit_log") << QStringLiteral("decisions");
+        QCOMPARE(tablesDigest(bulk.db(), compared), tablesDigest(one.db(), compared));
+        const QString claimed =
+            QStringLiteral("SELECT COUNT(*), COUNT(DISTINCT type), SUM(at) FROM ingested_events");
+        QCOMPARE(scalar(bulk.db(), claimed), scalar(one.db(), claimed));
+        QCOMPARE(scalar(bulk.db(), QStringLiteral("SELECT balance_credits FROM accounts a JOIN"
+                                                  " external_ids x ON x.internal_id = a.id AND"
+                                                  " x.kind = 'account' AND x.external_id = 'X-2'")),
+                 5);
+        r = runRefundctl(
+            {QStringLiteral("check"), QStringLiteral("--database"), bulk.url().toString()});
+        QVERIFY2(r.exitCode == 0, r.out.constData());
+    }
+
     void killedHalfWayWritesNothing()
     {
         REFUNDDESK_FRESH_DATABASE(t);
@@ -569,7 +658,7 @@ private slots:
         QTemporaryDir dir;
         QFile f(dir.filePath(QStringLiteral("big.ndjson")));
         QVERIFY(f.open(QIODevice::WriteOnly));
-        const int accounts = t.db().dialect().isPostgres() ? 2000 : 20000;
+        const int accounts = 40000; // long enough to be killed half-way
         for (int i = 0; i < accounts; ++i)
             f.write(
                 lines({account(QStringLiteral("A-%1").arg(i)),
@@ -585,6 +674,7 @@ private slots:
                 t.db().dialect().isPostgres(),
             10000);
         QTest::qWait(300);
+        QCOMPARE(p.state(), QProcess::Running);
         p.kill();
         QVERIFY(p.waitForFinished());
         const qint64 applied =
