@@ -4,6 +4,7 @@
 // and recovery when the database connection is lost.
 
 #include "models/sqlstatement.h"
+#include "support/privatepostgres.h"
 #include "support/queryvalues.h"
 #include "support/refundctlrun.h"
 #include "support/testdatabase.h"
@@ -30,11 +31,15 @@ class Server
 {
 public:
     explicit Server(const TestDatabase &t, const QStringList &extra = {})
+        : Server(t.url().toString(), extra)
+    {
+    }
+    explicit Server(const QString &databaseUrl, const QStringList &extra = {})
     {
         m_process.start(QStringLiteral(REFUNDCTL_PATH),
                         QStringList{QStringLiteral("serve"), QStringLiteral("--listen"),
                                     QStringLiteral("127.0.0.1:0"), QStringLiteral("--database"),
-                                    t.url().toString()} +
+                                    databaseUrl} +
                             extra);
         static const QRegularExpression listening(
             QStringLiteral("listening on (https?)://[^:]+:(\\d+)"));
@@ -103,12 +108,17 @@ private:
     QNetworkAccessManager m_net;
 };
 
-QByteArray token(const TestDatabase &t, const QString &name, const QString &scopes)
+QByteArray token(const QString &databaseUrl, const QString &name, const QString &scopes)
 {
     const RefundctlRun r = runRefundctl({QStringLiteral("tokens"), QStringLiteral("add"), name,
                                          QStringLiteral("--scope"), scopes,
-                                         QStringLiteral("--database"), t.url().toString()});
+                                         QStringLiteral("--database"), databaseUrl});
     return r.out.trimmed();
+}
+
+QByteArray token(const TestDatabase &t, const QString &name, const QString &scopes)
+{
+    return token(t.url().toString(), name, scopes);
 }
 
 // For each n in [from, to): account A-n, a purchase of 10 credits, a job of 1 that failed on
@@ -360,6 +370,52 @@ private slots:
         QCOMPARE(back.status, 200);
         QCOMPARE(back.body.value(QStringLiteral("applied")).toInt(), 3);
         QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM jobs")), 2);
+    }
+
+    // A real restart: the server's own PostgreSQL is stopped and started again under it.
+    // While it is down every batch gets 503 and nothing is written; once it is back the
+    // server finds it by itself and the refused batch goes in.
+    void survivesADatabaseRestart()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        if (backend != QLatin1String("postgresql"))
+            QSKIP("a database restart is PostgreSQL's; a SQLite file has none");
+        if (TestDatabase::postgresServerUrl().isEmpty())
+            QSKIP("REFUNDDESK_TEST_PG_URL is not set (./test.sh sets it)");
+        PrivatePostgres pg;
+        QString error;
+        QVERIFY2(pg.start(&error), qPrintable(error));
+        QCOMPARE(
+            runRefundctl({QStringLiteral("init"), QStringLiteral("--database"), pg.url()}).exitCode,
+            0);
+        const QByteArray writer =
+            token(pg.url(), QStringLiteral("platform"), QStringLiteral("events:write"));
+        QVERIFY(!writer.isEmpty());
+        Server s(pg.url());
+        QVERIFY(s.port());
+        QCOMPARE(s.call("POST", QStringLiteral("/v1/events"), writer, "application/x-ndjson",
+                        events(0, 1))
+                     .status,
+                 200);
+        pg.stop();
+        const Answer down = s.call("POST", QStringLiteral("/v1/events"), writer,
+                                   "application/x-ndjson", events(1, 2));
+        QCOMPARE(down.status, 503);
+        QCOMPARE(s.call("GET", QStringLiteral("/healthz"), {}).status, 503);
+        QVERIFY2(pg.start(&error), qPrintable(error));
+        int status = 0;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                status = s.call("POST", QStringLiteral("/v1/events"), writer,
+                                "application/x-ndjson", events(1, 2))
+                             .status;
+                return status == 200;
+            },
+            20000));
+        Database db(DatabaseUrl::parse(pg.url()));
+        db.open();
+        QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM jobs")), 2);
+        QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM ingested_events")), 6);
     }
 };
 
