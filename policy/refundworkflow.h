@@ -3,6 +3,7 @@
 
 #include "casebuilder.h"
 #include "profilecatalog.h"
+#include "models/payoutrepository.h"
 #include "rules/policyoutcome.h"
 
 #include <QString>
@@ -106,6 +107,14 @@ public:
     void assign(qint64 requestId, const QString &reviewer, const QString &actor);
     // Adds an internal note to a request's history. Throws DatabaseError.
     void addNote(qint64 requestId, const QString &author, const QString &note);
+
+    // Manual handling of a payout (no processor configured): a person sent the money back, or
+    // could not, and says so with the reference and a note. Only a payout still on its way
+    // (pending, sent, unknown) moves; it moves forward, once, with an audit row and an outbox
+    // refund.updated in the same transaction. Returns the payout as it now is. Throws
+    // DatabaseError naming why it was refused.
+    PayoutRecord markPayout(qint64 payoutId, bool paid, const QString &reference,
+                            const QString &note, const QString &actor);
 
     // Ledger operations; each is one transaction and throws DatabaseError on failure.
     // A purchase: its credits arrive as a lot (unless not delivered). Returns its id.

@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTest>
 
 namespace {
@@ -234,6 +235,83 @@ private slots:
         QCOMPARE(d.credits, 0);
         QCOMPARE(d.creditsSpent, 100);
         QCOMPARE(shop.balance(c), 0);
+        shop.expectInvariants();
+    }
+
+    // Manual payout handling (no processor configured): each payout moves forward once, even
+    // when two people mark it at the same moment; a refusal changes nothing; each move is one
+    // audit row and one refund.updated in the outbox.
+    void payoutMarkedByHandOnceEvenAtOnce()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        Shop shop(t.db());
+        const qint64 a = shop.account(QStringLiteral("aiimagestudio"));
+        QList<qint64> payouts;
+        for (int i = 0; i < 12; ++i) {
+            const qint64 dup = shop.purchase(a, 120, 1000 + i, 0, 2);
+            const qint64 r = shop.request(a, QStringLiteral("duplicate_charge"), dup);
+            shop.workflow.triage();
+            QCOMPARE(shop.decide(r, ReviewAction::Approve).status,
+                     DecisionResult::Status::Approved);
+            payouts << scalar(t.db(), QStringLiteral("SELECT id FROM payouts WHERE request_id = ?"),
+                              {r});
+        }
+        const QString url = t.url().toString();
+        auto mark = [&](qint64 id, const QStringList &how) {
+            return QStringList{QStringLiteral("payouts"), QStringLiteral("mark"),
+                               QString::number(id), QStringLiteral("--database"), url} +
+                   how;
+        };
+        const QStringList paid{QStringLiteral("--paid"), QStringLiteral("--ref"),
+                               QStringLiteral("TR-1"), QStringLiteral("--note"),
+                               QStringLiteral("bank transfer")};
+        // Refusals: nothing moves.
+        RefundctlRun r =
+            runRefundctl(mark(payouts[0], {QStringLiteral("--paid"), QStringLiteral("--note"),
+                                           QStringLiteral("sent")}));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("--ref"), r.err.constData());
+        r = runRefundctl(mark(payouts[0], {QStringLiteral("--failed")}));
+        QCOMPARE(r.exitCode, 1);
+        r = runRefundctl(mark(999999, paid));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no payout with id 999999"), r.err.constData());
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM payouts WHERE status <>"
+                                               " 'pending'")),
+                 0);
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM outbox WHERE type ="
+                                               " 'refund.updated' AND data LIKE '%succeeded%'")),
+                 0);
+
+        // Two people at once, one saying paid and the other failed: exactly one of them wins.
+        for (const qint64 id : std::as_const(payouts)) {
+            QProcess one, two;
+            one.start(QStringLiteral(REFUNDCTL_PATH), mark(id, paid));
+            two.start(QStringLiteral(REFUNDCTL_PATH),
+                      mark(id, {QStringLiteral("--failed"), QStringLiteral("--note"),
+                                QStringLiteral("bounced")}));
+            QVERIFY(one.waitForFinished(60000) && two.waitForFinished(60000));
+            QCOMPARE(one.exitCode() + two.exitCode(), 1);
+            const QByteArray loser =
+                one.exitCode() ? one.readAllStandardError() : two.readAllStandardError();
+            QVERIFY2(loser.contains("is already"), loser.constData());
+        }
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM payouts WHERE status IN"
+                                               " ('succeeded', 'failed')")),
+                 payouts.size());
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action IN"
+                                               " ('payout_paid', 'payout_failed')")),
+                 payouts.size());
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM outbox WHERE type ="
+                                               " 'refund.updated' AND (data LIKE '%succeeded%'"
+                                               " OR data LIKE '%\"failed\"%')")),
+                 payouts.size());
+        // A paid one carries its reference; a settled payout never moves again.
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM payouts WHERE status ="
+                                               " 'succeeded' AND gateway_ref <> 'TR-1'")),
+                 0);
+        QCOMPARE(runRefundctl(mark(payouts[0], paid)).exitCode, 1);
         shop.expectInvariants();
     }
 

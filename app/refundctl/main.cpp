@@ -55,7 +55,7 @@ const std::map<QString, Command> &commands()
          {QT_TRANSLATE_NOOP("refundctl", "print the desk's changes for the platform (NDJSON)"),
           IntakeCommands::outbox}},
         {QStringLiteral("payouts"),
-         {QT_TRANSLATE_NOOP("refundctl", "list money refunds and their payout status"),
+         {QT_TRANSLATE_NOOP("refundctl", "list money refunds on their way back; mark one paid or failed by hand"),
           WorkflowCommands::payouts}},
         {QStringLiteral("policy"),
          {QT_TRANSLATE_NOOP("refundctl", "evaluate a refund case, list or show policy profiles"),

@@ -2,6 +2,7 @@
 
 #include "clicontext.h"
 #include "models/database.h"
+#include "models/databaseerror.h"
 #include "models/invariantchecker.h"
 #include "models/payoutrepository.h"
 #include "models/purchaserepository.h"
@@ -358,6 +359,69 @@ int WorkflowCommands::requests(CliContext &cli)
 }
 
 int WorkflowCommands::payouts(CliContext &cli)
+{
+    QStringList args = cli.arguments();
+    if (!args.isEmpty() && args.first() == QLatin1String("mark")) {
+        args.removeFirst();
+        CliContext sub(QStringLiteral("payouts mark"), args);
+        return markPayout(sub);
+    }
+    if (!args.isEmpty() && args.first() == QLatin1String("list")) {
+        args.removeFirst();
+        CliContext sub(QStringLiteral("payouts list"), args);
+        return listPayouts(sub);
+    }
+    return listPayouts(cli);
+}
+
+int WorkflowCommands::markPayout(CliContext &cli)
+{
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("ID"), tr("The payout (refundctl payouts)."));
+    const QCommandLineOption paidOption(QStringLiteral("paid"),
+                                        tr("The money reached the customer."));
+    const QCommandLineOption failedOption(QStringLiteral("failed"),
+                                          tr("It could not be sent back; a person may send a "
+                                             "new payout for it."));
+    const QCommandLineOption refOption(QStringLiteral("ref"),
+                                       tr("The reference of the transfer (required with --paid)."),
+                                       QStringLiteral("REF"));
+    const QCommandLineOption noteOption(QStringLiteral("note"),
+                                        tr("How it was handled (required; kept in the history)."),
+                                        QStringLiteral("TEXT"));
+    parser.addOptions({paidOption, failedOption, refOption, noteOption});
+    int exitCode = 0;
+    if (!cli.parse(parser,
+                   tr("Records by hand what happened to a payout when no payment processor is "
+                      "configured: paid back (with the transfer's reference) or failed. The "
+                      "payout moves forward once, with an audit row and a refund.updated event "
+                      "in the outbox."),
+                   &exitCode))
+        return exitCode;
+    bool ok = false;
+    const qint64 id = parser.positionalArguments().value(0).toLongLong(&ok);
+    if (parser.positionalArguments().size() != 1 || !ok || id <= 0)
+        return cli.usageError(tr("give the id of one payout, such as: payouts mark 12 --paid "
+                                 "--ref TR-889 --note \"sent by bank transfer\""));
+    if (parser.isSet(paidOption) == parser.isSet(failedOption))
+        return cli.usageError(tr("say --paid or --failed"));
+    const QString actor = qEnvironmentVariable("USER", QStringLiteral("refundctl"));
+    try {
+        RefundWorkflow workflow(cli.database());
+        const PayoutRecord p = workflow.markPayout(
+            id, parser.isSet(paidOption), parser.value(refOption), parser.value(noteOption), actor);
+        cli.out() << tr("payout %1 (%2): %3")
+                         .arg(p.id)
+                         .arg(formatMoney(p.amountCents, p.currency), p.status)
+                  << Qt::endl;
+        return Exit::Ok;
+    } catch (const DatabaseError &e) {
+        cli.err() << tr("refundctl payouts mark: %1").arg(e.message()) << Qt::endl;
+        return Exit::Failure;
+    }
+}
+
+int WorkflowCommands::listPayouts(CliContext &cli)
 {
     QCommandLineParser parser;
     const QCommandLineOption statusOption(
