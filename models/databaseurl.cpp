@@ -73,6 +73,9 @@ DatabaseUrl DatabaseUrl::parse(const QString &text)
         url.m_database = QUrl::fromPercentEncoding(db.toUtf8());
         return url;
     }
+    // A plain file path, as people type one (no scheme, no colon at all): a SQLite file.
+    if (!trimmed.contains(QLatin1Char(':')))
+        return sqliteFile(trimmed);
     url.m_error = tr("unknown database URL scheme; use sqlite:/path/file.db or "
                      "postgresql://user@host[:port]/dbname");
     return url;

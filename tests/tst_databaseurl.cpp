@@ -4,6 +4,7 @@
 #include "models/databaseerror.h"
 #include "models/databaseurl.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,6 +21,13 @@ private slots:
         QCOMPARE(url.toDisplayString(), QStringLiteral("sqlite:/var/lib/refunds.db"));
         QCOMPARE(DatabaseUrl::parse(QStringLiteral("sqlite:///tmp/x.db")).path(),
                  QStringLiteral("/tmp/x.db"));
+        // A bare path, as typed: the same SQLite file (relative to the working folder).
+        const DatabaseUrl bare = DatabaseUrl::parse(QStringLiteral("/var/lib/refunds.db"));
+        QVERIFY(bare.isValid());
+        QCOMPARE(bare.backend(), DatabaseUrl::Backend::Sqlite);
+        QCOMPARE(bare.path(), QStringLiteral("/var/lib/refunds.db"));
+        QCOMPARE(DatabaseUrl::parse(QStringLiteral("refunds.db")).path(),
+                 QDir::current().absoluteFilePath(QStringLiteral("refunds.db")));
     }
 
     void postgres()
@@ -46,6 +54,7 @@ private slots:
         QTest::newRow("no db") << QStringLiteral("postgresql://u@h");
         QTest::newRow("no path") << QStringLiteral("sqlite:");
         QTest::newRow("no host") << QStringLiteral("postgresql:///d");
+        QTest::newRow("other scheme, no slashes") << QStringLiteral("mysql:refunds");
     }
     void invalid()
     {
