@@ -4,9 +4,12 @@
 // whole load at once instead of row by row; the rebuild still refuses duplicates and dangling
 // references, so what commits is as consistent as row-by-row inserts would have left it.
 
+#include "scopedsetting.h"
+
 #include <QList>
 #include <QSqlDatabase>
 #include <QStringList>
+#include <optional>
 
 class Database;
 
@@ -41,4 +44,5 @@ private:
     bool m_sqlite = false;
     bool m_foreignKeysOff = false;
     bool m_enabled = true;
+    std::optional<ScopedSetting> m_pageCache;
 };

@@ -17,6 +17,16 @@ qint64 CreditLotRepository::add(qint64 accountId, qint64 purchaseId, qint64 at, 
     return st.value(0).toLongLong();
 }
 
+DatabaseError CreditLotRepository::shortOfCredits(qint64 accountId, qint64 missing, qint64 wanted)
+{
+    return DatabaseError(QCoreApplication::translate("CreditLotRepository",
+                                                     "account %1 has %2 credits fewer than the "
+                                                     "%3 to be taken")
+                             .arg(accountId)
+                             .arg(missing)
+                             .arg(wanted));
+}
+
 void CreditLotRepository::consumeOldestFirst(qint64 accountId, qint64 credits)
 {
     SqlStatement lots(m_db, QStringLiteral("SELECT id, credits_remaining FROM credit_lots"
@@ -31,12 +41,7 @@ void CreditLotRepository::consumeOldestFirst(qint64 accountId, qint64 credits)
         left -= take;
     }
     if (left > 0)
-        throw DatabaseError(QCoreApplication::translate("CreditLotRepository",
-                                                        "account %1 has %2 credits fewer than the "
-                                                        "%3 to be taken")
-                                .arg(accountId)
-                                .arg(left)
-                                .arg(credits));
+        throw shortOfCredits(accountId, left, credits);
     SqlStatement update(m_db, QStringLiteral("UPDATE credit_lots SET credits_remaining ="
                                              " credits_remaining - ? WHERE id = ?"));
     for (const auto &[lot, take] : takes)

@@ -1,6 +1,8 @@
 #pragma once
 // Credit lots: what is left of each grant of credits, spent oldest first.
 
+#include "databaseerror.h"
+
 #include <QSqlDatabase>
 #include <optional>
 
@@ -14,6 +16,8 @@ public:
     // Takes `credits` from the account's lots, oldest first. Throws DatabaseError when the
     // lots hold fewer credits than that.
     void consumeOldestFirst(qint64 accountId, qint64 credits);
+    // The refusal when an account's lots hold `missing` credits fewer than the `wanted` ones.
+    static DatabaseError shortOfCredits(qint64 accountId, qint64 missing, qint64 wanted);
     // Takes up to `maxCredits` from the purchase's own lot; returns what it took.
     qint64 takeFromPurchase(qint64 purchaseId, qint64 maxCredits);
     // Credits of the purchase's lot that are gone (spent or taken back); nullopt when the

@@ -1,16 +1,16 @@
 #include "bulkeventapplier.h"
 
 #include "intakeproblems.h"
+#include "models/creditlotrepository.h"
 #include "models/databaseerror.h"
+#include "models/scopedsetting.h"
 #include "models/sqlstatement.h"
 #include "refundworkflow.h"
 
-#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
-#include <QSqlQuery>
 #include <algorithm>
 #include <limits>
 
@@ -114,22 +114,11 @@ void BulkEventApplier::prepare(const Envelopes &events)
     // tables had then: in a batch that fills an empty table, a lookup planned when it held
     // nothing (a scan) would stay so for the rest of it. These are planned each time, with
     // today's sizes (and only these: the foreign-key checks keep their cached plans).
-    struct CustomPlans
-    {
-        QSqlDatabase conn;
-        bool on;
-        CustomPlans(const QSqlDatabase &c, bool postgres) : conn(c), on(postgres)
-        {
-            if (on)
-                SqlStatement::run(conn,
-                                  QStringLiteral("SET LOCAL plan_cache_mode = force_custom_plan"));
-        }
-        ~CustomPlans()
-        {
-            if (on)
-                QSqlQuery(conn).exec(QStringLiteral("SET LOCAL plan_cache_mode TO DEFAULT"));
-        }
-    } customPlans(m_conn, m_dialect.isPostgres());
+    const bool postgres = m_dialect.isPostgres();
+    const ScopedSetting customPlans(
+        m_conn,
+        postgres ? QStringLiteral("SET LOCAL plan_cache_mode = force_custom_plan") : QString(),
+        postgres ? QStringLiteral("SET LOCAL plan_cache_mode TO DEFAULT") : QString());
     std::array<QSet<QString>, 5> refs;
     QSet<QString> emails, paymentRefs;
     auto ref = [&](Kind kind, const QString &id) {
@@ -301,7 +290,7 @@ void BulkEventApplier::assignIds(IdPool &pool)
                                 .arg(pool.issued));
 }
 
-void BulkEventApplier::addLot(AccountState &s, const Lot &lot)
+void BulkEventApplier::addLot(qint64 account, AccountState &s, const Lot &lot)
 {
     // Spent oldest first: the lots stay in (created_at, id) order. A new lot's id is still a
     // temporary one, but it is the newest, so it goes after any lot of the same time.
@@ -312,7 +301,7 @@ void BulkEventApplier::addLot(AccountState &s, const Lot &lot)
                                      [&](const Lot &a, const Lot &b) { return key(a) < key(b); });
     s.lots.insert(at, lot);
     s.balance += lot.remaining;
-    s.changed = true;
+    m_dirty.insert(account);
 }
 
 void BulkEventApplier::spend(qint64 account, AccountState &s, qint64 credits)
@@ -329,14 +318,9 @@ void BulkEventApplier::spend(qint64 account, AccountState &s, qint64 credits)
         left -= take;
     }
     if (left > 0)
-        throw DatabaseError(QCoreApplication::translate("CreditLotRepository",
-                                                        "account %1 has %2 credits fewer than the "
-                                                        "%3 to be taken")
-                                .arg(account)
-                                .arg(left)
-                                .arg(credits));
+        throw CreditLotRepository::shortOfCredits(account, left, credits);
     s.balance -= credits;
-    s.changed = true;
+    m_dirty.insert(account);
 }
 
 bool BulkEventApplier::apply(const PlatformEvents::Envelope &e)
@@ -400,7 +384,7 @@ bool BulkEventApplier::applyPurchase(const PlatformEvents::Envelope &e)
     m_ids[int(Kind::Purchase)].insert(p.purchase, id);
     m_newExternals.push_back({Kind::Purchase, p.purchase, id});
     if (p.delivered && p.credits > 0) {
-        addLot(s, Lot{m_lotIds.take(), at, id, p.credits, p.credits, true, true});
+        addLot(account, s, Lot{m_lotIds.take(), at, id, p.credits, p.credits, true, true});
         m_newEntries.push_back(
             {m_ledgerIds.take(), account, at, p.credits, id, 0, "purchase", QString()});
     }
@@ -430,7 +414,7 @@ bool BulkEventApplier::applyJob(const PlatformEvents::Envelope &e)
     if (j.status == QLatin1String("failed") && j.failure == QLatin1String("platform")) {
         // The automatic credit-back, once, published: what reportJobFailure() does.
         const qint64 now = m_workflow.now();
-        addLot(s, Lot{m_lotIds.take(), now, 0, j.credits, j.credits, true, true});
+        addLot(account, s, Lot{m_lotIds.take(), now, 0, j.credits, j.credits, true, true});
         m_newEntries.push_back({m_ledgerIds.take(), account, now, j.credits, 0, id,
                                 "job_credit_back", RefundWorkflow::creditBackNote()});
         const QJsonObject data{{QStringLiteral("account"), j.account},
@@ -450,20 +434,16 @@ void BulkEventApplier::flush()
     const IdPool &accountId = m_accountIds, &purchaseId = m_purchaseIds, &lotId = m_lotIds,
                  &jobId = m_jobIds, &entryId = m_ledgerIds;
 
-    // The accounts' states under their real ids; new accounts are written with their balance.
-    if (m_accountIds.issued) {
-        QHash<qint64, AccountState> states;
-        for (auto it = m_states.begin(); it != m_states.end(); ++it)
-            states.insert(accountId(it.key()), std::move(it.value()));
-        m_states = std::move(states);
-    }
+    // New accounts' states go under their real ids; their rows carry their balance.
+    QSet<qint64> newAccounts;
     if (!m_newAccounts.empty()) {
         BulkRows rows(QStringLiteral("accounts"), accountColumns);
         for (const NewAccount &n : m_newAccounts) {
-            AccountState &s = m_states[accountId(n.id)];
-            rows.add({accountId(n.id), n.data.email, n.data.name, n.data.status, n.data.profile,
-                      s.balance, n.at});
-            s.changed = false; // the row carries its balance
+            const qint64 id = accountId(n.id);
+            newAccounts.insert(id);
+            m_states.insert(id, m_states.take(n.id));
+            rows.add({id, n.data.email, n.data.name, n.data.status, n.data.profile,
+                      m_states[id].balance, n.at});
         }
         m_accountWriter.write(rows);
     }
@@ -485,12 +465,13 @@ void BulkEventApplier::flush()
     }
     BulkRows newLots(QStringLiteral("credit_lots"), lotColumns);
     QJsonArray lotUpdates, balanceUpdates;
-    for (auto it = m_states.begin(); it != m_states.end(); ++it) {
-        AccountState &s = it.value();
+    for (const qint64 dirty : std::as_const(m_dirty)) {
+        const qint64 account = accountId(dirty);
+        AccountState &s = m_states[account];
         for (Lot &lot : s.lots) {
             lot.id = lotId(lot.id);
             if (lot.isNew)
-                newLots.add({lot.id, it.key(), SqlStatement::idOrNull(purchaseId(lot.purchase)),
+                newLots.add({lot.id, account, SqlStatement::idOrNull(purchaseId(lot.purchase)),
                              lot.createdAt, lot.total, lot.remaining});
             else if (lot.changed)
                 lotUpdates.append(QJsonArray{lot.id, lot.remaining});
@@ -499,10 +480,10 @@ void BulkEventApplier::flush()
         s.lots.erase(std::remove_if(s.lots.begin(), s.lots.end(),
                                     [](const Lot &l) { return l.remaining == 0; }),
                      s.lots.end());
-        if (s.changed)
-            balanceUpdates.append(QJsonArray{it.key(), s.balance});
-        s.changed = false;
+        if (!newAccounts.contains(account))
+            balanceUpdates.append(QJsonArray{account, s.balance});
     }
+    m_dirty.clear();
     if (!newLots.isEmpty())
         m_lotWriter.write(newLots);
     if (!m_newJobs.empty()) {
@@ -552,17 +533,12 @@ void BulkEventApplier::flush()
     update("accounts", "balance_credits", balanceUpdates);
 
     // What the chunk remembers now names the written rows by their real ids.
-    auto remap = [](QHash<QString, qint64> &cache, const IdPool &pool) {
-        if (pool.issued)
-            for (auto it = cache.begin(); it != cache.end(); ++it)
-                if (it.value() < 0)
-                    it.value() = pool(it.value());
-    };
-    remap(m_ids[int(Kind::Account)], accountId);
-    remap(m_ids[int(Kind::Purchase)], purchaseId);
-    remap(m_ids[int(Kind::Job)], jobId);
-    remap(m_emails, accountId);
-    remap(m_paymentRefs, purchaseId);
+    for (const NewExternal &x : m_newExternals)
+        m_ids[int(x.kind)].insert(x.externalId, poolOf(x.kind)(x.id));
+    for (const NewAccount &n : m_newAccounts)
+        m_emails.insert(n.data.email, accountId(n.id));
+    for (const NewPurchase &n : m_newPurchases)
+        m_paymentRefs.insert(n.data.paymentRef, purchaseId(n.id));
     m_newAccounts.clear();
     m_newExternals.clear();
     m_newPurchases.clear();

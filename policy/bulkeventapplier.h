@@ -13,6 +13,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QSet>
 #include <QSqlDatabase>
 #include <array>
 #include <vector>
@@ -64,7 +65,6 @@ private:
     {
         qint64 balance = 0;
         std::vector<Lot> lots; // those with credits left, oldest first
-        bool changed = false;
     };
     // Rows are queued with temporary (negative) ids and given real ones when written, in the
     // order they were queued: ids follow the events, whatever went the ordinary way between.
@@ -122,7 +122,7 @@ private:
     void loadStates(const QList<qint64> &accounts);
     void assignIds(IdPool &pool);
     IdPool &poolOf(Kind kind);
-    void addLot(AccountState &s, const Lot &lot);
+    void addLot(qint64 account, AccountState &s, const Lot &lot);
     void spend(qint64 account, AccountState &s, qint64 credits);
     QString externalOf(Kind kind, qint64 id);
 
@@ -137,6 +137,7 @@ private:
     QHash<QString, qint64> m_paymentRefs;        // payment reference -> purchase; 0: free
     QHash<QString, bool> m_profiles;             // profile id -> known
     QHash<qint64, AccountState> m_states;
+    QSet<qint64> m_dirty; // accounts whose balance or lots moved since the last write
 
     IdPool m_accountIds{"accounts"}, m_purchaseIds{"purchases"}, m_lotIds{"credit_lots"},
         m_jobIds{"jobs"}, m_ledgerIds{"ledger_entries"};

@@ -171,7 +171,7 @@ void ConnectionDialog::accept()
     QDialog::accept();
 }
 
-void ConnectionDialog::remember() const
+void ConnectionDialog::remember()
 {
     QSettings s;
     s.setValue(group + QStringLiteral("kind"),
@@ -190,7 +190,7 @@ void ConnectionDialog::remember() const
     if (m_sqlite->isChecked() || !m_rememberPassword->isChecked())
         PasswordStore::remove(key);
     else if (!PasswordStore::write(key, m_password->text(), &error))
-        QMessageBox::warning(const_cast<ConnectionDialog *>(this), tr("Password not remembered"),
+        QMessageBox::warning(this, tr("Password not remembered"),
                              tr("The system keychain could not keep the password (%1). It is "
                                 "not remembered: you will be asked for it next time.")
                                  .arg(error));

@@ -33,7 +33,7 @@ public:
     static void rememberReviewer(const QString &name);
 
 private:
-    void remember() const;
+    void remember();
 
     QRadioButton *m_sqlite;
     QRadioButton *m_postgres;

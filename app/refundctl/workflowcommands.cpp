@@ -358,6 +358,11 @@ int WorkflowCommands::requests(CliContext &cli)
     return Exit::Ok;
 }
 
+namespace {
+int markPayout(CliContext &cli);
+int listPayouts(CliContext &cli);
+} // namespace
+
 int WorkflowCommands::payouts(CliContext &cli)
 {
     QStringList args = cli.arguments();
@@ -374,7 +379,8 @@ int WorkflowCommands::payouts(CliContext &cli)
     return listPayouts(cli);
 }
 
-int WorkflowCommands::markPayout(CliContext &cli)
+namespace {
+int markPayout(CliContext &cli)
 {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("ID"), tr("The payout (refundctl payouts)."));
@@ -421,7 +427,7 @@ int WorkflowCommands::markPayout(CliContext &cli)
     }
 }
 
-int WorkflowCommands::listPayouts(CliContext &cli)
+int listPayouts(CliContext &cli)
 {
     QCommandLineParser parser;
     const QCommandLineOption statusOption(
@@ -482,6 +488,8 @@ int WorkflowCommands::listPayouts(CliContext &cli)
                          .arg(isoTime(p.createdAt));
     return Exit::Ok;
 }
+
+} // namespace
 
 int WorkflowCommands::chargeback(CliContext &cli)
 {

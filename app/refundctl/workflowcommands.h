@@ -9,7 +9,5 @@ int decide(CliContext &cli);
 int check(CliContext &cli);
 int requests(CliContext &cli);
 int payouts(CliContext &cli);
-int markPayout(CliContext &cli);
-int listPayouts(CliContext &cli);
 int chargeback(CliContext &cli);
 } // namespace WorkflowCommands
