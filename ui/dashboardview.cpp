@@ -1,10 +1,10 @@
 #include "dashboardview.h"
 
-#include "displaynames.h"
+#include "dashboard/chartformat.h"
+#include "dashboard/chartpoints.h"
 #include "models/backgroundreader.h"
 #include "models/database.h"
 #include "policy/rules/policyprofile.h"
-#include "recommendationdelegate.h"
 
 #include <QComboBox>
 #include <QDateEdit>
@@ -15,7 +15,6 @@
 #include <QFrame>
 #include <QGridLayout>
 #include <QHBoxLayout>
-#include <QKeyEvent>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
@@ -29,158 +28,18 @@
 #include <QStandardPaths>
 #include <QTime>
 #include <QToolButton>
-#include <QToolTip>
 #include <QVBoxLayout>
-#include <limits>
 #include <qcustomplot.h>
 
 Q_DECLARE_METATYPE(DashboardData)
 
-namespace {
-constexpr double daySeconds = 86400;
-
-// Series colours chosen to read on a light and a dark background alike.
-QColor colour(const QString &series)
-{
-    static const QHash<QString, QColor> colours{
-        {QStringLiteral("money"), QColor(0x3b, 0x82, 0xc4)},
-        {QStringLiteral("credits"), QColor(0xe0, 0x8a, 0x1e)},
-        {QStringLiteral("platform"), QColor(0xd9, 0x5f, 0x3b)},
-        {QStringLiteral("user"), QColor(0x8e, 0x7c, 0xc3)},
-        {QStringLiteral("unknown"), QColor(0x8c, 0x8c, 0x8c)},
-        {QStringLiteral("on_time"), QColor(0x3a, 0xa7, 0x6d)},
-        {QStringLiteral("late"), QColor(0xd6, 0x4f, 0x4f)},
-        {QStringLiteral("open"), QColor(0xe0, 0xa8, 0x1e)},
-        {QStringLiteral("won"), QColor(0x3a, 0xa7, 0x6d)},
-        {QStringLiteral("lost"), QColor(0xd6, 0x4f, 0x4f)},
-        {QStringLiteral("decisions"), QColor(0x3b, 0x82, 0xc4)},
-        {QStringLiteral("overrides"), QColor(0xe0, 0x8a, 0x1e)},
-    };
-    if (series == QLatin1String("approve") || series == QLatin1String("deny"))
-        return RecommendationDelegate::colour(series);
-    return colours.value(series, QColor(0x3b, 0x82, 0xc4));
-}
-
-// Ticks for counts: whole numbers only (no "2.5 requests").
-class CountTicker : public QCPAxisTicker
-{
-protected:
-    double getTickStep(const QCPRange &range) override
-    {
-        const double step = QCPAxisTicker::getTickStep(range);
-        return step < 1 ? 1 : (qFuzzyCompare(step, 2.5) ? 2 : step);
-    }
-    int getSubTickCount(double step) override
-    {
-        return step <= 2 ? 0 : QCPAxisTicker::getSubTickCount(step);
-    }
-};
-
-void countAxis(QCPAxis *axis)
-{
-    axis->setTicker(QSharedPointer<QCPAxisTicker>(new CountTicker));
-}
-
-bool isDark(const QPalette &palette)
-{
-    return palette.color(QPalette::Base).lightness() < 128;
-}
-
-// Exact money from minor units, grouped as the locale reads it: "12,345.67 USD".
-QString money(qint64 cents, const QString &currency)
-{
-    const QLocale locale;
-    const quint64 magnitude = cents < 0 ? 0 - quint64(cents) : quint64(cents);
-    return QStringLiteral("%1%2%3%4 %5")
-        .arg(cents < 0 ? locale.negativeSign() : QString())
-        .arg(locale.toString(qulonglong(magnitude / 100)))
-        .arg(locale.decimalPoint())
-        .arg(magnitude % 100, 2, 10, QLatin1Char('0'))
-        .arg(currency);
-}
-
-QString number(qint64 n)
-{
-    return QLocale().toString(n);
-}
-
-QString percent(double share)
-{
-    return QLocale().toString(share * 100, 'f', share < 0.1 ? 2 : 1) + QStringLiteral(" %");
-}
-
-QString duration(qint64 seconds)
-{
-    if (seconds < 3600)
-        return DashboardView::tr("%n minute(s)", nullptr, int(qMax<qint64>(1, seconds / 60)));
-    if (seconds < 2 * 86400)
-        return DashboardView::tr("%1 hours")
-            .arg(QLocale().toString(double(seconds) / 3600, 'f', 1));
-    return DashboardView::tr("%1 days").arg(QLocale().toString(double(seconds) / 86400, 'f', 1));
-}
-
-double epoch(const QDate &day)
-{
-    return double(QDateTime(day, QTime(0, 0), Qt::UTC).toSecsSinceEpoch());
-}
-
-QDate bucketStart(const QDate &day, DashboardRange::Granularity g)
-{
-    switch (g) {
-    case DashboardRange::Granularity::Week:
-        return day.addDays(1 - day.dayOfWeek());
-    case DashboardRange::Granularity::Month:
-        return QDate(day.year(), day.month(), 1);
-    case DashboardRange::Granularity::Day:
-        break;
-    }
-    return day;
-}
-
-QDate nextBucket(const QDate &start, DashboardRange::Granularity g)
-{
-    switch (g) {
-    case DashboardRange::Granularity::Week:
-        return start.addDays(7);
-    case DashboardRange::Granularity::Month:
-        return start.addMonths(1);
-    case DashboardRange::Granularity::Day:
-        break;
-    }
-    return start.addDays(1);
-}
-
-QString bucketKey(const QDate &start, DashboardRange::Granularity g)
-{
-    return start.toString(g == DashboardRange::Granularity::Month ? QStringLiteral("yyyy-MM")
-                                                                  : QStringLiteral("yyyy-MM-dd"));
-}
-
-// The values of `points` with `key` by bucket.
-QHash<QString, qint64> byBucket(const QList<DashboardPoint> &points, const QString &key)
-{
-    QHash<QString, qint64> values;
-    for (const DashboardPoint &p : points)
-        if (p.key == key)
-            values[p.bucket] += p.value;
-    return values;
-}
-
-QStringList keysOf(const QList<DashboardPoint> &points)
-{
-    QStringList keys;
-    for (const DashboardPoint &p : points)
-        if (!keys.contains(p.key))
-            keys << p.key;
-    return keys;
-}
-} // namespace
+using namespace ChartFormat;
 
 DashboardView::DashboardView(Database &database, QWidget *parent)
     : QWidget(parent), m_database(database), m_reader(new BackgroundReader(database, this)),
       m_period(new QComboBox), m_from(new QDateEdit), m_to(new QDateEdit), m_profile(new QComboBox),
       m_granularity(new QComboBox), m_status(new QLabel), m_refresh(new QToolButton),
-      m_today(QDateTime::currentDateTimeUtc().date())
+      m_points(new ChartPoints(this)), m_today(QDateTime::currentDateTimeUtc().date())
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -399,19 +258,10 @@ QWidget *DashboardView::buildChart(Chart chart)
     plot->setObjectName(chartName(chart));
     plot->setMinimumHeight(280);
     plot->setAccessibleName(chartTitle(chart));
-    plot->setAccessibleDescription(keyboardHint());
-    plot->setFocusPolicy(Qt::StrongFocus);
-    plot->installEventFilter(this);
+    m_points->watch(plot);
     plot->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(plot, &QWidget::customContextMenuRequested, this,
             [menu, plot](const QPoint &pos) { menu->popup(plot->mapToGlobal(pos)); });
-    connect(plot, &QCustomPlot::mouseMove, this,
-            [this, plot](QMouseEvent *event) { hover(plot, event->position()); });
-    connect(plot, &QCustomPlot::plottableClick, this,
-            [this](QCPAbstractPlottable *plottable, int index, QMouseEvent *event) {
-                if (event->button() == Qt::LeftButton)
-                    open(plottable, index);
-            });
     box->addWidget(plot, 1);
     m_plots.insert(chart, plot);
     return frame;
@@ -591,7 +441,7 @@ void DashboardView::changeEvent(QEvent *event)
 
 void DashboardView::draw()
 {
-    m_series.clear();
+    m_points->clear();
     drawTiles();
     drawMoney(m_plots.value(Chart::Money));
     drawRequests(m_plots.value(Chart::Requests));
@@ -689,282 +539,33 @@ QString DashboardView::bucketName(const Bucket &b, DashboardRange::Granularity g
 
 void DashboardView::prepare(QCustomPlot *plot)
 {
-    m_keyPoints.remove(plot); // its plottables are about to go
-    plot->clearPlottables();
-    plot->clearItems();
-    const QPalette &pal = palette();
-    const QColor text = pal.color(QPalette::WindowText);
-    QColor grid = text;
-    grid.setAlpha(isDark(pal) ? 60 : 40);
-    plot->setBackground(pal.brush(QPalette::Base));
-    for (QCPAxis *axis : {plot->xAxis, plot->yAxis, plot->xAxis2, plot->yAxis2}) {
-        axis->setBasePen(QPen(text, 1));
-        axis->setTickPen(QPen(text, 1));
-        axis->setSubTickPen(QPen(text, 1));
-        axis->setTickLabelColor(text);
-        axis->setLabelColor(text);
-        axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
-        axis->grid()->setZeroLinePen(Qt::NoPen);
-        axis->setLabel(QString());
-        axis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
-        axis->setRange(0, 1);
-    }
-    plot->yAxis2->setVisible(false);
-    plot->xAxis2->setVisible(false);
-    plot->legend->setVisible(true);
-    QColor legendBack = pal.color(QPalette::Base);
-    legendBack.setAlpha(220);
-    plot->legend->setBrush(legendBack);
-    plot->legend->setBorderPen(QPen(grid));
-    plot->legend->setTextColor(text);
-    QFont small = font();
-    small.setPointSizeF(small.pointSizeF() * 0.9);
-    plot->legend->setFont(small);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    m_points->forget(plot); // its plottables are about to go
+    prepareChart(plot, palette(), font());
 }
 
 void DashboardView::finish(QCustomPlot *plot, bool empty)
 {
-    if (empty) {
-        auto *label = new QCPItemText(plot);
-        label->position->setType(QCPItemPosition::ptAxisRectRatio);
-        label->position->setCoords(0.5, 0.5);
-        label->setText(tr("Nothing in this range"));
-        label->setColor(palette().color(QPalette::PlaceholderText));
-        plot->legend->setVisible(false);
-    }
-    plot->replot();
+    finishChart(plot, palette(), empty);
 }
 
-void DashboardView::useDateAxis(QCustomPlot *plot, const QList<Bucket> &list,
-                                DashboardRange::Granularity g)
+void DashboardView::addSeries(QCPAbstractPlottable *plottable, ChartPoints::Series series)
 {
-    QSharedPointer<QCPAxisTickerDateTime> ticker(new QCPAxisTickerDateTime);
-    ticker->setDateTimeSpec(Qt::UTC);
-    ticker->setDateTimeFormat(g == DashboardRange::Granularity::Month ? QStringLiteral("MMM yyyy")
-                                                                      : QStringLiteral("d MMM"));
-    ticker->setTickCount(g == DashboardRange::Granularity::Month ? 6 : 7);
-    plot->xAxis->setTicker(ticker);
-    if (!list.isEmpty())
-        plot->xAxis->setRange(list.first().x - list.first().width / 2,
-                              list.last().x + list.last().width / 2);
-}
-
-void DashboardView::addSeries(QCPAbstractPlottable *plottable, Series series)
-{
-    m_series.insert(plottable, std::move(series));
-}
-
-const DashboardView::Series *DashboardView::seriesAt(QCPAbstractPlottable *plottable, int index,
-                                                     double *key) const
-{
-    const auto it = m_series.constFind(plottable);
-    QCPPlottableInterface1D *data = plottable ? plottable->interface1D() : nullptr;
-    if (it == m_series.constEnd() || !data || index < 0 || index >= data->dataCount())
-        return nullptr;
-    *key = data->dataMainKey(index);
-    return &*it;
+    m_points->add(plottable, std::move(series));
 }
 
 QString DashboardView::describe(QCPAbstractPlottable *plottable, int index) const
 {
-    double key = 0;
-    const Series *s = seriesAt(plottable, index, &key);
-    return s ? s->describe(key) : QString();
+    return m_points->describe(plottable, index);
 }
 
 void DashboardView::open(QCPAbstractPlottable *plottable, int index)
 {
-    double key = 0;
-    if (const Series *s = seriesAt(plottable, index, &key); s && s->open)
-        s->open(key);
-}
-
-void DashboardView::hover(QCustomPlot *plot, const QPointF &pos)
-{
-    int index = -1;
-    QCPAbstractPlottable *plottable = plot->plottableAt(pos, false, &index);
-    const QString text = plottable ? describe(plottable, index) : QString();
-    if (text.isEmpty()) {
-        QToolTip::hideText();
-        plot->unsetCursor();
-        return;
-    }
-    plot->setCursor(m_series.value(plottable).open ? Qt::PointingHandCursor : Qt::ArrowCursor);
-    QToolTip::showText(plot->mapToGlobal(pos.toPoint()), text, plot);
-}
-
-bool DashboardView::eventFilter(QObject *watched, QEvent *event)
-{
-    auto *plot = qobject_cast<QCustomPlot *>(watched); // only the charts are watched
-    if (!plot)
-        return QWidget::eventFilter(watched, event);
-    switch (event->type()) {
-    case QEvent::KeyPress:
-        if (handleKey(plot, static_cast<QKeyEvent *>(event)->key()))
-            return true;
-        break;
-    case QEvent::FocusIn: {
-        // Tabbing in chooses the first point; a click gets focus without choosing one.
-        const Qt::FocusReason reason = static_cast<QFocusEvent *>(event)->reason();
-        if (reason != Qt::MouseFocusReason && !m_keyPoints.contains(plot))
-            handleKey(plot, Qt::Key_Home);
-        break;
-    }
-    case QEvent::FocusOut:
-        unchoose(plot);
-        break;
-    default:
-        break;
-    }
-    return QWidget::eventFilter(watched, event);
-}
-
-bool DashboardView::handleKey(QCustomPlot *plot, int key)
-{
-    const QList<QCPAbstractPlottable *> list = navigable(plot);
-    if (list.isEmpty())
-        return false;
-    const bool opens = key == Qt::Key_Return || key == Qt::Key_Enter || key == Qt::Key_Space;
-    // Below, Left and Right walk along the keys, Up and Down across the series. Where the keys
-    // run up the side (bars lying down), the arrows turn with them.
-    if (list.first()->keyAxis()->orientation() == Qt::Vertical) {
-        static const QHash<int, int> turned{{Qt::Key_Up, Qt::Key_Right},
-                                            {Qt::Key_Down, Qt::Key_Left},
-                                            {Qt::Key_Right, Qt::Key_Down},
-                                            {Qt::Key_Left, Qt::Key_Up}};
-        key = turned.value(key, key);
-    }
-    KeyPoint at = m_keyPoints.value(plot);
-    if (!list.contains(at.plottable)) {
-        if (opens)
-            return false;
-        // Nothing chosen yet: any movement starts at the first point.
-        choose(plot, {list.first(), step(list.first(), -1, 1)});
-        return true;
-    }
-    if (opens) {
-        open(at.plottable, at.index);
-        return true;
-    }
-    const int count = at.plottable->interface1D()->dataCount();
-    int next = -1;
-    switch (key) {
-    case Qt::Key_Right:
-        next = step(at.plottable, at.index, 1);
-        break;
-    case Qt::Key_Left:
-        next = step(at.plottable, at.index, -1);
-        break;
-    case Qt::Key_Home:
-        next = step(at.plottable, -1, 1);
-        break;
-    case Qt::Key_End:
-        next = step(at.plottable, count, -1);
-        break;
-    case Qt::Key_Up:
-    case Qt::Key_Down: {
-        // The next series (Down) or the one before (Up), at the point nearest this one's key.
-        const qsizetype i = list.indexOf(at.plottable) + (key == Qt::Key_Down ? 1 : -1);
-        if (i >= 0 && i < list.size())
-            at = {list.at(i),
-                  nearest(list.at(i), at.plottable->interface1D()->dataMainKey(at.index))};
-        next = at.index;
-        break;
-    }
-    default:
-        return false;
-    }
-    if (next >= 0)
-        at.index = next;
-    choose(plot, at);
-    return true;
-}
-
-QList<QCPAbstractPlottable *> DashboardView::navigable(QCustomPlot *plot) const
-{
-    QList<QCPAbstractPlottable *> list;
-    for (int i = 0; i < plot->plottableCount(); ++i) {
-        QCPAbstractPlottable *p = plot->plottable(i);
-        if (m_series.contains(p) && step(p, -1, 1) >= 0)
-            list << p;
-    }
-    return list;
-}
-
-bool DashboardView::choosable(QCPAbstractPlottable *plottable, int index)
-{
-    const double value = plottable->interface1D()->dataMainValue(index);
-    if (qIsNaN(value))
-        return false;
-    return value != 0 || !qobject_cast<QCPBars *>(plottable);
-}
-
-int DashboardView::step(QCPAbstractPlottable *plottable, int from, int direction)
-{
-    const int count = plottable->interface1D()->dataCount();
-    for (int i = from + direction; i >= 0 && i < count; i += direction)
-        if (choosable(plottable, i))
-            return i;
-    return -1;
-}
-
-int DashboardView::nearest(QCPAbstractPlottable *plottable, double key)
-{
-    QCPPlottableInterface1D *data = plottable->interface1D();
-    int best = -1;
-    for (int i = 0; i < data->dataCount(); ++i)
-        if (choosable(plottable, i) &&
-            (best < 0 || qAbs(data->dataMainKey(i) - key) < qAbs(data->dataMainKey(best) - key)))
-            best = i;
-    return best;
-}
-
-void DashboardView::choose(QCustomPlot *plot, KeyPoint point)
-{
-    const KeyPoint was = m_keyPoints.value(plot);
-    if (was.plottable && was.plottable != point.plottable)
-        was.plottable->setSelection(QCPDataSelection());
-    m_keyPoints.insert(plot, point);
-    QCPAbstractPlottable *p = point.plottable;
-    // Drawn as QCustomPlot draws a selected point: a thick outline in the highlight colour,
-    // and a ring around a point of a line.
-    const QColor highlight = palette().color(QPalette::Highlight);
-    p->selectionDecorator()->setPen(QPen(highlight, 3));
-    p->selectionDecorator()->setBrush(p->brush()); // keeps its colour, which says what it is
-    if (auto *graph = qobject_cast<QCPGraph *>(p))
-        graph->selectionDecorator()->setScatterStyle(
-            QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(highlight, 2.5), Qt::NoBrush, 11),
-            QCPScatterStyle::spAll);
-    p->setSelectable(QCP::stSingleData);
-    p->setSelection(QCPDataSelection(QCPDataRange(point.index, point.index + 1)));
-    plot->replot(QCustomPlot::rpQueuedReplot);
-    const QString text = describe(p, point.index);
-    plot->setAccessibleDescription(text);
-    const QPointF at = p->interface1D()->dataPixelPosition(point.index);
-    QToolTip::showText(plot->mapToGlobal(at.toPoint()), text, plot);
-}
-
-void DashboardView::unchoose(QCustomPlot *plot)
-{
-    const KeyPoint was = m_keyPoints.take(plot);
-    if (was.plottable) {
-        was.plottable->setSelection(QCPDataSelection());
-        plot->replot(QCustomPlot::rpQueuedReplot);
-    }
-    plot->setAccessibleDescription(keyboardHint());
-    QToolTip::hideText();
-}
-
-QString DashboardView::keyboardHint() const
-{
-    return tr("Arrow keys choose a bar or point; Enter opens what it counts");
+    m_points->open(plottable, index);
 }
 
 std::pair<QCPAbstractPlottable *, int> DashboardView::keyboardPoint(Chart chart) const
 {
-    const KeyPoint p = m_keyPoints.value(m_plots.value(chart));
-    return {p.plottable, p.index};
+    return m_points->keyPoint(m_plots.value(chart));
 }
 
 void DashboardView::openQueue(QueueFilter filter)
@@ -980,432 +581,6 @@ void DashboardView::openRecords(Records records, RecordFilter filter, const Buck
     filter.utcDays = true;
     filter.profile = m_data.range.profile;
     emit recordsRequested(records, filter);
-}
-
-void DashboardView::drawMoney(QCustomPlot *plot)
-{
-    prepare(plot);
-    const auto g = m_data.range.granularity;
-    const QList<Bucket> list = buckets(g);
-    const QHash<double, Bucket> at = byMiddle(list);
-    useDateAxis(plot, list, g);
-    const bool dots = list.size() <= 62;
-    double top = 0;
-    QStringList summary;
-    const QList<QColor> currencyColours{colour(QStringLiteral("money")), QColor(0x2a, 0x9d, 0x8f),
-                                        QColor(0x9b, 0x59, 0xb6), QColor(0x7f, 0x8c, 0x3d)};
-    const QStringList currencies = keysOf(m_data.refunds);
-    for (const QString &currency : currencies) {
-        const QHash<QString, qint64> cents = byBucket(m_data.refunds, currency);
-        QCPGraph *graph = plot->addGraph(plot->xAxis, plot->yAxis);
-        graph->setName(tr("Refunded (%1)").arg(currency));
-        graph->setPen(
-            QPen(currencyColours.at(currencies.indexOf(currency) % currencyColours.size()), 2));
-        if (dots)
-            graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
-        qint64 total = 0;
-        for (const Bucket &b : list) {
-            const qint64 value = cents.value(b.key);
-            graph->addData(b.x, double(value) / 100); // exact until here
-            top = qMax(top, double(value) / 100);
-            total += value;
-        }
-        summary << tr("%1 refunded").arg(money(total, currency));
-        addSeries(
-            graph,
-            {[this, at, cents, currency, g](double key) {
-                 const Bucket b = at.value(key);
-                 return tr("%1\nRefunded: %2\nClick or Enter: the approved requests decided then")
-                     .arg(bucketName(b, g), money(cents.value(b.key), currency));
-             },
-             [this, at](double key) {
-                 const Bucket b = at.value(key);
-                 QueueFilter f;
-                 f.statuses = {QStringLiteral("approved")};
-                 f.slice.decidedFrom = b.start;
-                 f.slice.decidedTo = b.end;
-                 openQueue(f);
-             }});
-    }
-    plot->yAxis->setLabel(currencies.size() == 1 ? tr("Refunded (%1)").arg(currencies.first())
-                                                 : tr("Refunded (each currency)"));
-    plot->yAxis->setRange(0, top > 0 ? top * 1.15 : 1);
-
-    const qint64 creditTotal = addCreditsRestored(plot, list, dots);
-    summary << tr("%1 credits restored").arg(number(creditTotal));
-    m_subtitles.value(Chart::Money)->setText(summary.join(QStringLiteral(" · ")));
-    finish(plot, m_data.refunds.isEmpty() && m_data.creditsRestored.isEmpty());
-}
-
-qint64 DashboardView::addCreditsRestored(QCustomPlot *plot, const QList<Bucket> &list, bool dots)
-{
-    const auto g = m_data.range.granularity;
-    const QHash<double, Bucket> at = byMiddle(list);
-    const QHash<QString, qint64> credits = byBucket(m_data.creditsRestored, QString());
-    QCPGraph *restored = plot->addGraph(plot->xAxis, plot->yAxis2);
-    restored->setName(tr("Credits restored"));
-    restored->setPen(QPen(colour(QStringLiteral("credits")), 2, Qt::DashLine));
-    if (dots)
-        restored->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, 6));
-    qint64 top = 0;
-    qint64 total = 0;
-    for (const Bucket &b : list) {
-        const qint64 value = credits.value(b.key);
-        restored->addData(b.x, double(value));
-        top = qMax(top, value);
-        total += value;
-    }
-    addSeries(restored,
-              {[this, at, credits, g](double key) {
-                   const Bucket b = at.value(key);
-                   return tr("%1\nCredits restored: %2\nClick or Enter: those ledger entries")
-                       .arg(bucketName(b, g), number(credits.value(b.key)));
-               },
-               [this, at](double key) {
-                   RecordFilter f;
-                   f.kind = QStringLiteral("job_credit_back");
-                   openRecords(Records::Ledger, f, at.value(key));
-               }});
-    plot->yAxis2->setVisible(true);
-    plot->yAxis2->setLabel(tr("Credits restored"));
-    plot->yAxis2->setRange(0, top > 0 ? double(top) * 1.2 : 1);
-    return total;
-}
-
-void DashboardView::drawRequests(QCustomPlot *plot)
-{
-    prepare(plot);
-    // Types down the side, so their names stay readable; approve and deny stacked.
-    QStringList types;
-    for (const DashboardPoint &p : m_data.requestsByTypeAndVerdict)
-        if (!types.contains(p.bucket))
-            types << p.bucket;
-    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    for (int i = 0; i < types.size(); ++i)
-        ticker->addTick(i + 1, DisplayNames::requestType(types.at(i)));
-    plot->yAxis->setTicker(ticker);
-    plot->yAxis->setRange(0.4, qMax(1, int(types.size())) + 0.6);
-    plot->yAxis->grid()->setVisible(false);
-    plot->xAxis->setLabel(tr("Decided requests"));
-    countAxis(plot->xAxis);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
-
-    QCPBars *below = nullptr;
-    double widest = 0;
-    QHash<QString, qint64> totals; // per type, both verdicts
-    qint64 all = 0;
-    for (const DashboardPoint &p : m_data.requestsByTypeAndVerdict) {
-        totals[p.bucket] += p.value;
-        all += p.value;
-    }
-    for (const QString &verdict : {QStringLiteral("approve"), QStringLiteral("deny")}) {
-        auto *bars = new QCPBars(plot->yAxis, plot->xAxis);
-        bars->setName(verdict == QLatin1String("approve") ? tr("Approved") : tr("Denied"));
-        bars->setBrush(colour(verdict));
-        bars->setPen(QPen(colour(verdict).darker(130)));
-        bars->setWidth(0.6);
-        bars->setStackingGap(0);
-        QHash<QString, qint64> counts;
-        for (const DashboardPoint &p : m_data.requestsByTypeAndVerdict)
-            if (p.key == verdict)
-                counts.insert(p.bucket, p.value);
-        for (int i = 0; i < types.size(); ++i)
-            bars->addData(i + 1, double(counts.value(types.at(i))));
-        if (below)
-            bars->moveAbove(below);
-        below = bars;
-        addSeries(bars,
-                  {[this, types, counts, verdict, totals](double key) {
-                       const QString type = types.value(int(key) - 1);
-                       return tr("%1, %2: %3 of %4\nClick or Enter: these requests in the queue")
-                           .arg(DisplayNames::requestType(type),
-                                verdict == QLatin1String("approve") ? tr("approved") : tr("denied"),
-                                number(counts.value(type)), number(totals.value(type)));
-                   },
-                   [this, types, verdict](double key) {
-                       QueueFilter f;
-                       f.type = types.value(int(key) - 1);
-                       f.statuses = {verdict == QLatin1String("approve")
-                                         ? QStringLiteral("approved")
-                                         : QStringLiteral("denied")};
-                       f.slice.decidedFrom = m_data.range.from;
-                       f.slice.decidedTo = m_data.range.to;
-                       openQueue(f);
-                   }});
-    }
-    for (const qint64 t : std::as_const(totals))
-        widest = qMax(widest, double(t));
-    plot->xAxis->setRange(0, widest > 0 ? widest * 1.1 : 1);
-    QString top;
-    qint64 most = 0;
-    for (auto it = totals.cbegin(); it != totals.cend(); ++it)
-        if (it.value() > most) {
-            most = it.value();
-            top = it.key();
-        }
-    m_subtitles.value(Chart::Requests)
-        ->setText(all == 0 ? QString()
-                           : tr("%1 decided; most were %2 (%3)")
-                                 .arg(number(all), DisplayNames::requestType(top), number(most)));
-    finish(plot, types.isEmpty());
-}
-
-void DashboardView::drawJobs(QCustomPlot *plot)
-{
-    prepare(plot);
-    const auto g = m_data.range.granularity;
-    const QList<Bucket> list = buckets(g);
-    const QHash<double, Bucket> at = byMiddle(list);
-    useDateAxis(plot, list, g);
-    const QHash<QString, qint64> all = byBucket(m_data.jobsByCause, QStringLiteral("all"));
-    QCPBars *below = nullptr;
-    double top = 0;
-    QHash<double, double> stacked;
-    qint64 jobs = 0;
-    for (const qint64 n : all)
-        jobs += n;
-    QStringList causes;
-    for (const QString &cause :
-         {QStringLiteral("platform"), QStringLiteral("user"), QStringLiteral("unknown")}) {
-        const QHash<QString, qint64> failed = byBucket(m_data.jobsByCause, cause);
-        auto *bars = new QCPBars(plot->xAxis, plot->yAxis);
-        bars->setName(tr("Failed: %1").arg(DisplayNames::value(cause)));
-        bars->setBrush(colour(cause));
-        bars->setPen(Qt::NoPen);
-        bars->setStackingGap(0);
-        qint64 total = 0;
-        for (const Bucket &b : list) {
-            const qint64 n = all.value(b.key);
-            const double rate = n > 0 ? 100.0 * double(failed.value(b.key)) / double(n) : 0;
-            bars->addData(b.x, rate);
-            bars->setWidth(b.width * 0.8);
-            stacked[b.x] += rate;
-            top = qMax(top, stacked.value(b.x));
-            total += failed.value(b.key);
-        }
-        if (below)
-            bars->moveAbove(below);
-        below = bars;
-        if (jobs > 0)
-            causes << tr("%1 %2").arg(DisplayNames::value(cause).toLower(),
-                                      percent(double(total) / double(jobs)));
-        addSeries(bars,
-                  {[this, at, failed, all, cause, g](double key) {
-                       const Bucket b = at.value(key);
-                       const qint64 n = all.value(b.key);
-                       const qint64 f = failed.value(b.key);
-                       return tr("%1\nFailed (%2): %3 of %4 jobs, %5\nClick or Enter: these jobs")
-                           .arg(bucketName(b, g), DisplayNames::value(cause).toLower(), number(f),
-                                number(n), percent(n > 0 ? double(f) / double(n) : 0));
-                   },
-                   [this, at, cause](double key) {
-                       RecordFilter f;
-                       f.kind = QStringLiteral("failed");
-                       f.cause = cause;
-                       openRecords(Records::Jobs, f, at.value(key));
-                   }});
-    }
-    plot->yAxis->setLabel(tr("Failure rate (%)"));
-    plot->yAxis->setRange(0, top > 0 ? top * 1.2 : 1);
-
-    addCreditsRestored(plot, list, false);
-
-    // How the rate moved: the first bucket against the last one.
-    QString trend;
-    if (list.size() >= 2) {
-        auto rate = [&](const Bucket &b) {
-            const qint64 n = all.value(b.key);
-            return n > 0 ? stacked.value(b.x) : -1.0;
-        };
-        const double first = rate(list.first());
-        const double last = rate(list.last());
-        if (first >= 0 && last >= 0)
-            trend = tr("; %1 in %2, %3 in %4")
-                        .arg(percent(first / 100), bucketName(list.first(), g), percent(last / 100),
-                             bucketName(list.last(), g));
-    }
-    m_subtitles.value(Chart::Jobs)
-        ->setText(jobs == 0 ? QString()
-                            : tr("%1 jobs, failed: %2%3")
-                                  .arg(number(jobs), causes.join(QStringLiteral(", ")), trend));
-    finish(plot, jobs == 0);
-}
-
-void DashboardView::drawAnswers(QCustomPlot *plot)
-{
-    prepare(plot);
-    const auto g = m_data.range.granularity;
-    const QList<Bucket> list = buckets(g);
-    const QHash<double, Bucket> at = byMiddle(list);
-    useDateAxis(plot, list, g);
-    QCPBars *below = nullptr;
-    QHash<double, double> stacked;
-    double top = 0;
-    qint64 onTime = 0;
-    qint64 late = 0;
-    for (const QString &key : {QStringLiteral("on_time"), QStringLiteral("late")}) {
-        const QHash<QString, qint64> counts = byBucket(m_data.answersOnTime, key);
-        auto *bars = new QCPBars(plot->xAxis, plot->yAxis);
-        bars->setName(DisplayNames::value(key));
-        bars->setBrush(colour(key));
-        bars->setPen(Qt::NoPen);
-        bars->setStackingGap(0);
-        for (const Bucket &b : list) {
-            const qint64 n = counts.value(b.key);
-            bars->addData(b.x, double(n));
-            bars->setWidth(b.width * 0.8);
-            stacked[b.x] += double(n);
-            top = qMax(top, stacked.value(b.x));
-            (key == QLatin1String("late") ? late : onTime) += n;
-        }
-        if (below)
-            bars->moveAbove(below);
-        below = bars;
-        addSeries(bars, {[this, at, counts, key, g](double x) {
-                             const Bucket b = at.value(x);
-                             return tr("%1\n%2: %3 answer(s)\nClick or Enter: these requests")
-                                 .arg(bucketName(b, g), DisplayNames::value(key),
-                                      number(counts.value(b.key)));
-                         },
-                         [this, at, key](double x) {
-                             const Bucket b = at.value(x);
-                             QueueFilter f;
-                             f.slice.decidedFrom = b.start;
-                             f.slice.decidedTo = b.end;
-                             f.slice.answered = key;
-                             openQueue(f);
-                         }});
-    }
-    plot->yAxis->setLabel(tr("Answers"));
-    countAxis(plot->yAxis);
-    plot->yAxis->setRange(0, top > 0 ? top * 1.2 : 1);
-    const qint64 answers = onTime + late;
-    m_subtitles.value(Chart::Answers)
-        ->setText(answers == 0 ? QString()
-                               : tr("%Ln answer(s): %1 on time, %2 late", nullptr, int(answers))
-                                     .arg(percent(double(onTime) / double(answers)), number(late)));
-    finish(plot, answers == 0);
-}
-
-void DashboardView::drawChargebacks(QCustomPlot *plot)
-{
-    prepare(plot);
-    const auto g = DashboardRange::Granularity::Month;
-    const QList<Bucket> list = buckets(g);
-    const QHash<double, Bucket> at = byMiddle(list);
-    useDateAxis(plot, list, g);
-    plot->xAxis->ticker().dynamicCast<QCPAxisTickerDateTime>()->setTickCount(
-        qMin(6, qMax(1, int(list.size()))));
-    QCPBars *below = nullptr;
-    QHash<double, double> stacked;
-    double top = 0;
-    QStringList summary;
-    for (const QString &status :
-         {QStringLiteral("lost"), QStringLiteral("won"), QStringLiteral("open")}) {
-        const QHash<QString, qint64> counts = byBucket(m_data.chargebacks, status);
-        auto *bars = new QCPBars(plot->xAxis, plot->yAxis);
-        bars->setName(DisplayNames::value(status));
-        bars->setBrush(colour(status));
-        bars->setPen(Qt::NoPen);
-        bars->setStackingGap(0);
-        qint64 total = 0;
-        for (const Bucket &b : list) {
-            const qint64 n = counts.value(b.key);
-            bars->addData(b.x, double(n));
-            bars->setWidth(b.width * 0.6);
-            stacked[b.x] += double(n);
-            top = qMax(top, stacked.value(b.x));
-            total += n;
-        }
-        if (below)
-            bars->moveAbove(below);
-        below = bars;
-        summary << tr("%1 %2").arg(number(total), DisplayNames::value(status).toLower());
-        addSeries(bars, {[this, at, counts, status](double x) {
-                             const Bucket b = at.value(x);
-                             return tr("%1\n%2: %3 chargeback(s)\nClick or Enter: their purchases")
-                                 .arg(bucketName(b, DashboardRange::Granularity::Month),
-                                      DisplayNames::value(status), number(counts.value(b.key)));
-                         },
-                         [this, at, status](double x) {
-                             RecordFilter f;
-                             f.kind = QStringLiteral("chargeback_") + status;
-                             openRecords(Records::Purchases, f, at.value(x));
-                         }});
-    }
-    plot->yAxis->setLabel(tr("Chargebacks"));
-    countAxis(plot->yAxis);
-    plot->yAxis->setRange(0, top > 0 ? top * 1.2 : 1);
-    m_subtitles.value(Chart::Chargebacks)
-        ->setText(m_data.chargebacks.isEmpty() ? QString() : summary.join(QStringLiteral(", ")));
-    finish(plot, m_data.chargebacks.isEmpty());
-}
-
-void DashboardView::drawReviewers(QCustomPlot *plot)
-{
-    prepare(plot);
-    QStringList reviewers;
-    for (const DashboardPoint &p : m_data.decisionsPerReviewer)
-        if (!reviewers.contains(p.bucket))
-            reviewers << p.bucket;
-    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    for (int i = 0; i < reviewers.size(); ++i)
-        ticker->addTick(i + 1, reviewers.at(i));
-    plot->yAxis->setTicker(ticker);
-    plot->yAxis->setRange(0.4, qMax(1, int(reviewers.size())) + 0.6);
-    plot->yAxis->grid()->setVisible(false);
-    plot->xAxis->setLabel(tr("Decisions"));
-    countAxis(plot->xAxis);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
-    double widest = 0;
-    const QHash<QString, qint64> decisions =
-        byBucket(m_data.decisionsPerReviewer, QStringLiteral("decisions"));
-    // Decisions and, beside them, the overrides among them.
-    for (const QString &key : {QStringLiteral("decisions"), QStringLiteral("overrides")}) {
-        QHash<QString, qint64> counts;
-        for (const DashboardPoint &p : m_data.decisionsPerReviewer)
-            if (p.key == key)
-                counts.insert(p.bucket, p.value);
-        auto *bars = new QCPBars(plot->yAxis, plot->xAxis);
-        const bool overrides = key == QLatin1String("overrides");
-        bars->setName(overrides ? tr("Overrides") : tr("Decisions"));
-        bars->setBrush(colour(key));
-        bars->setPen(Qt::NoPen);
-        bars->setWidth(0.36);
-        for (int i = 0; i < reviewers.size(); ++i) {
-            const double n = double(counts.value(reviewers.at(i)));
-            bars->addData(i + 1 + (overrides ? -0.19 : 0.19), n);
-            widest = qMax(widest, n);
-        }
-        addSeries(bars,
-                  {[this, reviewers, counts, decisions, overrides](double key) {
-                       const QString who = reviewers.value(qRound(key) - 1);
-                       const qint64 n = counts.value(who);
-                       return overrides
-                                  ? tr("%1: %2 override(s) of %3 decisions, %4\nClick or Enter: "
-                                       "these requests")
-                                        .arg(who, number(n), number(decisions.value(who)),
-                                             percent(decisions.value(who) > 0
-                                                         ? double(n) / double(decisions.value(who))
-                                                         : 0))
-                                  : tr("%1: %2 decision(s)\nClick or Enter: these requests")
-                                        .arg(who, number(n));
-                   },
-                   [this, reviewers, overrides](double key) {
-                       QueueFilter f;
-                       f.statuses = {};
-                       f.slice.decidedBy = reviewers.value(qRound(key) - 1);
-                       f.slice.overridesOnly = overrides;
-                       f.slice.decidedFrom = m_data.range.from;
-                       f.slice.decidedTo = m_data.range.to;
-                       openQueue(f);
-                   }});
-    }
-    plot->xAxis->setRange(0, widest > 0 ? widest * 1.1 : 1);
-    m_subtitles.value(Chart::Reviewers)
-        ->setText(reviewers.isEmpty() ? QString()
-                                      : tr("%n reviewer(s)", nullptr, int(reviewers.size())));
-    finish(plot, reviewers.isEmpty());
 }
 
 QString DashboardView::saveChart(Chart chart, const QString &path)

@@ -3,6 +3,7 @@
 // computed in SQL on a thread of their own. A click on a bar or point asks for the queue or a
 // table filtered to that slice; each chart saves as PNG or PDF, and the whole page prints.
 
+#include "dashboard/chartpoints.h"
 #include "models/dashboardrepository.h"
 #include "models/recordfilter.h"
 #include "models/requestqueuemodel.h"
@@ -98,14 +99,8 @@ signals:
 protected:
     void changeEvent(QEvent *event) override;
     void showEvent(QShowEvent *event) override;
-    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    struct Series
-    {
-        std::function<QString(double key)> describe;
-        std::function<void(double key)> open;
-    };
     struct Bucket
     {
         QDate start; // within the range
@@ -137,33 +132,11 @@ private:
     void finish(QCustomPlot *plot, bool empty);
     void useDateAxis(QCustomPlot *plot, const QList<Bucket> &buckets,
                      DashboardRange::Granularity granularity);
-    void addSeries(QCPAbstractPlottable *plottable, Series series);
-    void hover(QCustomPlot *plot, const QPointF &pos);
-    // Keyboard access to the points: a chart with focus has a chosen point, drawn selected
-    // and described in a tooltip.
-    struct KeyPoint
-    {
-        QCPAbstractPlottable *plottable = nullptr;
-        int index = -1;
-    };
-    bool handleKey(QCustomPlot *plot, int key);
-    // The plot's series that have points to choose, in drawing order.
-    QList<QCPAbstractPlottable *> navigable(QCustomPlot *plot) const;
-    // Whether the point is worth choosing (a bar of zero is not drawn at all).
-    static bool choosable(QCPAbstractPlottable *plottable, int index);
-    // The next choosable point after `from` going `direction` (+1 or -1); -1 if none.
-    static int step(QCPAbstractPlottable *plottable, int from, int direction);
-    // The choosable point of `plottable` nearest to `key`; -1 if none.
-    static int nearest(QCPAbstractPlottable *plottable, double key);
-    QString keyboardHint() const;
-    void choose(QCustomPlot *plot, KeyPoint point);
-    void unchoose(QCustomPlot *plot);
+    void addSeries(QCPAbstractPlottable *plottable, ChartPoints::Series series);
     void askSave(Chart chart, const QString &suffix);
     QList<Bucket> buckets(DashboardRange::Granularity granularity) const;
     // The buckets by their middle, the key a point is drawn at.
     static QHash<double, Bucket> byMiddle(const QList<Bucket> &buckets);
-    // The series `plottable` belongs to and the key of its point `index`; nullptr if none.
-    const Series *seriesAt(QCPAbstractPlottable *plottable, int index, double *key) const;
     QString bucketName(const Bucket &bucket, DashboardRange::Granularity granularity) const;
     // The slices a click opens.
     void openQueue(QueueFilter filter);
@@ -180,13 +153,12 @@ private:
     QComboBox *m_granularity;
     QLabel *m_status;
     QToolButton *m_refresh;
+    ChartPoints *m_points;
     QList<std::pair<QString, QString>> m_tiles; // name, caption
     QHash<QString, QLabel *> m_tileValues;
     QHash<QString, QLabel *> m_tileNotes;
     QHash<Chart, QCustomPlot *> m_plots;
     QHash<Chart, QLabel *> m_subtitles;
-    QHash<QCPAbstractPlottable *, Series> m_series;
-    QHash<QCustomPlot *, KeyPoint> m_keyPoints;
     QDate m_today;
     DashboardData m_data;
     bool m_hasData = false;
