@@ -66,6 +66,9 @@ ApiServer::ApiServer(Database &database, EventsHandler events, QObject *parent)
         QStringLiteral("/v1/outbox"), QHttpServerRequest::Method::Get,
         [this](const QHttpServerRequest &r) -> QHttpServerResponse { return getOutbox(r); });
     m_server->route(
+        QStringLiteral("/v1/webhooks/stripe"), QHttpServerRequest::Method::Post,
+        [this](const QHttpServerRequest &r) -> QHttpServerResponse { return postWebhook(r); });
+    m_server->route(
         QStringLiteral("/healthz"), QHttpServerRequest::Method::Get,
         [this](const QHttpServerRequest &r) -> QHttpServerResponse { return getHealth(r); });
     m_server->setMissingHandler(
@@ -136,6 +139,27 @@ QHttpServerResponse ApiServer::respond(const QHttpServerRequest &request, qint64
               .arg(reply.status)
               .arg(double(nowNs() - startedNs) / 1e6, 0, 'f', 1));
     return QHttpServerResponse(reply.body, QHttpServerResponder::StatusCode(reply.status));
+}
+
+QHttpServerResponse ApiServer::postWebhook(const QHttpServerRequest &request)
+{
+    const qint64 started = nowNs();
+    if (!m_webhook)
+        return respond(request, started,
+                       error(503, tr("webhooks are not configured on this server "
+                                     "(REFUNDDESK_STRIPE_WEBHOOK_SECRET_FILE)")));
+    if (request.body().size() > maxBody)
+        return respond(request, started, error(413, tr("the body is larger than 16 MiB")));
+    try {
+        return respond(request, started,
+                       m_webhook(request.value("Stripe-Signature"), request.body()));
+    } catch (const DatabaseError &e) {
+        m_db.reconnect();
+        return respond(request, started,
+                       error(503, tr("the database is unreachable; nothing was written, try "
+                                     "again later (%1)")
+                                      .arg(e.message())));
+    }
 }
 
 std::optional<ApiServer::Reply> ApiServer::authorise(const QHttpServerRequest &request,

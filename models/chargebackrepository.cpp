@@ -18,13 +18,15 @@ qint64 ChargebackRepository::create(const ChargebackRecord &c)
 }
 
 std::optional<ChargebackRecord> ChargebackRepository::findWhere(const QString &column,
-                                                                qint64 value) const
+                                                                const QVariant &value) const
 {
-    SqlStatement st(m_db, QStringLiteral("SELECT id, purchase_id, account_id, request_id,"
-                                         " opened_at, amount_cents, currency, reason, status,"
-                                         " resolved_at, contacted_support_first FROM chargebacks"
-                                         " WHERE %1 = ? ORDER BY id DESC")
-                              .arg(column));
+    SqlStatement st(m_db,
+                    QStringLiteral("SELECT id, purchase_id, account_id, request_id,"
+                                   " opened_at, amount_cents, currency, reason, status,"
+                                   " resolved_at, contacted_support_first, due_by, dispute_ref"
+                                   " FROM chargebacks"
+                                   " WHERE %1 = ? ORDER BY id DESC")
+                        .arg(column));
     st.bind(value).exec();
     if (!st.next())
         return std::nullopt;
@@ -40,6 +42,8 @@ std::optional<ChargebackRecord> ChargebackRepository::findWhere(const QString &c
     c.status = st.value(8).toString();
     c.resolvedAt = st.value(9).toLongLong();
     c.contactedSupportFirst = st.value(10).toBool();
+    c.dueBy = st.value(11).toLongLong();
+    c.disputeRef = st.value(12).toString();
     return c;
 }
 
@@ -51,6 +55,22 @@ std::optional<ChargebackRecord> ChargebackRepository::find(qint64 id) const
 std::optional<ChargebackRecord> ChargebackRepository::findForRequest(qint64 requestId) const
 {
     return findWhere(QStringLiteral("request_id"), requestId);
+}
+
+std::optional<ChargebackRecord> ChargebackRepository::findByDisputeRef(const QString &ref) const
+{
+    return findWhere(QStringLiteral("dispute_ref"), ref);
+}
+
+std::optional<ChargebackRecord> ChargebackRepository::findForPurchase(qint64 purchaseId) const
+{
+    return findWhere(QStringLiteral("purchase_id"), purchaseId);
+}
+
+void ChargebackRepository::setDisputeRef(qint64 id, const QString &ref)
+{
+    SqlStatement st(m_db, QStringLiteral("UPDATE chargebacks SET dispute_ref = ? WHERE id = ?"));
+    st.bindAll({ref, id}).exec();
 }
 
 bool ChargebackRepository::resolve(qint64 id, bool won, qint64 at)

@@ -69,8 +69,8 @@ QString DashboardRepository::perBucket(const DashboardRange &range, const QStrin
         .arg(with, bucket(range, QStringLiteral("t.day * %1").arg(daySeconds)), perDay);
 }
 
-QList<DashboardPoint> DashboardRepository::points(const QString &sql,
-                                                  const QVariantList &values) const
+QList<DashboardPoint> DashboardRepository::points(const QString &sql, const QVariantList &values,
+                                                  bool extra) const
 {
     SqlStatement st(m_db, sql);
     for (const QVariant &v : values)
@@ -79,7 +79,7 @@ QList<DashboardPoint> DashboardRepository::points(const QString &sql,
     QList<DashboardPoint> result;
     while (st.next())
         result << DashboardPoint{st.value(0).toString(), st.value(1).toString(),
-                                 st.value(2).toLongLong()};
+                                 st.value(2).toLongLong(), extra ? st.value(3).toLongLong() : 0};
     return result;
 }
 
@@ -108,11 +108,14 @@ DashboardKpis DashboardRepository::kpis(const DashboardRange &range, const QDate
 {
     DashboardKpis k;
     QVariantList v;
+    // Money counts as refunded when its payout succeeded, on the day it did (a succeeded
+    // payout never changes again).
     const QString payouts =
-        scope(range, QStringLiteral("x.created_at"), QStringLiteral("x.account_id"), v);
+        scope(range, QStringLiteral("x.updated_at"), QStringLiteral("x.account_id"), v);
     for (const DashboardPoint &p :
          points(QStringLiteral("SELECT '', x.currency, CAST(SUM(x.amount_cents) AS BIGINT) FROM"
-                               " payouts x WHERE %1 GROUP BY x.currency")
+                               " payouts x WHERE x.status = 'succeeded' AND %1 GROUP BY"
+                               " x.currency")
                     .arg(payouts),
                 v))
         k.refundedCents.insert(p.key, p.value);
@@ -142,6 +145,19 @@ DashboardKpis DashboardRepository::kpis(const DashboardRange &range, const QDate
                        " 'escalated') AND ") +
         scope(now, QStringLiteral("r.received_at"), QStringLiteral("r.account_id"), v);
     k.openRequests = number(open, v);
+    v.clear();
+    for (const DashboardPoint &p :
+         points(QStringLiteral("SELECT x.status, x.currency, CAST(COUNT(*) AS BIGINT),"
+                               " CAST(SUM(x.amount_cents) AS BIGINT) FROM payouts x"
+                               " WHERE x.status <> 'succeeded' AND NOT EXISTS (SELECT 1 FROM"
+                               " payouts n WHERE n.retry_of = x.id) AND %1"
+                               " GROUP BY x.status, x.currency")
+                    .arg(scope(now, QStringLiteral("x.created_at"), QStringLiteral("x.account_id"),
+                               v)),
+                v, true)) {
+        k.payoutsWaiting[p.bucket] += p.value;
+        k.payoutsWaitingCents[p.key] += p.extra;
+    }
     k.overdueRequests = number(open + QStringLiteral(" AND r.rec_respond_by < ?"),
                                v + QVariantList{today.toString(Qt::ISODate)});
 
@@ -167,9 +183,9 @@ QList<DashboardPoint> DashboardRepository::refunds(const DashboardRange &range) 
 {
     QVariantList v;
     return points(
-        perBucket(range, perDay(range, QStringLiteral("payouts x"), QStringLiteral("x.created_at"),
+        perBucket(range, perDay(range, QStringLiteral("payouts x"), QStringLiteral("x.updated_at"),
                                 QStringLiteral("x.currency"), QStringLiteral("SUM(x.amount_cents)"),
-                                QString(), v)),
+                                QStringLiteral("x.status = 'succeeded'"), v)),
         v);
 }
 

@@ -24,12 +24,16 @@ struct DashboardRange
 
 struct DashboardKpis
 {
-    QMap<QString, qint64> refundedCents; // per currency: payouts created in the range
-    QMap<QString, qint64> revenueCents;  // per currency: purchases in the range
-    qint64 creditsRestored = 0;          // job credit-backs in the range
-    qint64 openRequests = 0;             // now
-    qint64 overdueRequests = 0;          // now, answer date before `today`
-    qint64 decisions = 0;                // decided in the range
+    QMap<QString, qint64> refundedCents; // per currency: payouts that succeeded in the range
+    // Now, whatever the range: payouts on their way (pending, sent), unknown, and failed ones
+    // not retried yet, by status; and their money per currency.
+    QMap<QString, qint64> payoutsWaiting;
+    QMap<QString, qint64> payoutsWaitingCents;
+    QMap<QString, qint64> revenueCents; // per currency: purchases in the range
+    qint64 creditsRestored = 0;         // job credit-backs in the range
+    qint64 openRequests = 0;            // now
+    qint64 overdueRequests = 0;         // now, answer date before `today`
+    qint64 decisions = 0;               // decided in the range
     qint64 overrides = 0;
     qint64 medianDecisionSeconds = -1; // received to decided, for decisions in the range
 };
@@ -41,6 +45,7 @@ struct DashboardPoint
     QString bucket;
     QString key;
     qint64 value = 0;
+    qint64 extra = 0; // a second figure of the same row, where a query has one
     bool operator==(const DashboardPoint &) const = default;
 };
 
@@ -86,7 +91,9 @@ public:
     QString bucket(const DashboardRange &range, const QString &secondsColumn) const;
 
 private:
-    QList<DashboardPoint> points(const QString &sql, const QVariantList &values) const;
+    // Rows of (bucket, key, value[, extra]).
+    QList<DashboardPoint> points(const QString &sql, const QVariantList &values,
+                                 bool extra = false) const;
     // The value of `SELECT <sql>` (one number).
     qint64 number(const QString &sql, const QVariantList &values) const;
     // The time range (and profile) condition on `timeColumn`, its values appended.

@@ -127,8 +127,11 @@ QList<Check> checks(const SqlDialect &dialect)
          QStringLiteral(
              "SELECT d.request_id, CASE WHEN d.verdict = 'approve' AND d.remedy = 'money_refund'"
              " THEN d.refund_cents ELSE 0 END AS due, COALESCE(p.total, 0) FROM decisions d"
-             " LEFT JOIN (SELECT request_id, SUM(amount_cents) AS total FROM payouts"
-             " WHERE request_id IS NOT NULL GROUP BY request_id) p ON p.request_id = d.request_id"
+             // A failed payout retried by a person is replaced by its retry: what counts is the
+             // newest payout of each chain.
+             " LEFT JOIN (SELECT request_id, SUM(amount_cents) AS total FROM payouts o"
+             " WHERE request_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM payouts n"
+             " WHERE n.retry_of = o.id) GROUP BY request_id) p ON p.request_id = d.request_id"
              " WHERE COALESCE(p.total, 0) <> CASE WHEN d.verdict = 'approve'"
              " AND d.remedy = 'money_refund' THEN d.refund_cents ELSE 0 END ORDER BY "
              "d.request_id")},

@@ -7,11 +7,12 @@ qint64 PayoutRepository::create(const PayoutRecord &p)
 {
     SqlStatement st(m_db, QStringLiteral("INSERT INTO payouts (request_id, purchase_id, account_id,"
                                          " amount_cents, currency, status, gateway_ref, created_at,"
-                                         " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                         " updated_at, retry_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                                         " ?)"
                                          " RETURNING id"));
     st.bindAll({SqlStatement::idOrNull(p.requestId), p.purchaseId, p.accountId, p.amountCents,
                 p.currency, p.status, SqlStatement::textOrNull(p.gatewayRef), p.createdAt,
-                p.updatedAt ? p.updatedAt : p.createdAt})
+                p.updatedAt ? p.updatedAt : p.createdAt, SqlStatement::idOrNull(p.retryOf)})
         .exec();
     st.next();
     return st.value(0).toLongLong();
@@ -20,7 +21,8 @@ qint64 PayoutRepository::create(const PayoutRecord &p)
 namespace {
 const QString payoutColumns =
     QStringLiteral("SELECT id, request_id, purchase_id, account_id, amount_cents, currency,"
-                   " status, gateway_ref, created_at, updated_at FROM payouts");
+                   " status, gateway_ref, created_at, updated_at, sent_at, failure_reason,"
+                   " retry_of FROM payouts");
 
 PayoutRecord readPayout(const SqlStatement &st)
 {
@@ -35,18 +37,93 @@ PayoutRecord readPayout(const SqlStatement &st)
     p.gatewayRef = st.value(7).toString();
     p.createdAt = st.value(8).toLongLong();
     p.updatedAt = st.value(9).toLongLong();
+    p.sentAt = st.value(10).toLongLong();
+    p.failureReason = st.value(11).toString();
+    p.retryOf = st.value(12).toLongLong();
     return p;
+}
+
+std::optional<PayoutRecord> one(const QSqlDatabase &db, const QString &where, const QVariant &value,
+                                const QString &suffix = {})
+{
+    SqlStatement st(db, payoutColumns + QStringLiteral(" WHERE ") + where + suffix);
+    st.bind(value).exec();
+    if (!st.next())
+        return std::nullopt;
+    return readPayout(st);
+}
+
+QList<qint64> ids(SqlStatement &st)
+{
+    st.exec();
+    QList<qint64> result;
+    while (st.next())
+        result << st.value(0).toLongLong();
+    return result;
 }
 } // namespace
 
 std::optional<PayoutRecord> PayoutRepository::lock(qint64 id) const
 {
-    SqlStatement st(m_db, payoutColumns + QStringLiteral(" WHERE id = ?") +
-                              SqlDialect::of(m_db).forUpdate());
-    st.bind(id).exec();
-    if (!st.next())
-        return std::nullopt;
-    return readPayout(st);
+    return one(m_db, QStringLiteral("id = ?"), id, SqlDialect::of(m_db).forUpdate());
+}
+
+std::optional<PayoutRecord> PayoutRepository::find(qint64 id) const
+{
+    return one(m_db, QStringLiteral("id = ?"), id);
+}
+
+std::optional<PayoutRecord> PayoutRepository::findByGatewayRef(const QString &gatewayRef) const
+{
+    return one(m_db, QStringLiteral("gateway_ref = ? ORDER BY id"), gatewayRef);
+}
+
+std::optional<PayoutRecord> PayoutRepository::retryOf(qint64 failedId) const
+{
+    return one(m_db, QStringLiteral("retry_of = ?"), failedId);
+}
+
+QList<PayoutRecord> PayoutRepository::forRequest(qint64 requestId) const
+{
+    SqlStatement st(m_db, payoutColumns + QStringLiteral(" WHERE request_id = ? ORDER BY id"));
+    st.bind(requestId).exec();
+    QList<PayoutRecord> result;
+    while (st.next())
+        result << readPayout(st);
+    return result;
+}
+
+bool PayoutRepository::move(qint64 id, const QString &from, const QString &status, qint64 at,
+                            const QString &gatewayRef, const QString &failureReason)
+{
+    SqlStatement st(m_db, QStringLiteral("UPDATE payouts SET status = ?,"
+                                         " gateway_ref = COALESCE(gateway_ref, ?),"
+                                         " failure_reason = ?,"
+                                         " sent_at = COALESCE(sent_at, ?),"
+                                         " updated_at = ? WHERE id = ? AND status = ?"));
+    st.bindAll(
+          {status, SqlStatement::textOrNull(gatewayRef), failureReason,
+           status == QLatin1String("sent") ? QVariant(at) : QVariant(QMetaType::fromType<qint64>()),
+           at, id, from})
+        .exec();
+    return st.numRowsAffected() == 1;
+}
+
+QList<qint64> PayoutRepository::pendingIds(int limit) const
+{
+    SqlStatement st(m_db, QStringLiteral("SELECT id FROM payouts WHERE status = 'pending'"
+                                         " ORDER BY created_at, id LIMIT ?"));
+    st.bind(limit);
+    return ids(st);
+}
+
+QList<qint64> PayoutRepository::unresolvedIds(qint64 sentBefore, int limit) const
+{
+    SqlStatement st(m_db, QStringLiteral("SELECT id FROM payouts WHERE status = 'unknown'"
+                                         " OR (status = 'sent' AND sent_at <= ?)"
+                                         " ORDER BY id LIMIT ?"));
+    st.bindAll({sentBefore, limit});
+    return ids(st);
 }
 
 void PayoutRepository::setStatus(qint64 id, const QString &status, const QString &gatewayRef,

@@ -1,5 +1,5 @@
 #pragma once
-// Money on its way back to a customer's payment method, for a later gateway connector.
+// Money on its way back to a customer's payment method (INTEGRATION.md section 4).
 
 #include <QList>
 #include <QSqlDatabase>
@@ -18,6 +18,14 @@ struct PayoutRecord
     QString gatewayRef;
     qint64 createdAt = 0;
     qint64 updatedAt = 0;
+    qint64 sentAt = 0;     // when it first left for the processor; 0 before
+    QString failureReason; // the processor's (or a person's) reason, when failed or unknown
+    qint64 retryOf = 0;    // the failed payout a person retried with this one
+
+    bool isSettled() const
+    {
+        return status == QLatin1String("succeeded") || status == QLatin1String("failed");
+    }
 };
 
 class PayoutRepository
@@ -34,6 +42,23 @@ public:
     // Moves the payout to `status` (and records the processor's reference when given). The
     // database's guard refuses any move that is not forward.
     void setStatus(qint64 id, const QString &status, const QString &gatewayRef, qint64 at);
+    // Moves a payout from `from` to `status` only if it is still in `from`; sets the
+    // reference, the reason and (once) the time it was sent. False when it had moved meanwhile.
+    bool move(qint64 id, const QString &from, const QString &status, qint64 at,
+              const QString &gatewayRef = {}, const QString &failureReason = {});
+    // The payouts waiting to be sent, oldest first.
+    QList<qint64> pendingIds(int limit) const;
+    // Payouts whose outcome is not known: `unknown` ones, and `sent` ones sent before
+    // `sentBefore` and not yet answered (a worker stopped between sending and recording).
+    QList<qint64> unresolvedIds(qint64 sentBefore, int limit) const;
+    // The payout with this processor reference.
+    std::optional<PayoutRecord> findByGatewayRef(const QString &gatewayRef) const;
+    std::optional<PayoutRecord> find(qint64 id) const;
+    // The retry of a failed payout, when a person made one.
+    std::optional<PayoutRecord> retryOf(qint64 failedId) const;
+    // A request's payouts, the first first (a retry follows the payout it retried).
+    QList<PayoutRecord> forRequest(qint64 requestId) const;
+
     // Money returned or on its way back for a purchase (failed payouts returned nothing).
     qint64 refundedForPurchase(qint64 purchaseId) const;
 

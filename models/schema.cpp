@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QRegularExpression>
+#include <QUuid>
 
 namespace {
 
@@ -440,14 +441,71 @@ QStringList migrateToV6(const SqlDialect &d)
     return s;
 }
 
+// Money out (INTEGRATION.md section 4): a payout remembers when it first left, why the
+// processor refused it, and which failed payout a person retried; the processor's webhooks are
+// applied once by event id; a dispute names its processor id; and the database has an id of
+// its own, which makes the idempotency keys of two databases sharing one Stripe account differ.
+QStringList migrateToV7(const SqlDialect &d)
+{
+    QStringList s;
+    s << QStringLiteral("ALTER TABLE payouts ADD COLUMN sent_at BIGINT");
+    s << QStringLiteral("ALTER TABLE payouts ADD COLUMN failure_reason TEXT NOT NULL DEFAULT ''");
+    s << QStringLiteral("ALTER TABLE payouts ADD COLUMN retry_of BIGINT REFERENCES payouts (id)");
+    // One retry per failed payout, and at most one payout of a request still on its way or paid:
+    // the second of two people retrying at once is refused by the database.
+    s << QStringLiteral("CREATE UNIQUE INDEX payouts_retry_of ON payouts (retry_of)"
+                        " WHERE retry_of IS NOT NULL");
+    s << QStringLiteral("CREATE UNIQUE INDEX payouts_one_live ON payouts (request_id)"
+                        " WHERE request_id IS NOT NULL AND status <> 'failed'");
+    if (d.isSqlite())
+        s << QStringLiteral("DROP TRIGGER payouts_guard")
+          << QStringLiteral("DROP TRIGGER payouts_no_delete");
+    else
+        s << QStringLiteral("DROP TRIGGER payouts_guard ON payouts");
+    auto changes = [&](const char *c) { return d.changes(QLatin1String(c)); };
+    s << d.guardTriggers(
+        QStringLiteral("payouts"),
+        QStringLiteral("(%1 OR %2 OR %3 OR %4 OR %5 OR %6 OR %7 OR %8)")
+                .arg(changes("id"), changes("request_id"), changes("purchase_id"),
+                     changes("account_id"), changes("amount_cents"), changes("currency"),
+                     changes("created_at"), changes("retry_of")) +
+            QStringLiteral(" OR (OLD.gateway_ref IS NOT NULL AND %1)"
+                           " OR (OLD.sent_at IS NOT NULL AND %2)")
+                .arg(changes("gateway_ref"), changes("sent_at")) +
+            QStringLiteral(
+                " OR NOT (NEW.status = OLD.status"
+                " OR (OLD.status = 'pending' AND NEW.status = 'sent')"
+                " OR (OLD.status = 'sent' AND NEW.status IN ('succeeded', 'failed',"
+                " 'unknown'))"
+                " OR (OLD.status = 'unknown' AND NEW.status IN ('succeeded', 'failed')))"),
+        QStringLiteral("payouts: only the status of a payout moves, forward only (pending, sent, "
+                       "then succeeded, failed or unknown; unknown to succeeded or failed); its "
+                       "amount, currency, purchase, account, request and first sending never "
+                       "change"));
+    s << QStringLiteral("CREATE TABLE processor_events ("
+                        " event_id TEXT PRIMARY KEY CHECK (length(event_id) BETWEEN 1 AND 200),"
+                        " type TEXT NOT NULL,"
+                        " received_at BIGINT NOT NULL)");
+    s << d.appendOnlyTriggers(QStringLiteral("processor_events"));
+    s << QStringLiteral("ALTER TABLE chargebacks ADD COLUMN dispute_ref TEXT");
+    s << QStringLiteral("CREATE UNIQUE INDEX chargebacks_dispute ON chargebacks (dispute_ref)"
+                        " WHERE dispute_ref IS NOT NULL");
+    s << QStringLiteral("CREATE TABLE desk_settings ("
+                        " key TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 100),"
+                        " value TEXT NOT NULL)");
+    s << QStringLiteral("INSERT INTO desk_settings (key, value) VALUES ('database_uuid', '%1')")
+             .arg(QUuid::createUuid().toString(QUuid::WithoutBraces));
+    return s;
+}
+
 using Step = void (*)(const QSqlDatabase &, const SqlDialect &);
 template <QStringList (*statements)(const SqlDialect &)>
 void plain(const QSqlDatabase &db, const SqlDialect &d)
 {
     runAll(db, statements(d));
 }
-constexpr Step steps[] = {plain<migrateToV1>, plain<migrateToV2>, plain<migrateToV3>,
-                          migrateToV4,        plain<migrateToV5>, plain<migrateToV6>};
+constexpr Step steps[] = {plain<migrateToV1>, plain<migrateToV2>, plain<migrateToV3>, migrateToV4,
+                          plain<migrateToV5>, plain<migrateToV6>, plain<migrateToV7>};
 
 } // namespace
 

@@ -26,3 +26,8 @@ void WriteTransaction::commit()
     SqlStatement::run(m_db, QStringLiteral("COMMIT"));
     m_open = false;
 }
+
+bool WriteTransaction::retryable(Database &database, const DatabaseError &e)
+{
+    return database.dialect().isRetryable(e.nativeCode(), e.message());
+}

@@ -156,18 +156,7 @@ QString RefundWorkflow::systemReviewer()
 // (PostgreSQL serialization failure or deadlock, SQLite busy).
 template <typename F> auto RefundWorkflow::inTransaction(F &&work)
 {
-    constexpr int attempts = 8;
-    for (int attempt = 1;; ++attempt) {
-        try {
-            WriteTransaction tx(m_db);
-            auto result = work(tx.connection());
-            tx.commit();
-            return result;
-        } catch (const DatabaseError &e) {
-            if (attempt == attempts || !m_db.dialect().isRetryable(e.nativeCode(), e.message()))
-                throw;
-        }
-    }
+    return WriteTransaction::run(m_db, std::forward<F>(work));
 }
 
 PolicyOutcome RefundWorkflow::recommend(qint64 requestId)
@@ -603,45 +592,19 @@ void RefundWorkflow::addNote(qint64 requestId, const QString &author, const QStr
     });
 }
 
-PayoutRecord RefundWorkflow::markPayout(qint64 payoutId, bool paid, const QString &reference,
-                                        const QString &note, const QString &actor)
+DecisionResult RefundWorkflow::settleChargebackCase(const QSqlDatabase &conn, qint64 requestId,
+                                                    bool won, const QString &actor,
+                                                    const QString &note)
 {
-    if (note.trimmed().isEmpty())
-        refuse(tr("say in a note how the payout was handled"));
-    if (paid && reference.trimmed().isEmpty())
-        refuse(tr("a paid payout needs the reference of the transfer (--ref)"));
-    return inTransaction([&](const QSqlDatabase &conn) {
-        PayoutRepository payouts(conn);
-        auto p = payouts.lock(payoutId);
-        if (!p)
-            refuse(tr("no payout with id %1").arg(payoutId));
-        if (p->status == QLatin1String("succeeded") || p->status == QLatin1String("failed"))
-            refuse(tr("payout %1 is already %2; nothing was changed").arg(payoutId).arg(p->status));
-        const QString ref = reference.trimmed();
-        if (!p->gatewayRef.isEmpty() && !ref.isEmpty() && ref != p->gatewayRef)
-            refuse(tr("payout %1 already has the reference %2, not %3")
-                       .arg(payoutId)
-                       .arg(p->gatewayRef, ref));
-        const qint64 at = now();
-        // Forward only, as the payouts' guard allows: a pending payout was sent first.
-        if (p->status == QLatin1String("pending"))
-            payouts.setStatus(payoutId, QStringLiteral("sent"), ref, at);
-        p->status = paid ? QStringLiteral("succeeded") : QStringLiteral("failed");
-        payouts.setStatus(payoutId, p->status, ref, at);
-        if (!ref.isEmpty())
-            p->gatewayRef = ref;
-        p->updatedAt = at;
-        AuditRepository(conn).append(auditRow(
-            at, actor, paid ? QStringLiteral("payout_paid") : QStringLiteral("payout_failed"),
-            p->accountId, p->requestId,
-            tr("payout %1 of %2 marked %3 by hand%4: %5")
-                .arg(payoutId)
-                .arg(formatMoney(p->amountCents, p->currency), p->status,
-                     ref.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(ref),
-                     note.trimmed())));
-        OutboxPublisher(conn).refundUpdated(at, *p);
-        return *p;
-    });
+    ReviewDecision d;
+    d.requestId = requestId;
+    // Approving a chargeback case accepts the bank's reversal (lost); denying records that it
+    // was contested successfully (won). The bank decided: it is never an override to refuse.
+    d.action = won ? ReviewAction::Deny : ReviewAction::Approve;
+    d.reviewer = actor;
+    d.note = note;
+    d.allowOverride = true;
+    return decideLocked(conn, d);
 }
 
 QString RefundWorkflow::creditBackNote()

@@ -2,8 +2,8 @@
 // The one module through which every decision and every credit movement reaches the database.
 
 #include "casebuilder.h"
-#include "profilecatalog.h"
 #include "models/payoutrepository.h"
+#include "profilecatalog.h"
 #include "rules/policyoutcome.h"
 
 #include <QString>
@@ -108,14 +108,6 @@ public:
     // Adds an internal note to a request's history. Throws DatabaseError.
     void addNote(qint64 requestId, const QString &author, const QString &note);
 
-    // Manual handling of a payout (no processor configured): a person sent the money back, or
-    // could not, and says so with the reference and a note. Only a payout still on its way
-    // (pending, sent, unknown) moves; it moves forward, once, with an audit row and an outbox
-    // refund.updated in the same transaction. Returns the payout as it now is. Throws
-    // DatabaseError naming why it was refused.
-    PayoutRecord markPayout(qint64 payoutId, bool paid, const QString &reference,
-                            const QString &note, const QString &actor);
-
     // Ledger operations; each is one transaction and throws DatabaseError on failure.
     // A purchase: its credits arrive as a lot (unless not delivered). Returns its id.
     qint64 recordPurchase(const PurchaseRecord &purchase);
@@ -143,6 +135,10 @@ public:
     // `dueBy`: the card network's answer date (UTC seconds), 0 when not given.
     qint64 recordChargeback(const QSqlDatabase &conn, qint64 purchaseId, const QString &reason,
                             bool contactedSupportFirst, qint64 dueBy);
+    // The bank closed the dispute of a chargeback case: the case is decided (won: denied,
+    // lost: approved) by `actor` with `note`, as a reviewer's decision would be.
+    DecisionResult settleChargebackCase(const QSqlDatabase &conn, qint64 requestId, bool won,
+                                        const QString &actor, const QString &note);
     // Evaluates one new request now and stores the recommendation (and applies an automatic
     // credit-back), as triage() does for each.
     void triageRequest(const QSqlDatabase &conn, qint64 requestId);

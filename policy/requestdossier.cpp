@@ -59,5 +59,6 @@ RequestDossier RequestDossier::load(Database &database, RefundWorkflow &workflow
             left(d.purchase->credits, d.purchase->chargeCount, d.compensation.restoredCredits);
     }
     d.history = AuditRepository(conn).forRequest(requestId);
+    d.payouts = PayoutRepository(conn).forRequest(requestId);
     return d;
 }

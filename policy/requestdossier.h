@@ -6,6 +6,7 @@
 #include "models/auditrepository.h"
 #include "models/compensationrepository.h"
 #include "models/jobrepository.h"
+#include "models/payoutrepository.h"
 #include "models/purchaserepository.h"
 #include "models/requestrepository.h"
 #include "rules/policyoutcome.h"
@@ -32,6 +33,7 @@ struct RequestDossier
     QString outcomeError;                 // why not
     std::optional<PolicyProfile> profile;
     QList<AuditRecord> history;
+    QList<PayoutRecord> payouts; // the money on its way back, a retry after the one it retried
 
     // The currency amounts of this request are in.
     QString currency() const { return purchase ? purchase->currency : summary.currency; }

@@ -200,6 +200,7 @@ QWidget *DashboardView::buildTiles()
         {QStringLiteral("open"), tr("Requests open now")},
         {QStringLiteral("median"), tr("Median time to decision")},
         {QStringLiteral("overrides"), tr("Override rate")},
+        {QStringLiteral("payouts"), tr("Payouts not paid back yet")},
     };
     for (const auto &[name, title] : std::as_const(m_tiles)) {
         auto *tile = new QFrame;
@@ -494,6 +495,27 @@ void DashboardView::drawTiles()
                                               : duration(k.medianDecisionSeconds));
     m_tileNotes.value(QStringLiteral("median"))
         ->setText(tr("from request to decision, over %Ln decision(s)", nullptr, int(k.decisions)));
+
+    // Now, whatever the range: the money still on its way, and what needs a person.
+    qint64 waiting = 0;
+    for (const qint64 n : k.payoutsWaiting)
+        waiting += n;
+    QStringList cents;
+    for (auto it = k.payoutsWaitingCents.cbegin(); it != k.payoutsWaitingCents.cend(); ++it)
+        cents << money(it.value(), it.key());
+    m_tileValues.value(QStringLiteral("payouts"))
+        ->setText(waiting ? cents.join(QLatin1Char('\n')) : tr("None"));
+    const qint64 attention = k.payoutsWaiting.value(QStringLiteral("failed")) +
+                             k.payoutsWaiting.value(QStringLiteral("unknown"));
+    QLabel *payoutNote = m_tileNotes.value(QStringLiteral("payouts"));
+    payoutNote->setText(tr("%1 pending, %2 sent, %3 unknown, %4 failed")
+                            .arg(number(k.payoutsWaiting.value(QStringLiteral("pending"))),
+                                 number(k.payoutsWaiting.value(QStringLiteral("sent"))),
+                                 number(k.payoutsWaiting.value(QStringLiteral("unknown"))),
+                                 number(k.payoutsWaiting.value(QStringLiteral("failed")))));
+    payoutNote->setStyleSheet(attention > 0 ? QStringLiteral("color: %1; font-weight: bold")
+                                                  .arg(colour(QStringLiteral("late")).name())
+                                            : QString());
 
     m_tileValues.value(QStringLiteral("overrides"))
         ->setText(k.decisions > 0 ? percent(double(k.overrides) / double(k.decisions))

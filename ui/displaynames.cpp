@@ -53,6 +53,19 @@ QString DisplayNames::status(const QString &status)
     return name ? tr(name) : status;
 }
 
+QString DisplayNames::payoutStatus(const QString &status)
+{
+    static const QHash<QString, const char *> names{
+        {QStringLiteral("pending"), QT_TR_NOOP("Pending: not sent yet")},
+        {QStringLiteral("sent"), QT_TR_NOOP("Sent: the processor is paying it back")},
+        {QStringLiteral("succeeded"), QT_TR_NOOP("Paid back")},
+        {QStringLiteral("failed"), QT_TR_NOOP("Failed: nothing was paid back")},
+        {QStringLiteral("unknown"), QT_TR_NOOP("Unknown: being reconciled")},
+    };
+    const char *name = names.value(status);
+    return name ? tr(name) : status;
+}
+
 QString DisplayNames::value(const QString &stored)
 {
     static const QHash<QString, const char *> names{
@@ -66,6 +79,9 @@ QString DisplayNames::value(const QString &stored)
         {QStringLiteral("queued"), QT_TR_NOOP("Queued")},
         {QStringLiteral("running"), QT_TR_NOOP("Running")},
         {QStringLiteral("succeeded"), QT_TR_NOOP("Succeeded")},
+        {QStringLiteral("sent"), QT_TR_NOOP("Sent")},
+        {QStringLiteral("pending"), QT_TR_NOOP("Pending")},
+        {QStringLiteral("attention"), QT_TR_NOOP("Needs attention (failed, unknown)")},
         {QStringLiteral("failed"), QT_TR_NOOP("Failed")},
         {QStringLiteral("platform"), QT_TR_NOOP("Platform")},
         {QStringLiteral("user"), QT_TR_NOOP("User")},
@@ -100,6 +116,12 @@ QString DisplayNames::auditAction(const QString &action)
         {QStringLiteral("note"), QT_TR_NOOP("Note")},
         {QStringLiteral("chargeback"), QT_TR_NOOP("Chargeback opened")},
         {QStringLiteral("credit_back"), QT_TR_NOOP("Credited back")},
+        {QStringLiteral("payout_sent"), QT_TR_NOOP("Payout sent")},
+        {QStringLiteral("payout_accepted"), QT_TR_NOOP("Payout accepted by the processor")},
+        {QStringLiteral("payout_paid"), QT_TR_NOOP("Payout paid back")},
+        {QStringLiteral("payout_failed"), QT_TR_NOOP("Payout failed")},
+        {QStringLiteral("payout_unknown"), QT_TR_NOOP("Payout outcome unknown")},
+        {QStringLiteral("payout_retried"), QT_TR_NOOP("Payout retried")},
     };
     const char *name = names.value(action);
     return name ? tr(name) : action;

@@ -14,6 +14,8 @@ public:
     static QStringList requestTypes();
     static QString requestType(const QString &type);
     static QString status(const QString &status);
+    // A payout's state, as a reviewer reads it: what it means for the customer's money.
+    static QString payoutStatus(const QString &status);
     static QString value(const QString &stored); // entry types, job states, causes, remedies
     static QString auditAction(const QString &action);
     // What a purchase's requests already got, one phrase each ("19.12 USD refunded by request

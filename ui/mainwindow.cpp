@@ -17,10 +17,12 @@
 #include "models/databaseerror.h"
 #include "models/jobtablemodel.h"
 #include "models/ledgertablemodel.h"
+#include "models/payouttablemodel.h"
 #include "models/purchasetablemodel.h"
 #include "models/requestqueuemodel.h"
 #include "newrequestdialog.h"
 #include "notedialog.h"
+#include "payoutsview.h"
 #include "policy/rules/money.h"
 #include "queueview.h"
 #include "recordtableview.h"
@@ -58,14 +60,16 @@ MainWindow::MainWindow(Database &database, QWidget *parent)
       m_accountModel(new AccountTableModel(database, this)),
       m_ledgerModel(new LedgerTableModel(database, LedgerTableModel::Scope::AllAccounts, this)),
       m_purchaseModel(new PurchaseTableModel(database, this)),
-      m_jobModel(new JobTableModel(database, this)), m_queue(new QueueView(m_queueModel)),
+      m_jobModel(new JobTableModel(database, this)),
+      m_payoutModel(new PayoutTableModel(database, this)), m_queue(new QueueView(m_queueModel)),
       m_detail(new RequestDetailView(database, m_workflow)),
       m_dashboard(new DashboardView(database)), m_splitter(new QSplitter), m_tabs(new QTabWidget),
       m_banner(new ConnectionBanner), m_reviewerLabel(new QLabel), m_changeDelay(new QTimer(this))
 {
     setWindowTitle(tr("Refund Desk"));
-    for (SqlWindowModel *m : std::initializer_list<SqlWindowModel *>{
-             m_queueModel, m_accountModel, m_ledgerModel, m_purchaseModel, m_jobModel}) {
+    for (SqlWindowModel *m :
+         std::initializer_list<SqlWindowModel *>{m_queueModel, m_accountModel, m_ledgerModel,
+                                                 m_purchaseModel, m_jobModel, m_payoutModel}) {
         m->setBackgroundReader(m_reader);
         // A failed read may be a lost connection: let the watcher find out now.
         connect(m, &SqlWindowModel::readFailed, m_watcher, &ChangeWatcher::check,
@@ -203,14 +207,14 @@ void MainWindow::createActions()
             QWidget *page = m_tabs->currentWidget();
             if (page == m_splitter)
                 m_queue->focusSearch();
-            else if (auto *view = qobject_cast<RecordTableView *>(page))
+            else if (auto *view = recordView(page))
                 view->focusSearch();
         });
     search->setShortcuts({QKeySequence(Qt::Key_Slash), QKeySequence::Find});
     add(QStringLiteral("refresh"), tr("&Refresh"), QKeySequence::Refresh, [this] {
         m_queue->refresh();
         m_detail->reload();
-        if (auto *view = qobject_cast<RecordTableView *>(m_tabs->currentWidget()))
+        if (auto *view = recordView(m_tabs->currentWidget()))
             view->reload();
         else if (auto *account = qobject_cast<AccountView *>(m_tabs->currentWidget()))
             account->reload();
@@ -331,6 +335,21 @@ void MainWindow::createTabs()
     jobs.causes = JobTableModel::causes();
     m_jobs = addTable(m_jobModel, jobs, tr("Jobs"));
 
+    // The money on its way back; a person retries a failed payout here.
+    RecordTableOptions payouts;
+    payouts.account = true;
+    payouts.dates = true;
+    payouts.profiles = true;
+    payouts.kindLabel = tr("Any payout");
+    payouts.kinds = PayoutTableModel::kinds();
+    auto *payoutTable = new RecordTableView(
+        m_payoutModel, [this](const RecordFilter &f) { m_payoutModel->setRecordFilter(f); },
+        payouts);
+    m_payouts = new PayoutsView(m_database, m_workflow, m_payoutModel, payoutTable);
+    m_payouts->setReviewer(m_reviewer);
+    m_tabs->addTab(m_payouts, tr("Payouts"));
+    connect(m_payouts, &PayoutsView::payoutsChanged, this, [this] { m_detail->reload(); });
+
     // The dashboard computes when first shown; a click on a chart opens its slice.
     m_tabs->addTab(m_dashboard, tr("Dashboard"));
     connect(m_dashboard, &DashboardView::queueRequested, this, [this](const QueueFilter &f) {
@@ -352,8 +371,8 @@ void MainWindow::createTabs()
     // The large tables load when first shown, not at start.
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         QWidget *page = m_tabs->widget(index);
-        for (RecordTableView *v : {m_ledger, m_purchases, m_jobs})
-            if (page == v && !v->property("loaded").toBool()) {
+        for (RecordTableView *v : {m_ledger, m_purchases, m_jobs, m_payouts->table()})
+            if (recordView(page) == v && !v->property("loaded").toBool()) {
                 v->setProperty("loaded", true);
                 v->reload();
             }
@@ -379,6 +398,8 @@ void MainWindow::setReviewer(const QString &name)
 {
     m_reviewer = name.trimmed();
     m_queue->setReviewer(m_reviewer);
+    if (m_payouts)
+        m_payouts->setReviewer(m_reviewer);
     m_reviewerLabel->setText(m_reviewer.isEmpty() ? tr("No reviewer name set")
                                                   : tr("Reviewer: %1").arg(m_reviewer));
 }
@@ -619,12 +640,19 @@ void MainWindow::closeEvent(QCloseEvent *event)
     event->accept();
 }
 
+RecordTableView *MainWindow::recordView(QWidget *page) const
+{
+    if (page && page == m_payouts)
+        return m_payouts->table();
+    return qobject_cast<RecordTableView *>(page);
+}
+
 QTableView *MainWindow::currentTable() const
 {
     QWidget *page = m_tabs->currentWidget();
     if (page == m_splitter)
         return m_queue->table();
-    if (auto *view = qobject_cast<RecordTableView *>(page))
+    if (auto *view = recordView(page))
         return view->table();
     if (auto *account = qobject_cast<AccountView *>(page))
         return account->currentTable();

@@ -22,6 +22,8 @@ class QTabWidget;
 class QTimer;
 class QueueView;
 class RecordTableView;
+class PayoutTableModel;
+class PayoutsView;
 class RequestDetailView;
 class RequestQueueModel;
 
@@ -81,6 +83,8 @@ private:
     // Asks where to save a CSV, starting in the folder of the last export; empty: cancelled.
     QString askExportPath(const QString &title, const QString &fileName);
     class QTableView *currentTable() const;
+    // The table view of a page (the Payouts page holds one with its buttons).
+    RecordTableView *recordView(QWidget *page) const;
     void restoreLayout();
     void saveLayout();
 
@@ -97,12 +101,14 @@ private:
     LedgerTableModel *m_ledgerModel;
     PurchaseTableModel *m_purchaseModel;
     JobTableModel *m_jobModel;
+    PayoutTableModel *m_payoutModel;
     QueueView *m_queue;
     RequestDetailView *m_detail;
     RecordTableView *m_accounts;
     RecordTableView *m_ledger;
     RecordTableView *m_purchases;
     RecordTableView *m_jobs;
+    PayoutsView *m_payouts = nullptr;
     class DashboardView *m_dashboard;
     QSplitter *m_splitter;
     QTabWidget *m_tabs;

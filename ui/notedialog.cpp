@@ -8,13 +8,14 @@
 #include <QVBoxLayout>
 
 NoteDialog::NoteDialog(qint64 requestId, Save save, QWidget *parent)
-    : QDialog(parent), m_save(std::move(save)), m_text(new QPlainTextEdit), m_error(new QLabel)
+    : QDialog(parent), m_save(std::move(save)), m_text(new QPlainTextEdit), m_error(new QLabel),
+      m_label(new QLabel(tr("Internal &note (only reviewers see it):")))
 {
     setWindowTitle(tr("Note on request %1").arg(requestId));
     auto *layout = new QVBoxLayout(this);
-    auto *label = new QLabel(tr("Internal &note (only reviewers see it):"));
-    label->setBuddy(m_text);
-    layout->addWidget(label);
+    m_label->setBuddy(m_text);
+    m_label->setWordWrap(true);
+    layout->addWidget(m_label);
     m_text->setTabChangesFocus(true);
     layout->addWidget(m_text);
     m_error->setStyleSheet(QStringLiteral("QLabel { color: #c62828; font-weight: bold; }"));
@@ -23,6 +24,7 @@ NoteDialog::NoteDialog(qint64 requestId, Save save, QWidget *parent)
     layout->addWidget(m_error);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
     layout->addWidget(buttons);
+    m_saveButton = buttons->button(QDialogButtonBox::Save);
     connect(buttons, &QDialogButtonBox::accepted, this, &NoteDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     for (const QKeySequence &keys :
@@ -30,6 +32,13 @@ NoteDialog::NoteDialog(qint64 requestId, Save save, QWidget *parent)
         connect(new QShortcut(keys, this), &QShortcut::activated, this, &NoteDialog::accept);
     m_text->setFocus();
     resize(460, 240);
+}
+
+void NoteDialog::setPrompt(const QString &title, const QString &label, const QString &saveText)
+{
+    setWindowTitle(title);
+    m_label->setText(label);
+    m_saveButton->setText(saveText);
 }
 
 QString NoteDialog::note() const

@@ -15,6 +15,9 @@ public:
     using Save = std::function<QString(const QString &note)>;
     NoteDialog(qint64 requestId, Save save, QWidget *parent = nullptr);
 
+    // Another use of the dialog (a payout's retry): its title, the label and the save button.
+    void setPrompt(const QString &title, const QString &label, const QString &saveText);
+
     QString note() const;
     void setNote(const QString &text);
     void accept() override;
@@ -23,4 +26,6 @@ private:
     Save m_save;
     QPlainTextEdit *m_text;
     QLabel *m_error;
+    QLabel *m_label;
+    class QPushButton *m_saveButton;
 };

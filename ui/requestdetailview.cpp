@@ -289,6 +289,27 @@ QString RequestDetailView::requestHtml() const
         if (!j.errorDetail.isEmpty())
             html += row(tr("Error"), esc(j.errorDetail));
     }
+    // The money on its way back: where it is, with the processor's reference and reason.
+    for (const PayoutRecord &p : d.payouts) {
+        QStringList parts{formatMoney(p.amountCents, p.currency),
+                          DisplayNames::payoutStatus(p.status)};
+        if (!p.gatewayRef.isEmpty())
+            parts << p.gatewayRef;
+        if (p.sentAt)
+            parts << tr("sent %1").arg(when(p.sentAt));
+        if (p.updatedAt != p.createdAt)
+            parts << tr("last change %1").arg(when(p.updatedAt));
+        const bool attention =
+            p.status == QLatin1String("failed") || p.status == QLatin1String("unknown");
+        QString text = esc(parts.join(QStringLiteral(" · ")));
+        if (attention)
+            text = QStringLiteral("<b style='color:#c62828'>%1</b>").arg(text);
+        if (!p.failureReason.isEmpty())
+            text += QStringLiteral("<br>") + esc(p.failureReason);
+        html += row(p.retryOf ? tr("Payout %1 (retry of %2)").arg(p.id).arg(p.retryOf)
+                              : tr("Payout %1").arg(p.id),
+                    text);
+    }
     html += QStringLiteral("</table>");
     html += QStringLiteral("<p><b>%1</b></p><blockquote>%2</blockquote>")
                 .arg(esc(tr("Customer's message")),

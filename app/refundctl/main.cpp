@@ -6,6 +6,7 @@
 #include "exportcommands.h"
 #include "intakecommands.h"
 #include "models/databaseerror.h"
+#include "payoutcommands.h"
 #include "policycommands.h"
 #include "servecommands.h"
 #include "workflowcommands.h"
@@ -55,8 +56,9 @@ const std::map<QString, Command> &commands()
          {QT_TRANSLATE_NOOP("refundctl", "print the desk's changes for the platform (NDJSON)"),
           IntakeCommands::outbox}},
         {QStringLiteral("payouts"),
-         {QT_TRANSLATE_NOOP("refundctl", "list money refunds on their way back; mark one paid or failed by hand"),
-          WorkflowCommands::payouts}},
+         {QT_TRANSLATE_NOOP("refundctl", "send money refunds to the processor, reconcile, list, "
+                                         "mark or retry them"),
+          PayoutCommands::payouts}},
         {QStringLiteral("policy"),
          {QT_TRANSLATE_NOOP("refundctl", "evaluate a refund case, list or show policy profiles"),
           PolicyCommands::run}},

@@ -3,14 +3,21 @@
 #include "clicontext.h"
 #include "models/apiserver.h"
 #include "models/database.h"
+#include "models/databaseerror.h"
+#include "models/stripeclient.h"
 #include "models/tokenrepository.h"
+#include "payoutcommands.h"
 #include "policy/eventintake.h"
+#include "policy/payoutbook.h"
+#include "policy/payoutworker.h"
+#include "policy/processorwebhook.h"
 #include "policy/refundworkflow.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QSocketNotifier>
+#include <QTimer>
 #include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -69,13 +76,21 @@ int ServeCommands::serve(CliContext &cli)
     const QCommandLineOption keyOption(QStringLiteral("tls-key"),
                                        tr("The PEM private key of --tls-cert."),
                                        QStringLiteral("file"));
-    parser.addOptions({listenOption, certOption, keyOption});
+    const QCommandLineOption payoutsOption(
+        QStringLiteral("payouts-every"),
+        tr("With a payment processor configured, send pending payouts this often (default 5 "
+           "seconds; 0: never, leave it to refundctl payouts run)."),
+        QStringLiteral("seconds"), QStringLiteral("5"));
+    parser.addOptions({listenOption, certOption, keyOption, payoutsOption});
+    parser.addOptions(PayoutCommands::processorOptions());
     int exitCode = 0;
     if (!cli.parse(parser,
                    tr("Serves the platform's intake and outbox over HTTP (INTEGRATION.md): POST "
                       "/v1/events, GET /v1/outbox, GET /healthz, with bearer tokens made by "
-                      "'refundctl tokens add'. One log line per request on stderr. Stops on "
-                      "SIGTERM or Ctrl+C."),
+                      "'refundctl tokens add'; POST /v1/webhooks/stripe, signed with the secret "
+                      "of REFUNDDESK_STRIPE_WEBHOOK_SECRET_FILE. With a processor key it also "
+                      "sends payouts and reconciles them. One log line per request on stderr. "
+                      "Stops on SIGTERM or Ctrl+C."),
                    &exitCode) ||
         !cli.rejectPositional(parser, &exitCode))
         return exitCode;
@@ -92,6 +107,19 @@ int ServeCommands::serve(CliContext &cli)
                 .arg(listen));
     if (parser.isSet(certOption) != parser.isSet(keyOption))
         return cli.usageError(tr("--tls-cert and --tls-key go together"));
+    bool everyOk = false;
+    const int payoutsEvery = parser.value(payoutsOption).toInt(&everyOk);
+    if (!everyOk || payoutsEvery < 0)
+        return cli.usageError(tr("--payouts-every takes a number of seconds"));
+    QString configError;
+    const std::unique_ptr<StripeClient> processor =
+        PayoutCommands::processorClient(parser, &configError);
+    const QByteArray webhookSecret =
+        configError.isEmpty() ? PayoutCommands::webhookSecret(&configError) : QByteArray();
+    if (!configError.isEmpty()) {
+        cli.err() << tr("refundctl serve: %1").arg(configError) << Qt::endl;
+        return Exit::Usage;
+    }
 
     Database &db = cli.database();
     RefundWorkflow workflow(db);
@@ -99,6 +127,60 @@ int ServeCommands::serve(CliContext &cli)
     ApiServer server(db, [&](const QByteArray &body, bool jsonArray) {
         return ingestBody(intake, body, jsonArray);
     });
+    std::unique_ptr<ProcessorWebhook> webhook;
+    if (!webhookSecret.isEmpty()) {
+        webhook = std::make_unique<ProcessorWebhook>(db, workflow, webhookSecret);
+        server.setWebhookHandler([&](const QByteArray &signature, const QByteArray &body) {
+            const ProcessorWebhook::Reply r = webhook->handle(signature, body);
+            return ApiServer::Reply{r.status, r.body};
+        });
+    }
+    // The payouts worker on the same event loop: a pass every few seconds, and a reconcile
+    // pass every five minutes for payouts whose answer never came.
+    PayoutBook book(db, workflow);
+    std::unique_ptr<PayoutWorker> worker;
+    QTimer payoutsTimer;
+    qint64 lastReconcile = 0;
+    if (processor && payoutsEvery > 0) {
+        worker = std::make_unique<PayoutWorker>(db, book, *processor, PayoutWorker::Options{});
+        QObject::connect(worker.get(), &PayoutWorker::finished, worker.get(),
+                         [&](const PayoutWorker::Summary &s) {
+                             if (s.taken || !s.errors.isEmpty())
+                                 cli.err()
+                                     << tr("payouts: %1 taken, %2 succeeded, %3 failed, %4 "
+                                           "waiting, %5 unknown%6")
+                                            .arg(s.taken)
+                                            .arg(s.succeeded)
+                                            .arg(s.failed)
+                                            .arg(s.waiting)
+                                            .arg(s.unknown)
+                                            .arg(s.errors.isEmpty()
+                                                     ? QString()
+                                                     : QStringLiteral("; ") +
+                                                           s.errors.join(QStringLiteral("; ")))
+                                     << Qt::endl;
+                         });
+        auto pass = [&] {
+            if (worker->isBusy())
+                return;
+            try {
+                const qint64 now = workflow.now();
+                if (now - lastReconcile >= 300) {
+                    lastReconcile = now;
+                    worker->reconcile(100, now);
+                } else {
+                    worker->sendPending(100);
+                }
+            } catch (const DatabaseError &e) {
+                db.reconnect();
+                cli.err() << tr("payouts: %1").arg(e.message()) << Qt::endl;
+            }
+        };
+        QObject::connect(&payoutsTimer, &QTimer::timeout, worker.get(), pass);
+        lastReconcile = workflow.now(); // the first pass sends; reconcile comes later
+        payoutsTimer.start(payoutsEvery * 1000);
+        QTimer::singleShot(0, worker.get(), pass);
+    }
     QString error;
     if (parser.isSet(certOption) &&
         !server.useTls(parser.value(certOption), parser.value(keyOption), &error)) {
@@ -119,6 +201,10 @@ int ServeCommands::serve(CliContext &cli)
     }
     const QString scheme =
         parser.isSet(certOption) ? QStringLiteral("https") : QStringLiteral("http");
+    if (!processor)
+        cli.err() << tr("no payment processor configured: payouts stay pending for manual "
+                        "handling")
+                  << Qt::endl;
     cli.err() << tr("listening on %1://%2:%3 (database %4)")
                      .arg(scheme, address.protocol() == QAbstractSocket::IPv6Protocol
                                       ? QLatin1Char('[') + address.toString() + QLatin1Char(']')

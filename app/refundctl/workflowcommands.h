@@ -1,5 +1,5 @@
 #pragma once
-// refundctl triage, decide, check, requests, payouts, chargeback: the review workflow headless.
+// refundctl triage, decide, check, requests, chargeback: the review workflow headless.
 
 class CliContext;
 
@@ -8,6 +8,5 @@ int triage(CliContext &cli);
 int decide(CliContext &cli);
 int check(CliContext &cli);
 int requests(CliContext &cli);
-int payouts(CliContext &cli);
 int chargeback(CliContext &cli);
 } // namespace WorkflowCommands

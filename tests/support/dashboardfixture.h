@@ -7,7 +7,9 @@
 #include "models/accountrepository.h"
 #include "models/database.h"
 #include "models/purchaserepository.h"
+#include "policy/payoutbook.h"
 #include "policy/refundworkflow.h"
+#include "queryvalues.h"
 
 #include <QDateTime>
 #include <QTest>
@@ -83,6 +85,10 @@ struct DashboardFixture
         approved = request(ann, QStringLiteral("unused_credits"), p1);
         clock = t0 + 2 * hour;
         decide(approved, ReviewAction::Approve, QStringLiteral("carol"), 250);
+        // Refunded money counts once the payout succeeded.
+        PayoutBook(db, w).markByHand(
+            scalar(db, QStringLiteral("SELECT id FROM payouts WHERE request_id = ?"), {approved}),
+            true, QStringLiteral("TR-1"), QStringLiteral("bank transfer"), QStringLiteral("carol"));
         clock = t0 + 3 * hour;
         const qint64 p3 = purchase(ann, 500, QStringLiteral("USD"));
         failedJob = w.recordJob(ann, 30, QStringLiteral("video"));

@@ -20,6 +20,7 @@ struct Shop
     RefundWorkflow workflow;
     qint64 clock = t0;
     int refs = 0;
+    QString paymentPrefix = QStringLiteral("pay_"); // pi_ for purchases paid through Stripe
 
     explicit Shop(Database &database) : db(database), workflow(database)
     {
@@ -46,7 +47,7 @@ struct Shop
         p.feeCents = fee;
         p.chargeCount = chargeCount;
         p.delivered = delivered;
-        p.paymentRef = QStringLiteral("pay_%1").arg(++refs);
+        p.paymentRef = paymentPrefix + QString::number(++refs);
         return workflow.recordPurchase(p);
     }
     qint64 request(qint64 account, const QString &type, qint64 purchase, qint64 job = 0,
