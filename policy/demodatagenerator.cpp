@@ -224,7 +224,8 @@ public:
                                          "profile_version", "is_override", "note"});
         m_payouts =
             make("payouts", {"id", "request_id", "purchase_id", "account_id", "amount_cents",
-                             "currency", "status", "gateway_ref", "created_at", "updated_at"});
+                             "currency", "status", "gateway_ref", "created_at", "updated_at",
+                             "sent_at", "failure_reason"});
         m_chargebacks = make("chargebacks", {"id", "purchase_id", "account_id", "request_id",
                                              "opened_at", "amount_cents", "currency", "reason",
                                              "status", "resolved_at", "contacted_support_first"});
@@ -563,7 +564,13 @@ public:
                          payoutStatus == QLatin1String("pending")
                              ? QVariant()
                              : QVariant(QStringLiteral("re_%1_%2").arg(m_seedTag).arg(requestId)),
-                         decidedAt, std::min(m_end, decidedAt + 2 * day)});
+                         decidedAt, std::min(m_end, decidedAt + 2 * day),
+                         payoutStatus == QLatin1String("pending")
+                             ? QVariant(QMetaType::fromType<qint64>())
+                             : QVariant(std::min(m_end, decidedAt + 600)),
+                         payoutStatus == QLatin1String("failed")
+                             ? QStringLiteral("expired_or_canceled_card")
+                             : QString()});
                 } else {
                     remedy = QStringLiteral("none");
                 }

@@ -74,7 +74,7 @@ DashboardView *showMarch(MainWindow &w)
     DashboardView *view = w.dashboard();
     view->setToday(QDate(2026, 4, 15));
     view->setRange(march());
-    w.showPage(5);
+    w.showPage(6); // the dashboard
     const bool loaded =
         QTest::qWaitFor([view] { return view->hasData() && !view->isLoading(); }, 10000);
     return loaded ? view : nullptr;
@@ -281,7 +281,7 @@ private slots:
         QCOMPARE(model->queueFilter().type, QStringLiteral("unused_credits"));
 
         // Reviewer bars: dave's decisions.
-        w.showPage(5);
+        w.showPage(6); // the dashboard
         QCPAbstractPlottable *decisions =
             series(view->plot(Chart::Reviewers), QStringLiteral("Decisions"));
         view->open(decisions, 1);
@@ -291,7 +291,7 @@ private slots:
         QVERIFY(queue->sliceText().contains(QStringLiteral("dave")));
 
         // The platform failures of 2 March open the jobs table on that UTC day.
-        w.showPage(5);
+        w.showPage(6); // the dashboard
         QCPAbstractPlottable *platform =
             series(view->plot(Chart::Jobs), QStringLiteral("Failed: Platform"));
         view->open(platform, indexAt(platform, middleOf(QDate(2026, 3, 2))));
@@ -361,7 +361,7 @@ private slots:
         QCOMPARE(view->keyboardPoint(Chart::Requests).first, nullptr);
 
         // Reviewers, one per bar up the side: Up from carol is dave.
-        w.showPage(5);
+        w.showPage(6); // the dashboard
         QCustomPlot *reviewers = view->plot(Chart::Reviewers);
         reviewers->setFocus(Qt::TabFocusReason);
         QTRY_VERIFY(reviewers->hasFocus());
@@ -377,7 +377,7 @@ private slots:
 
         // A click into a chart chooses nothing by itself; the first arrow key does, and Enter
         // opens its records.
-        w.showPage(5);
+        w.showPage(6); // the dashboard
         QCustomPlot *jobs = view->plot(Chart::Jobs);
         jobs->setFocus(Qt::MouseFocusReason);
         QTRY_VERIFY(jobs->hasFocus());

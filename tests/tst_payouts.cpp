@@ -5,6 +5,7 @@
 // reconciled; two workers at once send each payout once; the webhook is signed, applied once,
 // moves payouts and opens and settles chargebacks; without a key payouts stay pending.
 
+#include "models/dashboardrepository.h"
 #include "models/payoutrepository.h"
 #include "policy/processorwebhook.h"
 #include "support/queryvalues.h"

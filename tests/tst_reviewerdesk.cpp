@@ -8,7 +8,9 @@
 #include "models/requestrepository.h"
 #include "models/sqlstatement.h"
 #include "models/sqlwindowmodel.h"
+#include "models/payouttablemodel.h"
 #include "policy/demodatagenerator.h"
+#include "policy/payoutbook.h"
 #include "policy/refundworkflow.h"
 #include "support/queryvalues.h"
 #include "support/testdatabase.h"
@@ -20,6 +22,7 @@
 #include "ui/mainwindow.h"
 #include "ui/newrequestdialog.h"
 #include "ui/notedialog.h"
+#include "ui/payoutsview.h"
 #include "ui/queueview.h"
 #include "ui/recordtableview.h"
 #include "ui/reportdialog.h"
@@ -47,6 +50,7 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -929,6 +933,80 @@ private slots:
         // Rows in the order shown: the first data row is the highest id.
         QCOMPARE(lines.at(1).split(',').first().toLongLong(), model->requestId(0));
         QVERIFY(model->requestId(0) > model->requestId(model->rowCount() - 1));
+    }
+
+    // The Payouts tab puts a failed payout first; a person retries it with a note (once); the
+    // request's detail shows both payouts and where each stands.
+    void payoutsTabRetriesAFailedPayout()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        Shop shop(t.db());
+        shop.paymentPrefix = QStringLiteral("pi_");
+        QList<qint64> requests;
+        for (int i = 0; i < 3; ++i) {
+            const qint64 a = shop.account(QStringLiteral("aiimagestudio"));
+            const qint64 dup = shop.purchase(a, 120, 1500 + i, 0, 2);
+            requests << shop.request(a, QStringLiteral("duplicate_charge"), dup);
+            shop.workflow.triage();
+            QCOMPARE(shop.decide(requests.last(), ReviewAction::Approve).status,
+                     DecisionResult::Status::Approved);
+        }
+        const qint64 failed = scalar(t.db(), QStringLiteral("SELECT id FROM payouts WHERE"
+                                                            " request_id = ?"),
+                                     {requests.at(1)});
+        PayoutBook(t.db(), shop.workflow)
+            .markByHand(failed, false, {}, QStringLiteral("card expired"), QStringLiteral("bob"));
+
+        MainWindow w(t.db());
+        w.resize(1500, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto *payouts = w.findChild<PayoutsView *>();
+        QVERIFY(payouts);
+        auto *tabs = w.findChild<QTabWidget *>();
+        tabs->setCurrentWidget(payouts);
+        QTableView *table = payouts->table()->table();
+        auto *model = qobject_cast<PayoutTableModel *>(table->model());
+        QTRY_COMPARE(model->rowCount(), 3);
+        QCOMPARE(model->payoutId(0), failed); // failed ones first
+        auto *retry = payouts->findChild<QPushButton *>();
+        QVERIFY(retry);
+        table->setCurrentIndex(model->index(1, 1));
+        QVERIFY(!retry->isEnabled()); // pending: nothing to retry
+        table->setCurrentIndex(model->index(0, 1));
+        QVERIFY(retry->isEnabled());
+        // Without a reviewer name nothing is written.
+        w.setReviewer(QString());
+        QVERIFY(!payouts->retrySelected(QStringLiteral("new card")));
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM payouts")), 3);
+        w.setReviewer(QStringLiteral("alice"));
+        QVERIFY(payouts->retrySelected(QStringLiteral("the customer has a new card")));
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM payouts WHERE retry_of = ?"
+                                               " AND status = 'pending'"),
+                        {failed}),
+                 1);
+        QCOMPARE(SqlStatement::scalar(t.db().connection(),
+                                      QStringLiteral("SELECT actor FROM audit_log WHERE action ="
+                                                     " 'payout_retried'"))
+                     .toString(),
+                 QStringLiteral("alice"));
+        QTRY_COMPARE(model->rowCount(), 4);
+        table->setCurrentIndex(model->index(0, 1));
+        QCOMPARE(model->payoutId(0), failed);
+        QVERIFY(!retry->isEnabled()); // retried once already
+        QVERIFY(!payouts->retrySelected(QStringLiteral("again")));
+
+        // The request's detail: the failed payout with its reason, and its retry.
+        w.detail()->showRequest(requests.at(1));
+        QString shown;
+        for (QLabel *l : w.detail()->findChildren<QLabel *>())
+            shown += l->text();
+        QVERIFY2(shown.contains(QLatin1String("Failed: nothing was paid back")) &&
+                     shown.contains(QLatin1String("card expired")) &&
+                     shown.contains(QStringLiteral("retry of %1").arg(failed)) &&
+                     shown.contains(QLatin1String("Pending: not sent yet")),
+                 qPrintable(shown));
     }
 
     void layeringHolds()

@@ -34,6 +34,8 @@ PayoutsView::PayoutsView(Database &database, RefundWorkflow &workflow, PayoutTab
                            "saying why (once per failed payout)"));
     for (const char *hidden : {"rank", "retried"})
         m_table->table()->setColumnHidden(m_model->fieldIndex(QLatin1String(hidden)), true);
+    m_table->table()->setColumnWidth(m_model->fieldIndex(QStringLiteral("updated_at")), 140);
+    m_table->table()->setColumnWidth(m_model->fieldIndex(QStringLiteral("gateway_ref")), 150);
     connect(m_retry, &QPushButton::clicked, this, [this] { retrySelected(); });
     connect(m_table->table()->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &PayoutsView::updateActions);

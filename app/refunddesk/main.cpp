@@ -61,8 +61,8 @@ struct Options
     QCommandLineOption page{
         QStringLiteral("page"),
         QCoreApplication::translate("main",
-                                    "Open on this page: queue, accounts, ledger, purchases, jobs "
-                                    "or dashboard."),
+                                    "Open on this page: queue, accounts, ledger, purchases, jobs, "
+                                    "payouts or dashboard."),
         QStringLiteral("name")};
     QCommandLineOption size{
         QStringLiteral("size"),
@@ -160,7 +160,8 @@ int main(int argc, char *argv[])
         if (parser.isSet(pageOption)) {
             const QStringList pages{QStringLiteral("queue"),  QStringLiteral("accounts"),
                                     QStringLiteral("ledger"), QStringLiteral("purchases"),
-                                    QStringLiteral("jobs"),   QStringLiteral("dashboard")};
+                                    QStringLiteral("jobs"),   QStringLiteral("payouts"),
+                                    QStringLiteral("dashboard")};
             const int page = pages.indexOf(parser.value(pageOption).toLower());
             if (page < 0) {
                 QMessageBox::critical(
