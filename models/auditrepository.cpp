@@ -5,24 +5,27 @@
 
 qint64 AuditRepository::append(const AuditRecord &a)
 {
-    SqlStatement st(m_db, QStringLiteral("INSERT INTO audit_log (at, actor, action, account_id,"
-                                         " request_id, profile, profile_version, recommendation,"
-                                         " note, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                                         " RETURNING id"));
+    const QString insert = QStringLiteral("INSERT INTO audit_log (at, actor, action, account_id,"
+                                          " request_id, profile, profile_version, recommendation,"
+                                          " note, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                          " RETURNING id");
+    // Other reviewers' windows listen for this; PostgreSQL delivers it at commit, and not at
+    // all when the transaction rolls back (sent with the row: one round trip). SQLite readers
+    // notice the commit by themselves.
+    const bool notify = SqlDialect::of(m_db).isPostgres();
+    SqlStatement st(m_db, notify ? QStringLiteral("WITH a AS (%1) SELECT id, pg_notify(?, ?)"
+                                                  " FROM a")
+                                       .arg(insert)
+                                 : insert);
     st.bindAll({a.at, a.actor, a.action, SqlStatement::idOrNull(a.accountId),
                 SqlStatement::idOrNull(a.requestId), SqlStatement::textOrNull(a.profile),
                 SqlStatement::idOrNull(a.profileVersion),
-                SqlStatement::textOrNull(a.recommendation), a.note, a.details})
-        .exec();
+                SqlStatement::textOrNull(a.recommendation), a.note, a.details});
+    if (notify)
+        st.bind(changeChannel()).bind(QString::number(a.requestId));
+    st.exec();
     st.next();
-    const qint64 id = st.value(0).toLongLong();
-    // Other reviewers' windows listen for this; PostgreSQL delivers it at commit, and not at
-    // all when the transaction rolls back. SQLite readers notice the commit by themselves.
-    if (SqlDialect::of(m_db).isPostgres())
-        SqlStatement(m_db, QStringLiteral("SELECT pg_notify(?, ?)"))
-            .bindAll({changeChannel(), QString::number(a.requestId)})
-            .exec();
-    return id;
+    return st.value(0).toLongLong();
 }
 
 QString AuditRepository::changeChannel()

@@ -1,5 +1,6 @@
 #include "outboxrepository.h"
 
+#include "sqldialect.h"
 #include "sqlstatement.h"
 
 #include <QDateTime>
@@ -22,6 +23,18 @@ QByteArray OutboxEvent::toJson() const
 
 qint64 OutboxRepository::append(const QString &type, qint64 at, const QJsonObject &data)
 {
+    const QString json = QString::fromUtf8(QJsonDocument(data).toJson(QJsonDocument::Compact));
+    if (SqlDialect::of(m_db).isPostgres()) {
+        // One round trip: the next number and the row together (the head's row lock is held
+        // until the commit all the same).
+        SqlStatement st(m_db, QStringLiteral("WITH h AS (UPDATE outbox_head SET last_seq ="
+                                             " last_seq + 1 WHERE id = 1 RETURNING last_seq)"
+                                             " INSERT INTO outbox (seq, type, at, data)"
+                                             " SELECT last_seq, ?, ?, ? FROM h RETURNING seq"));
+        st.bindAll({type, at, json}).exec();
+        st.next();
+        return st.value(0).toLongLong();
+    }
     SqlStatement head(m_db, QStringLiteral("UPDATE outbox_head SET last_seq = last_seq + 1"
                                            " WHERE id = 1 RETURNING last_seq"));
     head.exec();
@@ -29,10 +42,7 @@ qint64 OutboxRepository::append(const QString &type, qint64 at, const QJsonObjec
     const qint64 seq = head.value(0).toLongLong();
     SqlStatement insert(m_db, QStringLiteral("INSERT INTO outbox (seq, type, at, data)"
                                              " VALUES (?, ?, ?, ?)"));
-    insert
-        .bindAll(
-            {seq, type, at, QString::fromUtf8(QJsonDocument(data).toJson(QJsonDocument::Compact))})
-        .exec();
+    insert.bindAll({seq, type, at, json}).exec();
     return seq;
 }
 

@@ -68,6 +68,34 @@ std::optional<PayoutRecord> PayoutRepository::lock(qint64 id) const
     return one(m_db, QStringLiteral("id = ?"), id, SqlDialect::of(m_db).forUpdate());
 }
 
+std::optional<PayoutContext> PayoutRepository::lockWithContext(qint64 id) const
+{
+    const bool postgres = SqlDialect::of(m_db).isPostgres();
+    SqlStatement st(
+        m_db,
+        QStringLiteral("SELECT o.id, o.request_id, o.purchase_id, o.account_id, o.amount_cents,"
+                       " o.currency, o.status, o.gateway_ref, o.created_at, o.updated_at,"
+                       " o.sent_at, o.failure_reason, o.retry_of, p.payment_ref, xp.external_id,"
+                       " xr.external_id FROM payouts o JOIN purchases p ON p.id = o.purchase_id"
+                       " LEFT JOIN external_ids xp ON xp.kind = 'purchase'"
+                       " AND xp.internal_id = o.purchase_id"
+                       " LEFT JOIN external_ids xr ON xr.kind = 'request'"
+                       " AND xr.internal_id = o.request_id WHERE o.id = ?%1")
+            .arg(postgres ? QStringLiteral(" FOR UPDATE OF o") : QString()));
+    st.bind(id).exec();
+    if (!st.next())
+        return std::nullopt;
+    PayoutContext c;
+    c.payout = readPayout(st);
+    c.paymentRef = st.value(13).toString();
+    c.purchaseRef =
+        st.value(14).isNull() ? QString::number(c.payout.purchaseId) : st.value(14).toString();
+    if (c.payout.requestId)
+        c.requestRef =
+            st.value(15).isNull() ? QString::number(c.payout.requestId) : st.value(15).toString();
+    return c;
+}
+
 std::optional<PayoutRecord> PayoutRepository::find(qint64 id) const
 {
     return one(m_db, QStringLiteral("id = ?"), id);

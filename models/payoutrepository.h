@@ -28,6 +28,17 @@ struct PayoutRecord
     }
 };
 
+// A payout with what its moves publish and send: the purchase's payment reference and the
+// platform's ids of its purchase and request (our numbers as text when they came from
+// elsewhere), read with the payout in one statement.
+struct PayoutContext
+{
+    PayoutRecord payout;
+    QString paymentRef;
+    QString purchaseRef;
+    QString requestRef; // empty without a request
+};
+
 class PayoutRepository
 {
 public:
@@ -39,6 +50,8 @@ public:
     // The payout, locked until the transaction ends (PostgreSQL; SQLite's write transaction
     // holds everything already); nothing when there is none with this id.
     std::optional<PayoutRecord> lock(qint64 id) const;
+    // The same, with its context.
+    std::optional<PayoutContext> lockWithContext(qint64 id) const;
     // Moves the payout to `status` (and records the processor's reference when given). The
     // database's guard refuses any move that is not forward.
     void setStatus(qint64 id, const QString &status, const QString &gatewayRef, qint64 at);

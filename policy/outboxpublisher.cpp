@@ -93,13 +93,20 @@ void OutboxPublisher::requestDecided(qint64 at, qint64 request, qint64 account,
 void OutboxPublisher::refundUpdated(qint64 at, const PayoutRecord &p)
 {
     const ExternalIdRepository ids(m_db);
-    QJsonObject data{{QStringLiteral("purchase"), ids.externalOf(Kind::Purchase, p.purchaseId)},
+    refundUpdated(at, p, ids.externalOf(Kind::Purchase, p.purchaseId),
+                  p.requestId ? ids.externalOf(Kind::Request, p.requestId) : QString());
+}
+
+void OutboxPublisher::refundUpdated(qint64 at, const PayoutRecord &p, const QString &purchaseRef,
+                                    const QString &requestRef)
+{
+    QJsonObject data{{QStringLiteral("purchase"), purchaseRef},
                      {QStringLiteral("payout"), p.id},
                      {QStringLiteral("amount_cents"), p.amountCents},
                      {QStringLiteral("currency"), p.currency},
                      {QStringLiteral("status"), p.status}};
     if (p.requestId)
-        data.insert(QStringLiteral("request"), ids.externalOf(Kind::Request, p.requestId));
+        data.insert(QStringLiteral("request"), requestRef);
     if (!p.gatewayRef.isEmpty())
         data.insert(QStringLiteral("provider_ref"), p.gatewayRef);
     OutboxRepository(m_db).append(QStringLiteral("refund.updated"), at, data);

@@ -25,6 +25,9 @@ public:
                         const QString &remedy, qint64 refundCents, const QString &currency,
                         qint64 credits, const QString &reply);
     void refundUpdated(qint64 at, const PayoutRecord &payout);
+    // The same with the platform's ids of its purchase and request already known.
+    void refundUpdated(qint64 at, const PayoutRecord &payout, const QString &purchaseRef,
+                       const QString &requestRef);
 
     // The reason of a credit restoration for a request of this type.
     static QString restoreReason(const QString &requestType);

@@ -57,10 +57,11 @@ QString PayoutBook::idempotencyKey(qint64 payoutId)
     return QStringLiteral("refunddesk-%1-payout-%2").arg(m_uuid).arg(payoutId);
 }
 
-void PayoutBook::move(const QSqlDatabase &conn, PayoutRecord &p, const QString &status,
+void PayoutBook::move(const QSqlDatabase &conn, PayoutContext &c, const QString &status,
                       const QString &ref, const QString &reason, const QString &actor,
                       const QString &action, const QString &note)
 {
+    PayoutRecord &p = c.payout;
     const qint64 at = m_workflow.now();
     const QString from = p.status;
     // The row is locked by the caller: a move that finds it elsewhere is a bug, not a race.
@@ -90,29 +91,25 @@ void PayoutBook::move(const QSqlDatabase &conn, PayoutRecord &p, const QString &
     a.details = QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact));
     AuditRepository(conn).append(a);
     if (from != status)
-        OutboxPublisher(conn).refundUpdated(at, p);
+        OutboxPublisher(conn).refundUpdated(at, p, c.purchaseRef, c.requestRef);
 }
 
-std::optional<PayoutSending> PayoutBook::sending(const QSqlDatabase &conn, const PayoutRecord &p)
+PayoutSending PayoutBook::sending(const PayoutContext &c)
 {
-    const auto purchase = PurchaseRepository(conn).find(p.purchaseId);
-    if (!purchase)
-        refuse(tr("payout %1: its purchase %2 is missing").arg(p.id).arg(p.purchaseId));
-    if (StripeClient::paymentField(purchase->paymentRef).isEmpty())
+    const PayoutRecord &p = c.payout;
+    if (StripeClient::paymentField(c.paymentRef).isEmpty())
         refuse(tr("payout %1: purchase %2 was paid with \"%3\", which is neither a Stripe "
                   "PaymentIntent (pi_) nor a Charge (ch_); it stays pending for a person "
                   "(refundctl payouts mark)")
                    .arg(p.id)
                    .arg(p.purchaseId)
-                   .arg(purchase->paymentRef));
+                   .arg(c.paymentRef));
     PayoutSending s;
     s.payout = p;
-    s.params.paymentRef = purchase->paymentRef;
+    s.params.paymentRef = c.paymentRef;
     s.params.amountCents = p.amountCents;
     s.params.payoutId = p.id;
-    s.params.requestRef = p.requestId ? ExternalIdRepository(conn).externalOf(
-                                            ExternalIdRepository::Kind::Request, p.requestId)
-                                      : QString();
+    s.params.requestRef = c.requestRef;
     s.params.idempotencyKey = idempotencyKey(p.id);
     return s;
 }
@@ -120,106 +117,115 @@ std::optional<PayoutSending> PayoutBook::sending(const QSqlDatabase &conn, const
 std::optional<PayoutSending> PayoutBook::startSending(qint64 payoutId)
 {
     return WriteTransaction::run(m_db, [&](const QSqlDatabase &conn) {
-        PayoutRepository payouts(conn);
-        auto p = payouts.lock(payoutId);
-        if (!p || p->status != QLatin1String("pending"))
+        auto c = PayoutRepository(conn).lockWithContext(payoutId);
+        if (!c || c->payout.status != QLatin1String("pending"))
             return std::optional<PayoutSending>(); // another worker has it
-        auto s = sending(conn, *p);                // refuses before anything is written
-        move(conn, s->payout, sent, {}, {}, workerActor(), QStringLiteral("payout_sent"),
-             tr("sent to the payment processor (%1)").arg(s->params.idempotencyKey));
-        return s;
+        PayoutSending s = sending(*c);             // refuses before anything is written
+        move(conn, *c, sent, {}, {}, workerActor(), QStringLiteral("payout_sent"),
+             tr("sent to the payment processor (%1)").arg(s.params.idempotencyKey));
+        s.payout = c->payout;
+        return std::optional<PayoutSending>(s);
     });
 }
 
 std::optional<PayoutSending> PayoutBook::resend(qint64 payoutId)
 {
-    const QSqlDatabase conn = m_db.connection();
-    const auto p = PayoutRepository(conn).find(payoutId);
-    if (!p || (p->status != sent && p->status != unknown))
-        return std::nullopt;
-    return sending(conn, *p);
+    // Read under the row lock of a short transaction: what it says was last committed.
+    return WriteTransaction::run(m_db, [&](const QSqlDatabase &conn) {
+        const auto c = PayoutRepository(conn).lockWithContext(payoutId);
+        if (!c || (c->payout.status != sent && c->payout.status != unknown))
+            return std::optional<PayoutSending>();
+        return std::optional<PayoutSending>(sending(*c));
+    });
 }
 
 std::optional<PayoutRecord>
 PayoutBook::applyRefund(const QSqlDatabase &conn, const StripeRefund &refund, const QString &actor)
 {
     PayoutRepository payouts(conn);
-    std::optional<PayoutRecord> p;
+    std::optional<PayoutContext> c;
     if (refund.payoutId)
-        p = payouts.lock(refund.payoutId);
-    if (!p) {
-        p = payouts.findByGatewayRef(refund.id);
-        if (p)
-            p = payouts.lock(p->id);
+        c = payouts.lockWithContext(refund.payoutId);
+    if (!c) {
+        if (const auto byRef = payouts.findByGatewayRef(refund.id))
+            c = payouts.lockWithContext(byRef->id);
     }
-    if (!p)
+    if (!c)
         return std::nullopt;
-    if (!p->gatewayRef.isEmpty() && p->gatewayRef != refund.id)
+    applyTo(conn, *c, refund, actor);
+    return c->payout;
+}
+
+void PayoutBook::applyTo(const QSqlDatabase &conn, PayoutContext &c, const StripeRefund &refund,
+                         const QString &actor)
+{
+    const PayoutRecord &p = c.payout;
+    if (!p.gatewayRef.isEmpty() && p.gatewayRef != refund.id)
         refuse(tr("payout %1 is refund %2 at the processor, not %3")
-                   .arg(p->id)
-                   .arg(p->gatewayRef, refund.id));
-    if (refund.amount != p->amountCents) {
+                   .arg(p.id)
+                   .arg(p.gatewayRef, refund.id));
+    if (refund.amount != p.amountCents) {
         // Never seen from a processor that follows its API: a person must look.
-        if (p->status == sent)
-            move(conn, *p, unknown, refund.id,
+        if (p.status == sent)
+            move(conn, c, unknown, refund.id,
                  tr("the processor's refund %1 is for %2, the payout for %3")
                      .arg(refund.id)
                      .arg(refund.amount)
-                     .arg(p->amountCents),
+                     .arg(p.amountCents),
                  actor, QStringLiteral("payout_unknown"), {});
-        return p;
+        return;
     }
-    if (p->isSettled()) // told again (a webhook after the answer): nothing moves
-        return p;
+    if (p.isSettled()) // told again (a webhook after the answer): nothing moves
+        return;
     const QString target = refund.payoutStatus();
     if (target.isEmpty()) {
         // Accepted, not settled yet (pending, requires_action): it stays where it is, with the
         // processor's reference; the webhook or reconcile settles it.
-        if (p->gatewayRef.isEmpty())
-            move(conn, *p, p->status, refund.id, {}, actor, QStringLiteral("payout_accepted"),
+        if (p.gatewayRef.isEmpty())
+            move(conn, c, p.status, refund.id, {}, actor, QStringLiteral("payout_accepted"),
                  tr("the processor holds refund %1 as %2").arg(refund.id, refund.status));
-        return p;
+        return;
     }
-    if (p->status == QLatin1String("pending")) // settled before we recorded sending it
-        move(conn, *p, sent, {}, {}, actor, QStringLiteral("payout_sent"), {});
+    if (p.status == QLatin1String("pending")) // settled before we recorded sending it
+        move(conn, c, sent, {}, {}, actor, QStringLiteral("payout_sent"), {});
     const bool paid = target == QLatin1String("succeeded");
-    move(conn, *p, target, refund.id,
+    move(conn, c, target, refund.id,
          paid ? QString() : (refund.failureReason.isEmpty() ? refund.status : refund.failureReason),
          actor, paid ? QStringLiteral("payout_paid") : QStringLiteral("payout_failed"),
          tr("the processor reports refund %1 %2").arg(refund.id, refund.status));
-    return p;
 }
 
 PayoutRecord PayoutBook::recordAnswer(qint64 payoutId, const StripeAnswer &answer)
 {
     return WriteTransaction::run(m_db, [&](const QSqlDatabase &conn) {
-        PayoutRepository payouts(conn);
-        auto p = payouts.lock(payoutId);
-        if (!p)
+        auto c = PayoutRepository(conn).lockWithContext(payoutId);
+        if (!c)
             refuse(tr("no payout with id %1").arg(payoutId));
-        if (p->isSettled())
-            return *p; // a webhook was faster
+        PayoutRecord &p = c->payout;
+        if (p.isSettled())
+            return p; // a webhook was faster
         switch (answer.kind) {
         case StripeAnswer::Kind::Refund:
-            return applyRefund(conn, answer.refund, workerActor()).value_or(*p);
+            applyTo(conn, *c, answer.refund, workerActor());
+            break;
         case StripeAnswer::Kind::Refused:
             // The processor made no refund and says why: the payout failed; a person may
             // retry it (a new payout) once the cause is dealt with.
-            move(conn, *p, QStringLiteral("failed"), {}, answer.describe(), workerActor(),
+            move(conn, *c, QStringLiteral("failed"), {}, answer.describe(), workerActor(),
                  QStringLiteral("payout_failed"), tr("refused by the payment processor"));
-            return *p;
+            break;
         case StripeAnswer::Kind::IdempotencyError:
         case StripeAnswer::Kind::NoAnswer:
             // Whether a refund was made is not known: never a new key, reconcile finds out.
-            if (p->status == sent || p->failureReason != answer.describe())
-                move(conn, *p, unknown, {}, answer.describe(), workerActor(),
+            if (p.status == sent || p.failureReason != answer.describe())
+                move(conn, *c, unknown, {}, answer.describe(), workerActor(),
                      QStringLiteral("payout_unknown"),
                      answer.kind == StripeAnswer::Kind::IdempotencyError
                          ? tr("the processor reports an idempotency error: a person must look")
                          : tr("no usable answer from the payment processor"));
-            return *p;
+            break;
         }
-        return *p;
+        return p;
     });
 }
 
@@ -231,10 +237,10 @@ PayoutRecord PayoutBook::markByHand(qint64 payoutId, bool paid, const QString &r
     if (paid && reference.trimmed().isEmpty())
         refuse(tr("a paid payout needs the reference of the transfer (--ref)"));
     return WriteTransaction::run(m_db, [&](const QSqlDatabase &conn) {
-        PayoutRepository payouts(conn);
-        auto p = payouts.lock(payoutId);
-        if (!p)
+        auto c = PayoutRepository(conn).lockWithContext(payoutId);
+        if (!c)
             refuse(tr("no payout with id %1").arg(payoutId));
+        PayoutRecord *p = &c->payout;
         if (p->isSettled())
             refuse(tr("payout %1 is already %2; nothing was changed").arg(payoutId).arg(p->status));
         const QString ref = reference.trimmed();
@@ -247,7 +253,7 @@ PayoutRecord PayoutBook::markByHand(qint64 payoutId, bool paid, const QString &r
             PayoutRepository(conn).move(payoutId, p->status, sent, m_workflow.now());
         p->status = p->status == QLatin1String("pending") ? sent : p->status;
         const QString status = paid ? QStringLiteral("succeeded") : QStringLiteral("failed");
-        move(conn, *p, status, ref, paid ? QString() : note.trimmed(), actor,
+        move(conn, *c, status, ref, paid ? QString() : note.trimmed(), actor,
              paid ? QStringLiteral("payout_paid") : QStringLiteral("payout_failed"),
              tr("payout %1 of %2 marked %3 by hand%4: %5")
                  .arg(payoutId)

@@ -60,11 +60,16 @@ public:
     PayoutRecord retry(qint64 failedPayoutId, const QString &note, const QString &actor);
 
 private:
-    // Moves `p` to `status` (when it changes), writes the audit row and the outbox event.
-    void move(const QSqlDatabase &conn, PayoutRecord &p, const QString &status, const QString &ref,
+    // Moves the payout to `status` (when it changes), writes the audit row and the outbox
+    // event.
+    void move(const QSqlDatabase &conn, PayoutContext &c, const QString &status, const QString &ref,
               const QString &reason, const QString &actor, const QString &action,
               const QString &note);
-    std::optional<PayoutSending> sending(const QSqlDatabase &conn, const PayoutRecord &p);
+    // What to send for a payout; refuses a payment reference that is not the processor's.
+    PayoutSending sending(const PayoutContext &c);
+    // applyRefund() on a payout already locked.
+    void applyTo(const QSqlDatabase &conn, PayoutContext &c, const StripeRefund &refund,
+                 const QString &actor);
 
     Database &m_db;
     RefundWorkflow &m_workflow;

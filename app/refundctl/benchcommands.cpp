@@ -151,11 +151,15 @@ int BenchCommands::run(CliContext &cli)
         return dashboard(cli);
     if (args.contains(QLatin1String("ingest")))
         return ingest(cli);
+    if (args.contains(QLatin1String("payouts")))
+        return payouts(cli);
     if (args.contains(QLatin1String("--help")) || args.contains(QLatin1String("-h"))) {
         cli.out() << tr("Usage: refundctl bench views [--database URL] [--account ID]\n"
                         "       refundctl bench export [--database URL]\n"
                         "       refundctl bench dashboard [--database URL]\n"
                         "       refundctl bench ingest [--database URL] [--accounts N]\n"
+                        "       refundctl bench payouts [--database URL] [--count N] "
+                        "--stripe-key-file F --stripe-api-base URL\n"
                         "views: times the desk's table models on a (large) database next to the "
                         "same queries run by sqlite3 or psql.\n"
                         "export: exports the ledger as CSV and compares rows per second and "
@@ -163,10 +167,12 @@ int BenchCommands::run(CliContext &cli)
                         "dashboard: times each figure of the managers' dashboard for the usual "
                         "date ranges.\n"
                         "ingest: the platform's events from a file and over HTTP, in events "
-                        "per second (writes into the database: use a scratch one).\n");
+                        "per second (writes into the database: use a scratch one).\n"
+                        "payouts: payouts through the payouts worker to a processor, and the "
+                        "worker's own time per payout (writes: use a scratch database).\n");
         return Exit::Ok;
     }
-    return cli.usageError(tr("say what to benchmark: views, export, dashboard or ingest"));
+    return cli.usageError(tr("say what to benchmark: views, export, dashboard, ingest or payouts"));
 }
 
 int BenchCommands::views(CliContext &cli)

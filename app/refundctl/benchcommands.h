@@ -15,5 +15,6 @@ private:
     static int views(CliContext &cli);
     static int exportLedger(CliContext &cli);
     static int dashboard(CliContext &cli);
-    static int ingest(CliContext &cli); // ingestbench.cpp
+    static int ingest(CliContext &cli);  // ingestbench.cpp
+    static int payouts(CliContext &cli); // payoutbench.cpp
 };

@@ -151,7 +151,9 @@ int work(CliContext &cli, bool reconcile)
            "same idempotency key; older ones are looked up in the payment's refunds (default "
            "86400: the processor keeps keys for 24 hours)."),
         QStringLiteral("SECONDS"), QStringLiteral("86400"));
-    parser.addOptions({limitOption, rateOption, inFlightOption});
+    const QCommandLineOption quietOption(
+        QStringLiteral("quiet"), tr("Print nothing when there was nothing to do (for cron)."));
+    parser.addOptions({limitOption, rateOption, inFlightOption, quietOption});
     if (reconcile)
         parser.addOptions({olderOption, resendOption});
     parser.addOptions(PayoutCommands::processorOptions());
@@ -218,6 +220,9 @@ int work(CliContext &cli, bool reconcile)
     loop.exec();
     for (const QString &e : std::as_const(summary.errors))
         cli.err() << tr("refundctl payouts: %1").arg(e) << Qt::endl;
+    const bool quiet = parser.isSet(quietOption);
+    if (quiet && summary.taken == 0 && summary.errors.isEmpty())
+        return Exit::Ok;
     cli.out() << tr("%1 payouts: %2 succeeded, %3 failed, %4 waiting at the processor, %5 "
                     "unknown")
                      .arg(summary.taken)
@@ -226,7 +231,7 @@ int work(CliContext &cli, bool reconcile)
                      .arg(summary.waiting)
                      .arg(summary.unknown)
               << Qt::endl;
-    if (summary.taken)
+    if (summary.taken && !quiet)
         cli.err() << tr("%1 ms in all; the worker's own time %2 ms per payout")
                          .arg(took.elapsed())
                          .arg(double(summary.overheadNs) / 1e6 / summary.taken, 0, 'f', 3)
