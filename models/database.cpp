@@ -9,6 +9,7 @@
 #include "sqlerrortext.h"
 #include <QAtomicInt>
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
@@ -27,6 +28,21 @@ QAtomicInt instanceCounter;
 
 // SQLite's own lower() folds ASCII letters only, so a search for "émilie" missed "Émilie".
 // This one lowers every letter, as PostgreSQL's does in a UTF-8 database.
+// refunddesk_sha256(text): the hex SHA-256 of the text's UTF-8 bytes, for the audit chain's
+// trigger (AuditChain); NULL gives NULL, so a row without its chain fails its NOT NULL checks.
+void sha256Hex(sqlite3_context *context, int, sqlite3_value **argv)
+{
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(argv[0]));
+    const int size = sqlite3_value_bytes(argv[0]);
+    const QByteArray hex =
+        QCryptographicHash::hash(QByteArrayView(text, size), QCryptographicHash::Sha256).toHex();
+    sqlite3_result_text(context, hex.constData(), int(hex.size()), SQLITE_TRANSIENT);
+}
+
 void unicodeLower(sqlite3_context *context, int, sqlite3_value **argv)
 {
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
@@ -182,10 +198,14 @@ QSqlDatabase Database::openConnection(const QString &name)
             SqlStatement::scalar(db, QStringLiteral("PRAGMA journal_mode = WAL"));
             SqlStatement::run(db, QStringLiteral("PRAGMA synchronous = NORMAL"));
             SqlStatement::scalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master"));
-            if (auto *handle = static_cast<sqlite3 *>(nativeHandle(db, "sqlite3*")))
+            if (auto *handle = static_cast<sqlite3 *>(nativeHandle(db, "sqlite3*"))) {
                 sqlite3_create_function_v2(handle, "lower", 1,
                                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                            nullptr, unicodeLower, nullptr, nullptr, nullptr);
+                sqlite3_create_function_v2(handle, "refunddesk_sha256", 1,
+                                           SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, sha256Hex,
+                                           nullptr, nullptr, nullptr);
+            }
         } else {
             SqlStatement::run(db, QStringLiteral("SET TIME ZONE 'UTC'"));
             SqlStatement::run(db, QStringLiteral("SET client_min_messages = WARNING"));

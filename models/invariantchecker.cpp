@@ -1,5 +1,7 @@
 #include "invariantchecker.h"
 
+#include "auditchain.h"
+
 #include "sqldialect.h"
 #include "sqlstatement.h"
 
@@ -218,8 +220,31 @@ QList<Check> checks(const SqlDialect &dialect)
                         " WHERE r.status IN ('approved', 'denied') AND NOT EXISTS"
                         " (SELECT 1 FROM audit_log a WHERE a.request_id = r.id"
                         " AND a.action IN ('approve', 'deny')) ORDER BY r.id")},
+        {"payout-without-audit",
+         QT_TRANSLATE_NOOP("InvariantChecker",
+                           "payout %1 is %2 but its audit trail does not say how it got there"),
+         QStringLiteral("SELECT o.id, o.status FROM payouts o WHERE o.request_id IS NOT NULL"
+                        " AND ((o.status <> 'pending' AND NOT EXISTS (SELECT 1 FROM audit_log a"
+                        "  WHERE a.request_id = o.request_id AND a.action IN ('payout_sent',"
+                        "  'payout_paid', 'payout_failed')))"
+                        " OR (o.status = 'succeeded' AND NOT EXISTS (SELECT 1 FROM audit_log a"
+                        "  WHERE a.request_id = o.request_id AND a.action = 'payout_paid'))"
+                        " OR (o.status = 'failed' AND NOT EXISTS (SELECT 1 FROM audit_log a"
+                        "  WHERE a.request_id = o.request_id AND a.action = 'payout_failed')))"
+                        " ORDER BY o.id")},
+        {"credit-movement-without-audit",
+         QT_TRANSLATE_NOOP("InvariantChecker",
+                           "ledger entry %1 (%2, %3 credits) moves credits for request %4, whose "
+                           "audit trail has no decision or chargeback"),
+         QStringLiteral("SELECT l.id, l.entry_type, l.credits, l.request_id FROM ledger_entries l"
+                        " WHERE l.request_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM audit_log a"
+                        " WHERE a.request_id = l.request_id AND a.action IN ('approve',"
+                        " 'chargeback')) ORDER BY l.id")},
     };
 }
+
+// The audit trail's hash chain, checked with the rest (not SQL: AuditChain recomputes it).
+const char *const auditChainCheck = "audit-chain";
 
 // One read-only snapshot for every check: a write committed while check runs is either seen
 // by all of them or by none, so two checks never disagree about one moment.
@@ -272,6 +297,11 @@ InvariantReport InvariantChecker::run(int perCheck) const
             report.checks << QString::fromLatin1(check.id);
         }
     }
+    const AuditChain::Result chain = AuditChain::verify(m_db);
+    if (!chain.ok) {
+        report.violations << chain.problem;
+        report.checks << QString::fromLatin1(auditChainCheck);
+    }
     auto count = [this](const char *table) {
         return SqlStatement::scalar(
                    m_db, QStringLiteral("SELECT COUNT(*) FROM %1").arg(QLatin1String(table)))
@@ -290,5 +320,6 @@ QStringList InvariantChecker::checkIds()
     QStringList ids;
     for (const Check &c : checks(SqlDialect(SqlDialect::Kind::Sqlite)))
         ids << QString::fromLatin1(c.id);
+    ids << QString::fromLatin1(auditChainCheck);
     return ids;
 }

@@ -1,5 +1,6 @@
 #include "schema.h"
 
+#include "auditchain.h"
 #include "databaseerror.h"
 #include "sqldialect.h"
 #include "sqlstatement.h"
@@ -498,6 +499,101 @@ QStringList migrateToV7(const SqlDialect &d)
     return s;
 }
 
+// The audit trail as a hash chain (AuditChain): every row gets its chain position, the hash
+// before it and its own, computed by the database as it is inserted; the rows already there
+// are chained in id order. On PostgreSQL a BEFORE INSERT trigger sets them under the lock of
+// audit_head's row (one chain whoever writes); on SQLite an AFTER INSERT trigger fills them in
+// (the append-only guard lets a row be completed once, never changed after).
+void migrateToV8(const QSqlDatabase &db, const SqlDialect &d)
+{
+    QStringList s;
+    s << QStringLiteral("ALTER TABLE audit_log ADD COLUMN chain_seq BIGINT");
+    s << QStringLiteral("ALTER TABLE audit_log ADD COLUMN prev_hash TEXT");
+    s << QStringLiteral("ALTER TABLE audit_log ADD COLUMN hash TEXT");
+    s << QStringLiteral("CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1),"
+                        " last_seq BIGINT NOT NULL CHECK (last_seq >= 0),"
+                        " last_hash TEXT NOT NULL)");
+    if (d.isSqlite()) {
+        s << QStringLiteral("DROP TRIGGER audit_log_no_update");
+        runAll(db, s);
+        s.clear();
+        // The rows already there, in id order.
+        QString previous = AuditChain::genesis();
+        qint64 seq = 0;
+        QList<std::tuple<qint64, QString, QString>> chained;
+        {
+            SqlStatement rows(db, QStringLiteral("SELECT id, at, actor, action, account_id,"
+                                                 " request_id, profile, profile_version,"
+                                                 " recommendation, note, details FROM audit_log"
+                                                 " ORDER BY id"));
+            rows.exec();
+            while (rows.next()) {
+                QVariantList fields{++seq};
+                for (int i = 0; i < 11; ++i)
+                    fields << rows.value(i);
+                const QString h = AuditChain::hash(previous, AuditChain::canonical(fields));
+                chained.append({rows.value(0).toLongLong(), previous, h});
+                previous = h;
+            }
+        }
+        SqlStatement update(db, QStringLiteral("UPDATE audit_log SET chain_seq = ?, prev_hash = ?,"
+                                               " hash = ? WHERE id = ?"));
+        qint64 position = 0;
+        for (const auto &[id, prev, h] : std::as_const(chained))
+            update.bindAll({++position, prev, h, id}).exec();
+        SqlStatement head(db, QStringLiteral("INSERT INTO audit_head (id, last_seq, last_hash)"
+                                             " VALUES (1, ?, ?)"));
+        head.bindAll({seq, previous}).exec();
+        s << QStringLiteral("CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+                            " WHEN OLD.hash IS NOT NULL"
+                            " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END");
+        s << QStringLiteral(
+                 "CREATE TRIGGER audit_chain AFTER INSERT ON audit_log BEGIN"
+                 " UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1;"
+                 " UPDATE audit_log SET chain_seq = (SELECT last_seq FROM audit_head WHERE id = 1),"
+                 " prev_hash = (SELECT last_hash FROM audit_head WHERE id = 1) WHERE id = NEW.id;"
+                 " UPDATE audit_log SET hash = %1 WHERE id = NEW.id;"
+                 " UPDATE audit_head SET last_hash = (SELECT hash FROM audit_log"
+                 " WHERE id = NEW.id) WHERE id = 1;"
+                 " END")
+                 .arg(
+                     AuditChain::hashSql(d, QStringLiteral("audit_log.prev_hash"),
+                                         AuditChain::canonicalSql(d, QStringLiteral("audit_log"))));
+    } else {
+        s << QStringLiteral(
+                 "DO $$ DECLARE r audit_log%ROWTYPE; prev TEXT := '%1'; seq BIGINT := 0; BEGIN"
+                 " ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change;"
+                 " FOR r IN SELECT * FROM audit_log ORDER BY id LOOP"
+                 "  seq := seq + 1; r.chain_seq := seq;"
+                 "  UPDATE audit_log SET chain_seq = seq, prev_hash = prev, hash = %2"
+                 "   WHERE id = r.id;"
+                 "  prev := %2;"
+                 " END LOOP;"
+                 " ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change;"
+                 " INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, seq, prev);"
+                 " END $$")
+                 .arg(AuditChain::genesis(),
+                      AuditChain::hashSql(d, QStringLiteral("prev"),
+                                          AuditChain::canonicalSql(d, QStringLiteral("r"))));
+        s << QStringLiteral("ALTER TABLE audit_log ALTER COLUMN chain_seq SET NOT NULL,"
+                            " ALTER COLUMN prev_hash SET NOT NULL, ALTER COLUMN hash SET NOT NULL");
+        s << QStringLiteral("CREATE FUNCTION audit_chain() RETURNS trigger LANGUAGE plpgsql AS $$"
+                            " DECLARE prev TEXT; seq BIGINT; BEGIN"
+                            " UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1"
+                            "  RETURNING last_seq, last_hash INTO seq, prev;"
+                            " NEW.chain_seq := seq; NEW.prev_hash := prev;"
+                            " NEW.hash := %1;"
+                            " UPDATE audit_head SET last_hash = NEW.hash WHERE id = 1;"
+                            " RETURN NEW; END $$")
+                 .arg(AuditChain::hashSql(d, QStringLiteral("prev"),
+                                          AuditChain::canonicalSql(d, QStringLiteral("NEW"))));
+        s << QStringLiteral("CREATE TRIGGER audit_chain BEFORE INSERT ON audit_log"
+                            " FOR EACH ROW EXECUTE FUNCTION audit_chain()");
+    }
+    s << QStringLiteral("CREATE UNIQUE INDEX audit_chain_seq ON audit_log (chain_seq)");
+    runAll(db, s);
+}
+
 using Step = void (*)(const QSqlDatabase &, const SqlDialect &);
 template <QStringList (*statements)(const SqlDialect &)>
 void plain(const QSqlDatabase &db, const SqlDialect &d)
@@ -505,7 +601,7 @@ void plain(const QSqlDatabase &db, const SqlDialect &d)
     runAll(db, statements(d));
 }
 constexpr Step steps[] = {plain<migrateToV1>, plain<migrateToV2>, plain<migrateToV3>, migrateToV4,
-                          plain<migrateToV5>, plain<migrateToV6>, plain<migrateToV7>};
+                          plain<migrateToV5>, plain<migrateToV6>, plain<migrateToV7>, migrateToV8};
 
 } // namespace
 

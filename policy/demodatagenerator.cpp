@@ -222,10 +222,9 @@ public:
         m_decisions = make("decisions", {"id", "request_id", "verdict", "remedy", "refund_cents",
                                          "credits", "currency", "reviewer", "decided_at", "profile",
                                          "profile_version", "is_override", "note"});
-        m_payouts =
-            make("payouts", {"id", "request_id", "purchase_id", "account_id", "amount_cents",
-                             "currency", "status", "gateway_ref", "created_at", "updated_at",
-                             "sent_at", "failure_reason"});
+        m_payouts = make("payouts", {"id", "request_id", "purchase_id", "account_id",
+                                     "amount_cents", "currency", "status", "gateway_ref",
+                                     "created_at", "updated_at", "sent_at", "failure_reason"});
         m_chargebacks = make("chargebacks", {"id", "purchase_id", "account_id", "request_id",
                                              "opened_at", "amount_cents", "currency", "reason",
                                              "status", "resolved_at", "contacted_support_first"});
@@ -477,6 +476,7 @@ public:
                     job = &j;
         }
         Purchase &purchase = purchases.front();
+        QString payoutState; // the state of the decision's payout, when it made one
         const bool decided =
             status == QLatin1String("approved") || status == QLatin1String("denied");
         // Decided requests spread over the year, a while after what they refer to; open ones
@@ -558,6 +558,7 @@ public:
                                                  : age > 10 * day   ? QStringLiteral("succeeded")
                                                  : age > 2 * day    ? QStringLiteral("sent")
                                                                     : QStringLiteral("pending");
+                    payoutState = payoutStatus;
                     m_payouts->add(
                         {m_nextPayout++, requestId, purchase.id, accountId, refundCents, currency,
                          payoutStatus,
@@ -617,6 +618,18 @@ public:
                               isOverride, note});
             m_audit->add({m_nextAudit++, decidedAt, reviewer, verdict, accountId, requestId,
                           profile, 1, note});
+            // The payouts worker's moves, as PayoutBook records them.
+            const QString worker = QStringLiteral("payouts-worker");
+            if (!payoutState.isEmpty() && payoutState != QLatin1String("pending"))
+                m_audit->add({m_nextAudit++, std::min(m_end, decidedAt + 600), worker,
+                              QStringLiteral("payout_sent"), accountId, requestId, QVariant(),
+                              QVariant(), QString()});
+            if (payoutState == QLatin1String("succeeded") || payoutState == QLatin1String("failed"))
+                m_audit->add({m_nextAudit++, std::min(m_end, decidedAt + 2 * day), worker,
+                              payoutState == QLatin1String("succeeded")
+                                  ? QStringLiteral("payout_paid")
+                                  : QStringLiteral("payout_failed"),
+                              accountId, requestId, QVariant(), QVariant(), QString()});
         }
 
         if (type == QLatin1String("chargeback")) {
@@ -627,6 +640,10 @@ public:
             m_chargebacks->add({m_nextChargeback++, purchase.id, accountId, requestId, received,
                                 purchase.cents, currency, messageFor(type, m_rng), cbStatus,
                                 decided ? QVariant(decidedAt) : QVariant(), contacted});
+            // As RefundWorkflow::recordChargeback records the dispute and its actions.
+            m_audit->add({m_nextAudit++, received, QStringLiteral("system"),
+                          QStringLiteral("chargeback"), accountId, requestId, profile, 1,
+                          QString()});
             const bool suspends = profile == QLatin1String("apiany") ||
                                   profile == QLatin1String("hummingbytes") ||
                                   (profile == QLatin1String("aidancing") && !contacted);

@@ -1,6 +1,8 @@
 // The data layer on both backends: migrations, constraints, transactions, concurrent writers.
 
 #include "models/accountrepository.h"
+#include "models/auditchain.h"
+#include "models/auditrepository.h"
 #include "models/bulkloadscope.h"
 #include "models/databaseerror.h"
 #include "models/jobrepository.h"
@@ -155,6 +157,104 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(DatabaseError, insertJob("paused"));
         insertJob("succeeded");
         QCOMPARE(count(t.db(), QStringLiteral("jobs")), qint64(1));
+    }
+
+    // The audit trail's hash chain: rows written before the chain existed are chained by the
+    // upgrade, writers at once keep one chain, and whatever the owner changes, deletes or
+    // inserts behind the triggers' back is named by AuditChain::verify().
+    void auditChainHoldsAndCatchesTampering()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open(Database::Migrate::No);
+        t.db().migrate(7);
+        const qint64 account = makeAccount(t.db());
+        auto append = [&](Database &db, const QString &note) {
+            AuditRecord a;
+            a.at = 1'772'000'000;
+            a.actor = QStringLiteral("zoë");
+            a.action = QStringLiteral("note");
+            a.accountId = account;
+            a.note = note;
+            WriteTransaction::run(
+                db, [&](const QSqlDatabase &conn) { return AuditRepository(conn).append(a); });
+        };
+        append(t.db(), QStringLiteral("before the chain – ✓ 𝄞"));
+        append(t.db(), QString());
+        auto other = t.openAnother();
+        other->open(); // upgrades: the two rows are chained
+        QCOMPARE(AuditChain::verify(other->connection()).rows, 2);
+        QVERIFY(AuditChain::verify(other->connection()).ok);
+
+        // Two writers at once, each its own connection and transactions.
+        auto writer = [&](int n) {
+            return QThread::create([&, n] {
+                auto db = t.openAnother();
+                db->open();
+                for (int i = 0; i < 150; ++i)
+                    append(*db, QStringLiteral("writer %1, row %2").arg(n).arg(i));
+            });
+        };
+        std::unique_ptr<QThread> one(writer(1)), two(writer(2));
+        one->start();
+        two->start();
+        QVERIFY(one->wait(60000) && two->wait(60000));
+        const QSqlDatabase db = t.db().connection();
+        AuditChain::Result r = AuditChain::verify(db);
+        QVERIFY2(r.ok, qPrintable(r.problem));
+        QCOMPARE(r.rows, 302);
+        QCOMPARE(AuditChain::head(db), std::make_pair(qint64(302), r.head));
+        // The same content always gives the same hash: the database's and the program's agree.
+        const QString fifth =
+            SqlStatement::scalar(db,
+                                 QStringLiteral("SELECT hash FROM audit_log WHERE chain_seq = 5"))
+                .toString();
+        QCOMPARE(fifth.size(), 64);
+
+        // Refused outright.
+        QVERIFY_THROWS_EXCEPTION(
+            DatabaseError,
+            SqlStatement::run(
+                db, QStringLiteral("UPDATE audit_log SET note = 'x' WHERE chain_seq = 5")));
+
+        // The owner goes round the triggers.
+        const bool sqlite = t.db().dialect().isSqlite();
+        if (sqlite) {
+            SqlStatement::run(db, QStringLiteral("DROP TRIGGER audit_log_no_update"));
+            SqlStatement::run(db, QStringLiteral("DROP TRIGGER audit_log_no_delete"));
+        } else {
+            SqlStatement::run(db, QStringLiteral("ALTER TABLE audit_log DISABLE TRIGGER USER"));
+        }
+        const qint64 fifthId =
+            SqlStatement::scalar(db, QStringLiteral("SELECT id FROM audit_log WHERE chain_seq = 5"))
+                .toLongLong();
+        SqlStatement::run(db, QStringLiteral("UPDATE audit_log SET note = note || '!' WHERE"
+                                             " chain_seq = 5"));
+        r = AuditChain::verify(db);
+        QVERIFY(!r.ok);
+        QCOMPARE(r.firstBadSeq, qint64(5));
+        QCOMPARE(r.firstBadId, fifthId);
+        QVERIFY2(r.problem.contains(QLatin1String("changed")), qPrintable(r.problem));
+        // Even with its hash recomputed, the next row no longer follows it.
+        SqlStatement::run(db, QStringLiteral("UPDATE audit_log SET note = substr(note, 1,"
+                                             " length(note) - 1) WHERE chain_seq = 5"));
+        QVERIFY(AuditChain::verify(db).ok);
+        SqlStatement::run(db, QStringLiteral("UPDATE audit_log SET hash = '%1' WHERE chain_seq = 5")
+                                  .arg(QString(64, QLatin1Char('f'))));
+        r = AuditChain::verify(db);
+        QCOMPARE(r.firstBadSeq, qint64(5));
+        SqlStatement::run(
+            db, QStringLiteral("UPDATE audit_log SET hash = '%1' WHERE chain_seq = 5").arg(fifth));
+        QVERIFY(AuditChain::verify(db).ok);
+        // A deleted row: the next one names the gap.
+        SqlStatement::run(db, QStringLiteral("DELETE FROM audit_log WHERE chain_seq = 9"));
+        r = AuditChain::verify(db);
+        QCOMPARE(r.firstBadSeq, qint64(10));
+        QVERIFY2(r.problem.contains(QLatin1String("deleted")), qPrintable(r.problem));
+        // The newest rows deleted: the head says so.
+        SqlStatement::run(db, QStringLiteral("DELETE FROM audit_log WHERE chain_seq >= 9"));
+        r = AuditChain::verify(db);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.problem.contains(QLatin1String("head")), qPrintable(r.problem));
     }
 
     void inListsAreSpeltOut()

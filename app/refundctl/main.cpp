@@ -1,5 +1,6 @@
 // refundctl: the command-line twin of Refund Desk, for servers and cron.
 
+#include "auditcommands.h"
 #include "benchcommands.h"
 #include "clicontext.h"
 #include "databasecommands.h"
@@ -29,6 +30,9 @@ struct Command
 const std::map<QString, Command> &commands()
 {
     static const std::map<QString, Command> list{
+        {QStringLiteral("audit"),
+         {QT_TRANSLATE_NOOP("refundctl", "verify the audit trail's hash chain, print its head"),
+          AuditCommands::audit}},
         {QStringLiteral("bench"),
          {QT_TRANSLATE_NOOP("refundctl", "time the desk's views against sqlite3 or psql"),
           BenchCommands::run}},

@@ -1,0 +1,48 @@
+#pragma once
+// The audit trail as a hash chain (issue "Who decides"): each row carries the SHA-256 of the
+// previous row's hash and its own canonical content, in the order the database appended them
+// (chain_seq, given under the audit_head row's lock, so concurrent writers keep one chain).
+// The database computes it as the row is inserted (a trigger: the program cannot get it
+// wrong or leave it out); `refundctl audit verify` recomputes it here, and names the first
+// row that does not match.
+
+#include <QByteArray>
+#include <QSqlDatabase>
+#include <QString>
+#include <QVariant>
+#include <functional>
+
+class SqlDialect;
+
+class AuditChain
+{
+public:
+    // The hash before the first row.
+    static QString genesis();
+    // The content a row's hash covers, each field as "<bytes>:<text>" ("-" for NULL), joined
+    // by '|': chain_seq, id, at, actor, action, account_id, request_id, profile,
+    // profile_version, recommendation, note, details.
+    static QByteArray canonical(const QVariantList &fields);
+    static QString hash(const QString &previous, const QByteArray &canonical);
+
+    // The same in SQL over a row named `row` (NEW in a trigger, a record in a loop), for
+    // `dialect`; SQLite calls refunddesk_sha256(), registered on every connection.
+    static QString canonicalSql(const SqlDialect &dialect, const QString &row);
+    static QString hashSql(const SqlDialect &dialect, const QString &previous,
+                           const QString &canonical);
+
+    struct Result
+    {
+        bool ok = true;
+        qint64 rows = 0;
+        qint64 firstBadSeq = 0; // the chain position of the first row that does not match
+        qint64 firstBadId = 0;
+        QString problem; // what is wrong there, in words
+        QString head;    // the newest hash
+    };
+    // Recomputes the chain in order; `progress` gets the rows done now and then.
+    static Result verify(const QSqlDatabase &db,
+                         const std::function<void(qint64 rows)> &progress = {});
+    // The newest position and hash as the database keeps them (audit_head).
+    static std::pair<qint64, QString> head(const QSqlDatabase &db);
+};
