@@ -184,7 +184,16 @@ QSqlDatabase Database::openConnection(const QString &name)
         db.setUserName(m_url.user());
         db.setPassword(m_url.password());
         db.setDatabaseName(m_url.databaseName());
-        db.setConnectOptions(QStringLiteral("connect_timeout=10;application_name=refunddesk"));
+        QString options = QStringLiteral("connect_timeout=10;application_name=refunddesk");
+        if (!m_url.sslMode().isEmpty())
+            options += QStringLiteral(";sslmode=") + m_url.sslMode();
+        if (!m_url.sslRootCert().isEmpty())
+            options +=
+                QStringLiteral(";sslrootcert='%1'")
+                    .arg(QString(m_url.sslRootCert())
+                             .replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+                             .replace(QLatin1Char('\''), QStringLiteral("\\'"))); // libpq quoting
+        db.setConnectOptions(options);
     }
     if (!db.open()) {
         const QString why = sqlErrorText(db.lastError());

@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QUrl>
+#include <QUrlQuery>
 
 namespace {
 QString tr(const char *text)
@@ -71,6 +72,28 @@ DatabaseUrl DatabaseUrl::parse(const QString &text)
         url.m_user = parsed.userName(QUrl::FullyDecoded);
         url.m_password = parsed.password(QUrl::FullyDecoded);
         url.m_database = QUrl::fromPercentEncoding(db.toUtf8());
+        // Parameters are honoured or refused, never dropped: a connection asked to be
+        // encrypted must not go out in the clear.
+        const QUrlQuery query(parsed);
+        for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded)) {
+            if (key == QLatin1String("sslmode")) {
+                if (!sslModes().contains(value)) {
+                    url.m_backend = Backend::Invalid;
+                    url.m_error = tr("sslmode must be one of %1, not \"%2\"")
+                                      .arg(sslModes().join(QStringLiteral(", ")), value);
+                    return url;
+                }
+                url.m_sslMode = value;
+            } else if (key == QLatin1String("sslrootcert")) {
+                url.m_sslRootCert = value;
+            } else {
+                url.m_backend = Backend::Invalid;
+                url.m_error = tr("unknown parameter \"%1\" in the PostgreSQL URL (known: "
+                                 "sslmode, sslrootcert)")
+                                  .arg(key);
+                return url;
+            }
+        }
         return url;
     }
     // A plain file path, as people type one (no scheme, no colon at all): a SQLite file.
@@ -111,7 +134,27 @@ static QString postgresUrl(const DatabaseUrl &u, const QString &password)
     if (!password.isEmpty())
         url.setPassword(password);
     url.setPath(QLatin1Char('/') + u.databaseName());
-    return url.toString();
+    QUrlQuery query;
+    if (!u.sslMode().isEmpty())
+        query.addQueryItem(QStringLiteral("sslmode"), u.sslMode());
+    if (!u.sslRootCert().isEmpty())
+        query.addQueryItem(QStringLiteral("sslrootcert"), u.sslRootCert());
+    if (query.isEmpty())
+        return url.toString();
+    url.setQuery(query);
+    return url.toString(QUrl::FullyEncoded); // a path with spaces parses back the same
+}
+
+QStringList DatabaseUrl::sslModes()
+{
+    return {QStringLiteral("disable"), QStringLiteral("allow"),     QStringLiteral("prefer"),
+            QStringLiteral("require"), QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
+}
+
+void DatabaseUrl::setSsl(const QString &mode, const QString &rootCert)
+{
+    m_sslMode = mode;
+    m_sslRootCert = rootCert;
 }
 
 QString DatabaseUrl::toDisplayString() const

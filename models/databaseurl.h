@@ -2,6 +2,7 @@
 // Where the data lives: a parsed `sqlite:/path` or `postgresql://user[:pw]@host[:port]/db` URL.
 
 #include <QString>
+#include <QStringList>
 
 class DatabaseUrl
 {
@@ -31,6 +32,12 @@ public:
     QString user() const { return m_user; }
     QString password() const { return m_password; }
     QString databaseName() const { return m_database; }
+    // PostgreSQL's TLS: sslmode (disable, allow, prefer, require, verify-ca, verify-full;
+    // empty: libpq's default) and the CA file verify-ca and verify-full check the server with.
+    QString sslMode() const { return m_sslMode; }
+    QString sslRootCert() const { return m_sslRootCert; }
+    void setSsl(const QString &mode, const QString &rootCert);
+    static QStringList sslModes();
 
     // A copy pointing at another database on the same PostgreSQL server.
     DatabaseUrl withDatabaseName(const QString &name) const;
@@ -49,4 +56,6 @@ private:
     QString m_user;
     QString m_password;
     QString m_database;
+    QString m_sslMode;
+    QString m_sslRootCert;
 };

@@ -294,6 +294,30 @@ private slots:
         QVERIFY2(ledger.contains(QStringLiteral("entry_type = 'forfeiture'")), qPrintable(ledger));
     }
 
+    // A URL's sslmode reaches the connection: the test server speaks no TLS, so asking for it
+    // fails (it would silently connect in the clear if the parameter were dropped).
+    void sslModeIsHonoured()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        if (t.db().dialect().isSqlite())
+            QSKIP("PostgreSQL's TLS");
+        t.db().open();
+        DatabaseUrl url = t.url();
+        url.setSsl(QStringLiteral("require"), {});
+        Database encrypted(url);
+        QString error;
+        try {
+            encrypted.open();
+        } catch (const DatabaseError &e) {
+            error = e.message();
+        }
+        QVERIFY2(error.contains(QLatin1String("SSL"), Qt::CaseInsensitive), qPrintable(error));
+        url.setSsl(QStringLiteral("disable"), {});
+        Database plain(url);
+        plain.open();
+        QCOMPARE(plain.schemaVersion(), Schema::latestVersion());
+    }
+
     void refusesNewerSchema()
     {
         REFUNDDESK_FRESH_DATABASE(t);

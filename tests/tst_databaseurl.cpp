@@ -46,6 +46,31 @@ private slots:
         QCOMPARE(DatabaseUrl::parse(QStringLiteral("postgresql://u@h/d")).port(), 5432);
     }
 
+    // sslmode is honoured or refused, never dropped; it survives the round trip.
+    void postgresSslMode()
+    {
+        const DatabaseUrl u = DatabaseUrl::parse(
+            QStringLiteral("postgresql://billing@db.internal/refunds?sslmode=verify-full&"
+                           "sslrootcert=/etc/ssl/team%20ca.pem"));
+        QVERIFY2(u.isValid(), qPrintable(u.errorString()));
+        QCOMPARE(u.sslMode(), QStringLiteral("verify-full"));
+        QCOMPARE(u.sslRootCert(), QStringLiteral("/etc/ssl/team ca.pem"));
+        const DatabaseUrl again = DatabaseUrl::parse(u.toString());
+        QCOMPARE(again.sslMode(), u.sslMode());
+        QCOMPARE(again.sslRootCert(), u.sslRootCert());
+        QVERIFY(u.toDisplayString().contains(QLatin1String("sslmode=verify-full")));
+        const DatabaseUrl wrong =
+            DatabaseUrl::parse(QStringLiteral("postgresql://h/db?sslmode=required"));
+        QVERIFY(!wrong.isValid());
+        QVERIFY2(wrong.errorString().contains(QLatin1String("verify-full")),
+                 qPrintable(wrong.errorString()));
+        const DatabaseUrl unknown =
+            DatabaseUrl::parse(QStringLiteral("postgresql://h/db?ssl=true"));
+        QVERIFY(!unknown.isValid());
+        QVERIFY2(unknown.errorString().contains(QLatin1String("\"ssl\"")),
+                 qPrintable(unknown.errorString()));
+    }
+
     void invalid_data()
     {
         QTest::addColumn<QString>("text");

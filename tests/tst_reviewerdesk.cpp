@@ -4,11 +4,11 @@
 #include "models/changewatcher.h"
 #include "models/decisionrepository.h"
 #include "models/externalidrepository.h"
+#include "models/payouttablemodel.h"
 #include "models/requestqueuemodel.h"
 #include "models/requestrepository.h"
 #include "models/sqlstatement.h"
 #include "models/sqlwindowmodel.h"
-#include "models/payouttablemodel.h"
 #include "policy/demodatagenerator.h"
 #include "policy/payoutbook.h"
 #include "policy/refundworkflow.h"
@@ -231,6 +231,41 @@ private slots:
         QVERIFY(!settings.contains(QStringLiteral("connection/password")));
         for (const QString &key : settings.allKeys())
             QVERIFY2(settings.value(key).toString() != QLatin1String("s3cret"), qPrintable(key));
+    }
+
+    // The Connect dialog offers encryption: its choice reaches the URL and is remembered.
+    void connectDialogOffersEncryption()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        if (backend != QLatin1String("sqlite"))
+            QSKIP("no database involved");
+        DatabaseUrl pg =
+            DatabaseUrl::postgres(QStringLiteral("db.internal"), 5432, QStringLiteral("billing"),
+                                  {}, QStringLiteral("refunds"));
+        pg.setSsl(QStringLiteral("verify-full"), QStringLiteral("/etc/ssl/team.pem"));
+        ConnectionDialog dialog(pg, QStringLiteral("carol"));
+        QCOMPARE(dialog.url().sslMode(), QStringLiteral("verify-full"));
+        QCOMPARE(dialog.url().sslRootCert(), QStringLiteral("/etc/ssl/team.pem"));
+        auto *mode = dialog.findChild<QComboBox *>();
+        QVERIFY(mode);
+        mode->setCurrentIndex(mode->findData(QStringLiteral("require")));
+        QCOMPARE(dialog.url().sslMode(), QStringLiteral("require"));
+        QVERIFY(dialog.url().sslRootCert().isEmpty());
+        // What a dialog accepted earlier remembered comes back.
+        QSettings().setValue(QStringLiteral("connection/kind"), QStringLiteral("postgresql"));
+        QSettings().setValue(QStringLiteral("connection/sslmode"), QStringLiteral("require"));
+        QSettings().setValue(QStringLiteral("connection/host"), QStringLiteral("db.internal"));
+        QSettings().setValue(QStringLiteral("connection/database"), QStringLiteral("refunds"));
+        QSettings().setValue(QStringLiteral("connection/user"), QStringLiteral("billing"));
+        QCOMPARE(ConnectionDialog::rememberedUrl().sslMode(), QStringLiteral("require"));
+        QVERIFY(ConnectionDialog::rememberedUrl().toString().contains(
+            QLatin1String("sslmode=require")));
+        ConnectionDialog again(DatabaseUrl::sqliteFile(QStringLiteral("/tmp/x.db")),
+                               QStringLiteral("carol"));
+        QCOMPARE(again.findChild<QComboBox *>()->currentData().toString(),
+                 QStringLiteral("require"));
+        for (const char *key : {"kind", "sslmode", "host", "database", "user"})
+            QSettings().remove(QStringLiteral("connection/") + QLatin1String(key));
     }
 
     void reportDialogMnemonicsDoNotCollide()
@@ -952,8 +987,9 @@ private slots:
             QCOMPARE(shop.decide(requests.last(), ReviewAction::Approve).status,
                      DecisionResult::Status::Approved);
         }
-        const qint64 failed = scalar(t.db(), QStringLiteral("SELECT id FROM payouts WHERE"
-                                                            " request_id = ?"),
+        const qint64 failed = scalar(t.db(),
+                                     QStringLiteral("SELECT id FROM payouts WHERE"
+                                                    " request_id = ?"),
                                      {requests.at(1)});
         PayoutBook(t.db(), shop.workflow)
             .markByHand(failed, false, {}, QStringLiteral("card expired"), QStringLiteral("bob"));
@@ -982,8 +1018,9 @@ private slots:
         QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM payouts")), 3);
         w.setReviewer(QStringLiteral("alice"));
         QVERIFY(payouts->retrySelected(QStringLiteral("the customer has a new card")));
-        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM payouts WHERE retry_of = ?"
-                                               " AND status = 'pending'"),
+        QCOMPARE(scalar(t.db(),
+                        QStringLiteral("SELECT COUNT(*) FROM payouts WHERE retry_of = ?"
+                                       " AND status = 'pending'"),
                         {failed}),
                  1);
         QCOMPARE(SqlStatement::scalar(t.db().connection(),

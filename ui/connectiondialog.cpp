@@ -5,6 +5,7 @@
 #include "passwordstore.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -31,7 +32,8 @@ ConnectionDialog::ConnectionDialog(const DatabaseUrl &current, const QString &re
       m_pages(new QStackedWidget), m_file(new QLineEdit), m_host(new QLineEdit),
       m_port(new QSpinBox), m_database(new QLineEdit), m_user(new QLineEdit),
       m_password(new QLineEdit), m_rememberPassword(new QCheckBox(tr("Re&member the password"))),
-      m_reviewer(new QLineEdit), m_error(new QLabel)
+      m_sslMode(new QComboBox), m_sslRootCert(new QLineEdit), m_reviewer(new QLineEdit),
+      m_error(new QLabel)
 {
     setWindowTitle(tr("Connect to a database"));
     auto *layout = new QVBoxLayout(this);
@@ -64,6 +66,22 @@ ConnectionDialog::ConnectionDialog(const DatabaseUrl &current, const QString &re
     pgForm->addRow(tr("&User:"), m_user);
     pgForm->addRow(tr("Pass&word:"), m_password);
     pgForm->addRow(QString(), m_rememberPassword);
+    // Encryption: libpq's default (prefer) falls back to plain text without a word.
+    m_sslMode->addItem(tr("Prefer encryption (libpq's default)"), QString());
+    m_sslMode->addItem(tr("Require encryption"), QStringLiteral("require"));
+    m_sslMode->addItem(tr("Require encryption and verify the server (CA file)"),
+                       QStringLiteral("verify-full"));
+    m_sslMode->addItem(tr("No encryption"), QStringLiteral("disable"));
+    m_sslMode->setToolTip(tr("\"Require\" refuses to connect without TLS; \"verify\" also checks "
+                             "the server's certificate against the CA file and its host name."));
+    pgForm->addRow(tr("&Encryption:"), m_sslMode);
+    m_sslRootCert->setPlaceholderText(tr("/etc/ssl/certs/your-team-ca.pem"));
+    pgForm->addRow(tr("&CA file:"), m_sslRootCert);
+    auto updateCa = [this] {
+        m_sslRootCert->setEnabled(m_sslMode->currentData().toString() ==
+                                  QLatin1String("verify-full"));
+    };
+    connect(m_sslMode, &QComboBox::currentIndexChanged, this, updateCa);
     m_pages->addWidget(filePage);
     m_pages->addWidget(pgPage);
     layout->addWidget(m_pages);
@@ -99,6 +117,12 @@ ConnectionDialog::ConnectionDialog(const DatabaseUrl &current, const QString &re
     m_database->setText(pg ? current.databaseName()
                            : s.value(group + QStringLiteral("database")).toString());
     m_user->setText(pg ? current.user() : s.value(group + QStringLiteral("user")).toString());
+    const QString sslMode =
+        pg ? current.sslMode() : s.value(group + QStringLiteral("sslmode")).toString();
+    m_sslMode->setCurrentIndex(std::max(0, m_sslMode->findData(sslMode)));
+    m_sslRootCert->setText(pg ? current.sslRootCert()
+                              : s.value(group + QStringLiteral("sslrootcert")).toString());
+    updateCa();
     // A password an older version kept in the settings file moves to the keychain.
     if (s.contains(group + QStringLiteral("password"))) {
         QString ignored;
@@ -121,8 +145,12 @@ DatabaseUrl ConnectionDialog::url() const
 {
     if (m_sqlite->isChecked())
         return DatabaseUrl::sqliteFile(m_file->text().trimmed());
-    return DatabaseUrl::postgres(m_host->text(), m_port->value(), m_user->text(),
-                                 m_password->text(), m_database->text());
+    DatabaseUrl url = DatabaseUrl::postgres(m_host->text(), m_port->value(), m_user->text(),
+                                            m_password->text(), m_database->text());
+    const QString mode = m_sslMode->currentData().toString();
+    url.setSsl(mode,
+               mode == QLatin1String("verify-full") ? m_sslRootCert->text().trimmed() : QString());
+    return url;
 }
 
 QString ConnectionDialog::reviewer() const
@@ -181,6 +209,8 @@ void ConnectionDialog::remember()
     s.setValue(group + QStringLiteral("port"), m_port->value());
     s.setValue(group + QStringLiteral("database"), m_database->text().trimmed());
     s.setValue(group + QStringLiteral("user"), m_user->text().trimmed());
+    s.setValue(group + QStringLiteral("sslmode"), m_sslMode->currentData().toString());
+    s.setValue(group + QStringLiteral("sslrootcert"), m_sslRootCert->text().trimmed());
     // The password goes to the system keychain, never into this file.
     const QString key = PasswordStore::keyFor(m_user->text().trimmed(), m_host->text().trimmed(),
                                               m_port->value(), m_database->text().trimmed());
@@ -212,12 +242,17 @@ DatabaseUrl ConnectionDialog::rememberedUrl()
     const QString kind = s.value(group + QStringLiteral("kind")).toString();
     if (kind == QLatin1String("sqlite"))
         return DatabaseUrl::sqliteFile(s.value(group + QStringLiteral("file")).toString());
-    if (kind == QLatin1String("postgresql"))
-        return DatabaseUrl::postgres(s.value(group + QStringLiteral("host")).toString(),
-                                     s.value(group + QStringLiteral("port"), 5432).toInt(),
-                                     s.value(group + QStringLiteral("user")).toString(),
-                                     PasswordStore::read(rememberedKey()).value_or(QString()),
-                                     s.value(group + QStringLiteral("database")).toString());
+    if (kind == QLatin1String("postgresql")) {
+        DatabaseUrl url =
+            DatabaseUrl::postgres(s.value(group + QStringLiteral("host")).toString(),
+                                  s.value(group + QStringLiteral("port"), 5432).toInt(),
+                                  s.value(group + QStringLiteral("user")).toString(),
+                                  PasswordStore::read(rememberedKey()).value_or(QString()),
+                                  s.value(group + QStringLiteral("database")).toString());
+        url.setSsl(s.value(group + QStringLiteral("sslmode")).toString(),
+                   s.value(group + QStringLiteral("sslrootcert")).toString());
+        return url;
+    }
     return {};
 }
 

@@ -45,6 +45,8 @@ private:
     QLineEdit *m_user;
     QLineEdit *m_password;
     QCheckBox *m_rememberPassword;
+    class QComboBox *m_sslMode;
+    QLineEdit *m_sslRootCert;
     QLineEdit *m_reviewer;
     QLabel *m_error;
 };
