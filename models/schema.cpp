@@ -591,6 +591,8 @@ void migrateToV8(const QSqlDatabase &db, const SqlDialect &d)
                             " FOR EACH ROW EXECUTE FUNCTION audit_chain()");
     }
     s << QStringLiteral("CREATE UNIQUE INDEX audit_chain_seq ON audit_log (chain_seq)");
+    // An account's audit trail, newest first, on its page.
+    s << QStringLiteral("CREATE INDEX audit_account ON audit_log (account_id, at)");
     runAll(db, s);
 }
 

@@ -15,6 +15,7 @@
 #include "support/queryvalues.h"
 #include "support/testdatabase.h"
 #include "support/workflowshop.h"
+#include "ui/accountview.h"
 #include "ui/connectionbanner.h"
 #include "ui/connectiondialog.h"
 #include "ui/csvexportrunner.h"
@@ -1044,6 +1045,33 @@ private slots:
                      shown.contains(QStringLiteral("retry of %1").arg(failed)) &&
                      shown.contains(QLatin1String("Pending: not sent yet")),
                  qPrintable(shown));
+
+        // The account's page shows its whole audit trail, newest first, in words.
+        const qint64 account = scalar(t.db(),
+                                      QStringLiteral("SELECT account_id FROM payouts"
+                                                     " WHERE id = ?"),
+                                      {failed});
+        w.openAccount(account);
+        auto *page = qobject_cast<AccountView *>(tabs->currentWidget());
+        QVERIFY(page);
+        auto *pageTabs = page->findChild<QTabWidget *>();
+        QTableView *audit = nullptr;
+        for (int i = 0; i < pageTabs->count(); ++i)
+            if (pageTabs->tabText(i) == QLatin1String("&Audit trail"))
+                audit = qobject_cast<QTableView *>(pageTabs->widget(i));
+        QVERIFY(audit);
+        auto *auditModel = qobject_cast<SqlWindowModel *>(audit->model());
+        const qint64 rows = scalar(t.db(),
+                                   QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE"
+                                                  " account_id = ?"),
+                                   {account});
+        QVERIFY(rows >= 4); // triage, approve, payout failed, payout retried
+        QTRY_COMPARE(qint64(auditModel->rowCount()), rows);
+        const int what = auditModel->fieldIndex(QStringLiteral("action"));
+        QCOMPARE(auditModel->value(0, what).toString(), QStringLiteral("payout_retried"));
+        auto *words = qobject_cast<TableCellDelegate *>(audit->itemDelegateForColumn(what));
+        QVERIFY(words);
+        QCOMPARE(words->shownText(auditModel->index(0, what)), QStringLiteral("Payout retried"));
     }
 
     void layeringHolds()

@@ -2,6 +2,7 @@
 
 #include "displaynames.h"
 #include "models/accountrepository.h"
+#include "models/audittablemodel.h"
 #include "models/database.h"
 #include "models/databaseerror.h"
 #include "models/jobtablemodel.h"
@@ -51,6 +52,16 @@ AccountView::AccountView(Database &database, BackgroundReader *reader, qint64 ac
     addTable(purchases, tr("&Purchases"));
     addTable(jobs, tr("&Jobs"));
     QTableView *requestTable = addTable(requests, tr("&Requests"));
+    // Everything done on the account, by whom and when: the audit trail, newest first.
+    auto *audit = new AuditTableModel(database, this);
+    audit->setBackgroundReader(reader);
+    audit->setAccount(accountId);
+    QTableView *auditTable = addTable(audit, tr("&Audit trail"));
+    auditTable->setItemDelegateForColumn(audit->fieldIndex(QStringLiteral("action")),
+                                         new TableCellDelegate(&DisplayNames::auditAction, this));
+    auditTable->setColumnWidth(audit->fieldIndex(QStringLiteral("at")), 150);
+    auditTable->setColumnWidth(audit->fieldIndex(QStringLiteral("action")), 200);
+    auditTable->setColumnWidth(audit->fieldIndex(QStringLiteral("note")), 420);
     requestTable->setItemDelegateForColumn(requests->fieldIndex(QStringLiteral("recommendation")),
                                            new RecommendationDelegate(this));
     connect(requestTable, &QTableView::activated, this, [this, requests](const QModelIndex &i) {
