@@ -171,15 +171,23 @@ void prepareChart(QCustomPlot *plot, const QPalette &pal, const QFont &font)
     plot->yAxis2->setVisible(false);
     plot->xAxis2->setVisible(false);
     plot->legend->setVisible(true);
-    QColor legendBack = pal.color(QPalette::Base);
-    legendBack.setAlpha(220);
-    plot->legend->setBrush(legendBack);
-    plot->legend->setBorderPen(QPen(grid));
     plot->legend->setTextColor(text);
     QFont small = font;
     small.setPointSizeF(small.pointSizeF() * 0.9);
     plot->legend->setFont(small);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    // The legend goes in a row of its own above the chart, one entry after the other: inside
+    // the axis rect it covered the first days' points.
+    if (plot->legend->layout() != plot->plotLayout()) {
+        plot->axisRect()->insetLayout()->take(plot->legend);
+        plot->axisRect()->insetLayout()->simplify();
+        plot->plotLayout()->insertRow(0);
+        plot->plotLayout()->addElement(0, 0, plot->legend);
+        plot->plotLayout()->setRowStretchFactor(0, 0.001);
+        plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+        plot->legend->setMargins(QMargins(6, 2, 6, 2));
+        plot->legend->setBorderPen(Qt::NoPen);
+        plot->legend->setBrush(Qt::NoBrush);
+    }
 }
 
 void finishChart(QCustomPlot *plot, const QPalette &pal, bool empty)
