@@ -54,6 +54,31 @@ void cell(CsvWriter &csv, ReportColumn::Kind kind, qint64 integer, QByteArrayVie
     }
 }
 
+// The words a column shows for a stored code, looked up once per distinct code.
+class Labels
+{
+public:
+    explicit Labels(const QList<ReportColumn> &columns)
+        : m_columns(columns), m_cache(columns.size())
+    {
+    }
+    QByteArrayView operator()(qsizetype column, QByteArrayView stored)
+    {
+        const ReportColumn::Labeller labeller = m_columns.at(column).labeller;
+        if (!labeller || stored.isEmpty())
+            return stored;
+        QHash<QByteArray, QByteArray> &cache = m_cache[column];
+        auto it = cache.constFind(stored.toByteArray());
+        if (it == cache.cend())
+            it = cache.insert(stored.toByteArray(), labeller(QString::fromUtf8(stored)).toUtf8());
+        return it.value();
+    }
+
+private:
+    const QList<ReportColumn> &m_columns;
+    QList<QHash<QByteArray, QByteArray>> m_cache;
+};
+
 void two(char *out, unsigned v)
 {
     out[0] = char('0' + v / 10);
@@ -222,6 +247,7 @@ void CsvExporter::writeSqlite(void *handle, const QString &sql, const QVariantLi
         }
     }
     const int n = int(columns.size());
+    Labels labels(columns);
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         for (int i = 0; i < n; ++i) {
@@ -232,7 +258,7 @@ void CsvExporter::writeSqlite(void *handle, const QString &sql, const QVariantLi
             const ReportColumn::Kind kind = columns.at(i).kind;
             if (kind == ReportColumn::Kind::Text) {
                 const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, i));
-                cell(csv, kind, 0, QByteArrayView(text, sqlite3_column_bytes(stmt, i)));
+                cell(csv, kind, 0, labels(i, QByteArrayView(text, sqlite3_column_bytes(stmt, i))));
             } else {
                 cell(csv, kind, sqlite3_column_int64(stmt, i), {});
             }
@@ -279,6 +305,7 @@ void CsvExporter::writePostgres(void *handle, const QString &sql, const QVariant
         return;
     }
     const int n = int(columns.size());
+    Labels labels(columns);
     bool stop = false;
     while (PGresult *r = PQgetResult(conn)) {
         const ExecStatusType status = PQresultStatus(r);
@@ -293,7 +320,7 @@ void CsvExporter::writePostgres(void *handle, const QString &sql, const QVariant
                 const ReportColumn::Kind kind = columns.at(i).kind;
                 // Ids and text arrive as the text we write; the rest is converted.
                 if (kind == ReportColumn::Kind::Text)
-                    csv.text(view);
+                    csv.text(labels(i, view));
                 else if (kind == ReportColumn::Kind::Integer)
                     csv.number(view);
                 else if (kind == ReportColumn::Kind::Boolean)

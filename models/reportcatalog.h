@@ -22,6 +22,10 @@ struct ReportColumn
     };
     QString header;
     Kind kind = Kind::Text;
+    // Text: the words a stored code is shown as ("job_credit_back" -> "Job credit-back"), for
+    // exports "as shown"; none writes what is stored.
+    using Labeller = QString (*)(const QString &);
+    Labeller labeller = nullptr;
 };
 
 struct ReportParameters

@@ -968,6 +968,8 @@ private slots:
         QVERIFY(header.trimmed().endsWith("Currency")); // the currency of the amounts
         // Rows in the order shown: the first data row is the highest id.
         QCOMPARE(lines.at(1).split(',').first().toLongLong(), model->requestId(0));
+        // Codes as the table shows them: words, not stored codes.
+        QCOMPARE(lines.at(1).split(',').at(2), QByteArray("Duplicate charge"));
         QVERIFY(model->requestId(0) > model->requestId(model->rowCount() - 1));
     }
 

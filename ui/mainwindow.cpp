@@ -28,6 +28,7 @@
 #include "recordtableview.h"
 #include "reportdialog.h"
 #include "requestdetailview.h"
+#include "tablecelldelegate.h"
 #include "welcomepage.h"
 
 #include <QAction>
@@ -699,6 +700,9 @@ CsvExportRunner *MainWindow::exportCurrentView(const QString &path, bool bom, bo
             r.kind = ReportColumn::Kind::Text;
             break;
         }
+        // Codes in the words the column shows them in ("Job credit-back", "Duplicate charge").
+        if (const auto *words = qobject_cast<TableCellDelegate *>(table->itemDelegateForColumn(c)))
+            r.labeller = words->labeller();
         written << r;
     }
     auto *runner = new CsvExportRunner(m_database, this);

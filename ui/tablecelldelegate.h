@@ -18,6 +18,8 @@ public:
 
     // The text of a cell as shown (also for copying and exports "as shown").
     static QString displayText(const QModelIndex &index);
+    // The words this delegate shows for stored codes; none when it shows them as stored.
+    Labeller labeller() const { return m_labeller; }
     // That text with this delegate's words for stored codes, as the cell shows it.
     QString shownText(const QModelIndex &index) const;
 
