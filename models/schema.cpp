@@ -596,14 +596,70 @@ void migrateToV8(const QSqlDatabase &db, const SqlDialect &d)
     runAll(db, s);
 }
 
+// Who decides (PostgreSQL: a team's shared database). A person signs in as their own login
+// role, a member of one of the desk's group roles (TeamRoles); for such a session the database
+// itself records who acted (session_user, whatever name the program passes) and refuses what
+// the role may not do. Sessions that are no desk person (the owner, a service, one person's
+// SQLite file) keep the names they give. The chain's trigger runs as its owner, so no desk
+// role needs to write audit_head itself.
+QStringList migrateToV9(const SqlDialect &d)
+{
+    if (d.isSqlite())
+        return {};
+    QStringList s;
+    s << QStringLiteral(
+        "CREATE FUNCTION refunddesk_role_of(who text) RETURNS text LANGUAGE sql STABLE"
+        " SECURITY DEFINER SET search_path = pg_catalog AS $$"
+        " SELECT r.rolname::text FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid"
+        " JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = who AND r.rolname IN"
+        " ('refunddesk_viewer', 'refunddesk_reviewer', 'refunddesk_lead', 'refunddesk_admin')"
+        " ORDER BY array_position(ARRAY['refunddesk_admin', 'refunddesk_lead',"
+        " 'refunddesk_reviewer', 'refunddesk_viewer'], r.rolname::text) LIMIT 1 $$");
+    // Fires before audit_chain (triggers fire in name order): the chain hashes the real actor.
+    s << QStringLiteral(
+        "CREATE FUNCTION audit_actor() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " BEGIN"
+        " IF refunddesk_role_of(session_user) IS NOT NULL THEN NEW.actor := session_user; END IF;"
+        " RETURN NEW; END $$");
+    s << QStringLiteral("CREATE TRIGGER audit_actor BEFORE INSERT ON audit_log"
+                        " FOR EACH ROW EXECUTE FUNCTION audit_actor()");
+    s << QStringLiteral(
+        "CREATE FUNCTION decisions_actor() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " DECLARE r text := refunddesk_role_of(session_user);"
+        " BEGIN"
+        " IF r IS NULL THEN RETURN NEW; END IF;"
+        " IF r = 'refunddesk_viewer' THEN"
+        "  RAISE EXCEPTION 'decisions: % is a viewer and cannot decide', session_user;"
+        " END IF;"
+        " IF NEW.is_override AND r = 'refunddesk_reviewer' THEN"
+        "  RAISE EXCEPTION 'decisions: only a lead may decide against the policy (% is a"
+        " reviewer)', session_user;"
+        " END IF;"
+        " NEW.reviewer := session_user;"
+        " RETURN NEW; END $$");
+    s << QStringLiteral("CREATE TRIGGER decisions_actor BEFORE INSERT ON decisions"
+                        " FOR EACH ROW EXECUTE FUNCTION decisions_actor()");
+    s << QStringLiteral("CREATE FUNCTION ledger_actor() RETURNS trigger LANGUAGE plpgsql AS $$"
+                        " BEGIN"
+                        " IF refunddesk_role_of(session_user) IS NOT NULL THEN"
+                        "  NEW.created_by := session_user;"
+                        " END IF;"
+                        " RETURN NEW; END $$");
+    s << QStringLiteral("CREATE TRIGGER ledger_actor BEFORE INSERT ON ledger_entries"
+                        " FOR EACH ROW EXECUTE FUNCTION ledger_actor()");
+    s << QStringLiteral("ALTER FUNCTION audit_chain() SECURITY DEFINER SET search_path = public");
+    return s;
+}
+
 using Step = void (*)(const QSqlDatabase &, const SqlDialect &);
 template <QStringList (*statements)(const SqlDialect &)>
 void plain(const QSqlDatabase &db, const SqlDialect &d)
 {
     runAll(db, statements(d));
 }
-constexpr Step steps[] = {plain<migrateToV1>, plain<migrateToV2>, plain<migrateToV3>, migrateToV4,
-                          plain<migrateToV5>, plain<migrateToV6>, plain<migrateToV7>, migrateToV8};
+constexpr Step steps[] = {plain<migrateToV1>, plain<migrateToV2>, plain<migrateToV3>,
+                          migrateToV4,        plain<migrateToV5>, plain<migrateToV6>,
+                          plain<migrateToV7>, migrateToV8,        plain<migrateToV9>};
 
 } // namespace
 

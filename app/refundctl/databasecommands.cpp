@@ -6,6 +6,7 @@
 #include "models/schema.h"
 #include "models/statsrepository.h"
 #include "policy/demodatagenerator.h"
+#include "teamcommands.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -26,8 +27,9 @@ int DatabaseCommands::init(CliContext &cli)
     QCommandLineParser parser;
     int exitCode = 0;
     if (!cli.parse(parser,
-                   tr("Creates the database schema, or upgrades it to the latest version. "
-                      "Safe to run again."),
+                   tr("Creates the database schema, or upgrades it to the latest version; on "
+                      "PostgreSQL, with a login that may create roles, also the team's roles "
+                      "and what each may do. Safe to run again."),
                    &exitCode))
         return exitCode;
     if (!cli.rejectPositional(parser, &exitCode))
@@ -48,7 +50,7 @@ int DatabaseCommands::init(CliContext &cli)
                          .arg(before)
                          .arg(after)
                   << Qt::endl;
-    return Exit::Ok;
+    return TeamCommands::setUpRoles(cli) ? Exit::Ok : Exit::Failure;
 }
 
 namespace {

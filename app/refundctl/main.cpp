@@ -10,6 +10,7 @@
 #include "payoutcommands.h"
 #include "policycommands.h"
 #include "servecommands.h"
+#include "teamcommands.h"
 #include "workflowcommands.h"
 
 #include <QCoreApplication>
@@ -78,6 +79,10 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("tokens"),
          {QT_TRANSLATE_NOOP("refundctl", "add, list or revoke the API tokens of serve"),
           ServeCommands::tokens}},
+        {QStringLiteral("users"),
+         {QT_TRANSLATE_NOOP("refundctl", "add, list or disable the people of a team's database, "
+                                         "set their role"),
+          TeamCommands::users}},
         {QStringLiteral("triage"),
          {QT_TRANSLATE_NOOP("refundctl", "evaluate new requests, apply automatic credit-backs"),
           WorkflowCommands::triage}},
