@@ -159,3 +159,8 @@ QString TeamRoles::sessionRole() const
         .toString()
         .mid(QStringLiteral("refunddesk_").size());
 }
+
+QString TeamRoles::sessionUser() const
+{
+    return SqlStatement::scalar(m_db, QStringLiteral("SELECT session_user::text")).toString();
+}

@@ -37,6 +37,8 @@ public:
     QList<TeamMember> members() const;
     // The desk role of this session's login, or empty when it is no desk person.
     QString sessionRole() const;
+    // The login this session signed in as.
+    QString sessionUser() const;
 
 private:
     void run(const QString &sql);

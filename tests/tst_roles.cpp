@@ -11,6 +11,14 @@
 #include "support/testdatabase.h"
 #include "support/workflowshop.h"
 
+#include "policy/requestdossier.h"
+#include "ui/decisiondialog.h"
+#include "ui/mainwindow.h"
+
+#include <QAction>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QPushButton>
 #include <QRandomGenerator>
 #include <QTest>
 
@@ -144,9 +152,42 @@ private slots:
                      .toString(),
                  lead);
 
+        // The desk of each: who is signed in, and what the role may not do is not offered.
+        {
+            std::unique_ptr<Database> deskDb = login(viewer);
+            MainWindow desk(*deskDb);
+            QCOMPARE(desk.sessionRole(), QStringLiteral("viewer"));
+            QVERIFY(!desk.action(QStringLiteral("approve"))->isEnabled());
+            QVERIFY(!desk.action(QStringLiteral("newRequest"))->isEnabled());
+            QVERIFY(desk.action(QStringLiteral("approve"))
+                        ->toolTip()
+                        .contains(QLatin1String("viewer")));
+            QVERIFY(!desk.action(QStringLiteral("reviewer"))->isEnabled());
+            bool said = false;
+            for (QLabel *l : desk.findChildren<QLabel *>())
+                said = said || l->text() == QStringLiteral("Signed in as %1 (viewer)").arg(viewer);
+            QVERIFY(said);
+        }
+        {
+            std::unique_ptr<Database> deskDb = login(reviewer);
+            MainWindow desk(*deskDb);
+            QCOMPARE(desk.sessionRole(), QStringLiteral("reviewer"));
+            RefundWorkflow flow(*deskDb);
+            const qint64 other = shop.request(a, QStringLiteral("dissatisfaction"), purchase);
+            shop.workflow.triage();
+            DecisionDialog dialog(ReviewAction::Approve, RequestDossier::load(*deskDb, flow, other),
+                                  reviewer,
+                                  [&](const ReviewDecision &x) { return flow.decide(x); });
+            QVERIFY(dialog.isOverride());
+            dialog.forbidOverride(QStringLiteral("Only a lead"));
+            QVERIFY(
+                !dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
+        }
+
         // A viewer reads and writes nothing.
         std::unique_ptr<Database> asViewer = login(viewer);
         QVERIFY(scalar(*asViewer, QStringLiteral("SELECT COUNT(*) FROM decisions")) == 2);
+        QCOMPARE(shop.status(unhappy), QStringLiteral("approved"));
         QVERIFY(!refusal(*asViewer, QStringLiteral("INSERT INTO audit_log (at, actor, action)"
                                                    " VALUES (0, 'x', 'note')"))
                      .isEmpty());
@@ -175,5 +216,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRoles)
+QTEST_MAIN(TestRoles)
 #include "tst_roles.moc"

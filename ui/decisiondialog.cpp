@@ -237,6 +237,16 @@ void DecisionDialog::buildAmount(QLayout *layout)
     }
 }
 
+void DecisionDialog::forbidOverride(const QString &why)
+{
+    if (!m_override)
+        return;
+    QPushButton *ok = m_buttons->button(QDialogButtonBox::Ok);
+    ok->setEnabled(false);
+    ok->setToolTip(why);
+    showError(why);
+}
+
 std::optional<ReviewDecision> DecisionDialog::decision(QString *error) const
 {
     ReviewDecision d;

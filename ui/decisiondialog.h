@@ -25,6 +25,9 @@ public:
 
     // Deciding this way goes against the recommendation.
     bool isOverride() const { return m_override; }
+    // The signed-in role may not override (a reviewer on a team's database): an override is
+    // refused here with `why`, as the database would refuse it.
+    void forbidOverride(const QString &why);
     // After accept(): what the workflow did.
     const DecisionResult &result() const { return m_result; }
     // The decision the inputs describe now, or an error saying what is missing.

@@ -20,6 +20,7 @@
 #include "models/payouttablemodel.h"
 #include "models/purchasetablemodel.h"
 #include "models/requestqueuemodel.h"
+#include "models/teamroles.h"
 #include "newrequestdialog.h"
 #include "notedialog.h"
 #include "payoutsview.h"
@@ -78,6 +79,7 @@ MainWindow::MainWindow(Database &database, QWidget *parent)
     }
     createActions();
     createTabs();
+    applySessionRole();
     createMenus();
 
     auto *central = new QWidget;
@@ -395,14 +397,47 @@ void MainWindow::showPage(int index)
         m_tabs->setCurrentIndex(index);
 }
 
+void MainWindow::applySessionRole()
+{
+    m_sessionRole.clear();
+    if (!m_database.dialect().isPostgres())
+        return;
+    QString login;
+    try {
+        const TeamRoles team(m_database.connection());
+        m_sessionRole = team.sessionRole();
+        login = team.sessionUser();
+    } catch (const DatabaseError &) {
+        return; // a database without the team's roles: names as typed
+    }
+    if (m_sessionRole.isEmpty())
+        return;
+    // The database records the login whatever name is typed: the desk says so.
+    setReviewer(login);
+    if (QAction *name = action(QStringLiteral("reviewer"))) {
+        name->setEnabled(false);
+        name->setToolTip(tr("On a team's database you act as the login you signed in with."));
+    }
+    if (m_sessionRole == QLatin1String("viewer")) {
+        for (const char *id : {"newRequest", "approve", "deny", "escalate", "assign", "note"})
+            if (QAction *a = action(QLatin1String(id)))
+                a->setToolTip(tr("A viewer reads and exports; a reviewer, lead or admin may do "
+                                 "this (ask an admin)."));
+        updateActions();
+    }
+}
+
 void MainWindow::setReviewer(const QString &name)
 {
     m_reviewer = name.trimmed();
     m_queue->setReviewer(m_reviewer);
     if (m_payouts)
         m_payouts->setReviewer(m_reviewer);
-    m_reviewerLabel->setText(m_reviewer.isEmpty() ? tr("No reviewer name set")
-                                                  : tr("Reviewer: %1").arg(m_reviewer));
+    m_reviewerLabel->setText(
+        !m_sessionRole.isEmpty()
+            ? tr("Signed in as %1 (%2)").arg(m_reviewer, DisplayNames::value(m_sessionRole))
+        : m_reviewer.isEmpty() ? tr("No reviewer name set")
+                               : tr("Reviewer: %1").arg(m_reviewer));
 }
 
 void MainWindow::openAccount(qint64 accountId)
@@ -448,6 +483,10 @@ void MainWindow::updateActions()
         action(QLatin1String(name))->setEnabled(has);
     for (const char *name : {"next", "previous"})
         action(QLatin1String(name))->setEnabled(onQueue);
+    // A viewer's session: the database refuses these, the desk does not offer them.
+    if (m_sessionRole == QLatin1String("viewer"))
+        for (const char *name : {"newRequest", "approve", "deny", "escalate", "assign", "note"})
+            action(QLatin1String(name))->setEnabled(false);
 }
 
 void MainWindow::decide(int actionValue)
@@ -463,6 +502,9 @@ void MainWindow::decide(int actionValue)
     auto *dialog = new DecisionDialog(
         action, m_detail->dossier(), m_reviewer,
         [this](const ReviewDecision &d) { return m_workflow.decide(d); }, this);
+    if (m_sessionRole == QLatin1String("reviewer"))
+        dialog->forbidOverride(tr("Only a lead may decide against the policy: escalate the "
+                                  "request instead (E)."));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const DecisionResult &r = dialog->result();

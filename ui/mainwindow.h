@@ -36,6 +36,10 @@ public:
 
     QString reviewer() const { return m_reviewer; }
     void setReviewer(const QString &name);
+    // On a team's PostgreSQL: the signed-in login's desk role (viewer, reviewer, lead, admin),
+    // empty elsewhere. The desk acts under the login's name and disables what the role may
+    // not do.
+    QString sessionRole() const { return m_sessionRole; }
     QueueView *queue() const { return m_queue; }
     RequestDetailView *detail() const { return m_detail; }
     RefundWorkflow &workflow() { return m_workflow; }
@@ -117,4 +121,6 @@ private:
     QTimer *m_changeDelay;
     qint64 m_pendingChange = -1; // -1: none, 0: unknown request
     QHash<QString, QAction *> m_actions;
+    QString m_sessionRole;
+    void applySessionRole();
 };
