@@ -1,11 +1,14 @@
 #include "auditchain.h"
 
+#include "nativehandle.h"
 #include "sqldialect.h"
 #include "sqlstatement.h"
 
 #include <QCoreApplication>
-#include <QCryptographicHash>
-#include <QSqlQuery>
+#include <cstring>
+#include <libpq-fe.h>
+#include <openssl/evp.h>
+#include <sqlite3.h>
 
 namespace {
 QString tr(const char *text)
@@ -45,13 +48,17 @@ QByteArray AuditChain::canonical(const QVariantList &fields)
     return out;
 }
 
+QByteArray AuditChain::sha256Hex(QByteArrayView data)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_Digest(data.data(), size_t(data.size()), md, &size, EVP_sha256(), nullptr);
+    return QByteArray::fromRawData(reinterpret_cast<const char *>(md), int(size)).toHex();
+}
+
 QString AuditChain::hash(const QString &previous, const QByteArray &canonical)
 {
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(previous.toLatin1());
-    h.addData(QByteArrayView("\n", 1));
-    h.addData(canonical);
-    return QString::fromLatin1(h.result().toHex());
+    return QString::fromLatin1(sha256Hex(previous.toLatin1() + '\n' + canonical));
 }
 
 QString AuditChain::canonicalSql(const SqlDialect &d, const QString &row)
@@ -86,79 +93,208 @@ std::pair<qint64, QString> AuditChain::head(const QSqlDatabase &db)
     return {st.value(0).toLongLong(), st.value(1).toString()};
 }
 
-AuditChain::Result AuditChain::verify(const QSqlDatabase &db,
-                                      const std::function<void(qint64)> &progress)
+namespace {
+// Whether SHA-256(data) is the lowercase hex `hex`, without building strings.
+bool sameDigest(QByteArrayView data, QByteArrayView hex)
 {
-    Result r;
-    QStringList names;
-    for (const char *c : columns)
-        names << QLatin1String(c);
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT %1, prev_hash, hash FROM audit_log ORDER BY chain_seq")
-                    .arg(names.join(QStringLiteral(", "))))) {
-        r.ok = false;
-        r.problem = tr("cannot read the audit log");
-        return r;
-    }
-    QString previous = genesis();
-    const int n = int(std::size(columns));
-    QVariantList fields;
-    fields.reserve(n);
-    auto bad = [&](qint64 seq, qint64 id, const QString &why) {
-        r.ok = false;
-        r.firstBadSeq = seq;
-        r.firstBadId = id;
-        r.problem = why;
-    };
-    while (q.next()) {
-        fields.clear();
-        for (int i = 0; i < n; ++i)
-            fields << q.value(i);
-        const qint64 seq = fields.at(0).toLongLong();
-        const qint64 id = fields.at(1).toLongLong();
-        ++r.rows;
-        if (seq != r.rows) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_Digest(data.data(), size_t(data.size()), md, &size, EVP_sha256(), nullptr);
+    if (hex.size() != qsizetype(size) * 2)
+        return false;
+    static const char digits[] = "0123456789abcdef";
+    unsigned char diff = 0;
+    for (unsigned int i = 0; i < size; ++i)
+        diff |= (digits[md[i] >> 4] ^ hex[2 * i]) | (digits[md[i] & 15] ^ hex[2 * i + 1]);
+    return diff == 0;
+}
+
+// Walks the chain row by row: each row's own hash, its link to the row before, its position.
+class Walker
+{
+public:
+    explicit Walker(AuditChain::Result &r) : m_r(r) {}
+
+    // One row: the 12 chained fields as text (null: absent), then prev_hash and hash.
+    // Returns false once a row does not match (m_r says which and why).
+    bool row(const QByteArrayView *fields, const bool *nulls, QByteArrayView prev,
+             QByteArrayView stored)
+    {
+        ++m_r.rows;
+        const qint64 seq = QByteArray(fields[0].data(), fields[0].size()).toLongLong();
+        const qint64 id = QByteArray(fields[1].data(), fields[1].size()).toLongLong();
+        if (seq != m_r.rows) {
             bad(seq, id,
-                seq > r.rows ? tr("audit row %1 is at chain position %2, expected %3: a row "
-                                  "before it was deleted")
-                                   .arg(id)
-                                   .arg(seq)
-                                   .arg(r.rows)
-                             : tr("audit row %1 repeats chain position %2: a row was inserted")
-                                   .arg(id)
-                                   .arg(seq));
-            return r;
+                seq > m_r.rows ? tr("audit row %1 is at chain position %2, expected %3: a row "
+                                    "before it was deleted")
+                                     .arg(id)
+                                     .arg(seq)
+                                     .arg(m_r.rows)
+                               : tr("audit row %1 repeats chain position %2: a row was inserted")
+                                     .arg(id)
+                                     .arg(seq));
+            return false;
         }
-        const QString stored = q.value(n + 1).toString();
-        if (q.value(n).toString() != previous) {
+        if (prev != QByteArrayView(m_previous)) {
             bad(seq, id,
                 tr("audit row %1 (position %2) does not follow the row before it: a row was "
                    "deleted, inserted or rewritten there")
                     .arg(id)
                     .arg(seq));
-            return r;
+            return false;
         }
-        const QString computed = hash(previous, canonical(fields));
-        if (computed != stored) {
+        m_buffer.clear();
+        m_buffer += m_previous;
+        m_buffer += '\n';
+        for (int i = 0; i < 12; ++i) {
+            if (i)
+                m_buffer += '|';
+            if (nulls[i]) {
+                m_buffer += '-';
+                continue;
+            }
+            m_buffer += QByteArray::number(fields[i].size());
+            m_buffer += ':';
+            m_buffer += fields[i];
+        }
+        if (!sameDigest(m_buffer, stored)) {
             bad(seq, id,
                 tr("audit row %1 (position %2) was changed: its content does not match its "
                    "hash")
                     .arg(id)
                     .arg(seq));
-            return r;
+            return false;
         }
-        previous = stored;
+        m_previous.resize(stored.size());
+        memcpy(m_previous.data(), stored.data(), size_t(stored.size()));
+        return true;
+    }
+    QString previous() const { return QString::fromLatin1(m_previous); }
+
+private:
+    void bad(qint64 seq, qint64 id, const QString &why)
+    {
+        m_r.ok = false;
+        m_r.firstBadSeq = seq;
+        m_r.firstBadId = id;
+        m_r.problem = why;
+    }
+    AuditChain::Result &m_r;
+    QByteArray m_previous = AuditChain::genesis().toLatin1();
+    QByteArray m_buffer;
+};
+
+QString selectSql()
+{
+    QStringList names;
+    for (const char *c : columns)
+        names << QLatin1String(c);
+    return QStringLiteral("SELECT %1, prev_hash, hash FROM audit_log ORDER BY chain_seq")
+        .arg(names.join(QStringLiteral(", ")));
+}
+
+// SQLite and PostgreSQL are read through their own libraries: a QVariant and a QString per
+// field cost more than the hash.
+bool walkSqlite(sqlite3 *handle, Walker &w, AuditChain::Result &r,
+                const std::function<void(qint64)> &progress)
+{
+    sqlite3_stmt *stmt = nullptr;
+    const QByteArray sql = selectSql().toUtf8();
+    if (sqlite3_prepare_v2(handle, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK) {
+        r.ok = false;
+        r.problem =
+            tr("cannot read the audit log: %1").arg(QString::fromUtf8(sqlite3_errmsg(handle)));
+        return false;
+    }
+    QByteArrayView fields[12];
+    bool nulls[12];
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        for (int i = 0; i < 12; ++i) {
+            nulls[i] = sqlite3_column_type(stmt, i) == SQLITE_NULL;
+            const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, i));
+            fields[i] = QByteArrayView(text, sqlite3_column_bytes(stmt, i));
+        }
+        const auto *prev = reinterpret_cast<const char *>(sqlite3_column_text(stmt, 12));
+        const QByteArrayView prevView(prev, sqlite3_column_bytes(stmt, 12));
+        const auto *stored = reinterpret_cast<const char *>(sqlite3_column_text(stmt, 13));
+        if (!w.row(fields, nulls, prevView, QByteArrayView(stored, sqlite3_column_bytes(stmt, 13))))
+            break;
         if (progress && r.rows % 100000 == 0)
             progress(r.rows);
     }
-    r.head = previous;
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        r.ok = false;
+        r.problem =
+            tr("cannot read the audit log: %1").arg(QString::fromUtf8(sqlite3_errmsg(handle)));
+    }
+    return r.ok;
+}
+
+bool walkPostgres(PGconn *conn, Walker &w, AuditChain::Result &r,
+                  const std::function<void(qint64)> &progress)
+{
+    // Single-row mode: rows are checked while the server is still sending the next ones.
+    const QByteArray sql = selectSql().toUtf8();
+    if (!PQsendQuery(conn, sql.constData()) || !PQsetSingleRowMode(conn)) {
+        r.ok = false;
+        r.problem = tr("cannot read the audit log: %1")
+                        .arg(QString::fromUtf8(PQerrorMessage(conn)).trimmed());
+        while (PGresult *res = PQgetResult(conn))
+            PQclear(res);
+        return false;
+    }
+    QByteArrayView fields[12];
+    bool nulls[12];
+    bool going = true;
+    while (PGresult *res = PQgetResult(conn)) {
+        const ExecStatusType status = PQresultStatus(res);
+        if (status == PGRES_SINGLE_TUPLE && going) {
+            for (int i = 0; i < 12; ++i) {
+                nulls[i] = PQgetisnull(res, 0, i);
+                fields[i] = QByteArrayView(PQgetvalue(res, 0, i), PQgetlength(res, 0, i));
+            }
+            going = w.row(fields, nulls,
+                          QByteArrayView(PQgetvalue(res, 0, 12), PQgetlength(res, 0, 12)),
+                          QByteArrayView(PQgetvalue(res, 0, 13), PQgetlength(res, 0, 13)));
+            if (progress && r.rows % 100000 == 0)
+                progress(r.rows);
+        } else if (status == PGRES_FATAL_ERROR && r.ok) {
+            r.ok = false;
+            r.problem = tr("cannot read the audit log: %1")
+                            .arg(QString::fromUtf8(PQresultErrorMessage(res)).trimmed());
+        }
+        PQclear(res); // read to the end: the connection must be free for the next query
+    }
+    return r.ok;
+}
+} // namespace
+
+AuditChain::Result AuditChain::verify(const QSqlDatabase &db,
+                                      const std::function<void(qint64)> &progress)
+{
+    Result r;
+    Walker w(r);
+    if (auto *handle = static_cast<sqlite3 *>(nativeHandle(db, "sqlite3*")))
+        walkSqlite(handle, w, r, progress);
+    else if (auto *conn = static_cast<PGconn *>(nativeHandle(db, "pg_conn*")))
+        walkPostgres(conn, w, r, progress);
+    else {
+        r.ok = false;
+        r.problem = tr("cannot read the audit log: an unknown database driver");
+    }
+    if (!r.ok)
+        return r;
+    r.head = w.previous();
     const auto [lastSeq, lastHash] = head(db);
-    if (lastSeq != r.rows || lastHash != previous)
-        bad(lastSeq, 0,
-            tr("the audit log ends at position %1 but the database's head says %2: the newest "
-               "rows were deleted or the head was rewritten")
-                .arg(r.rows)
-                .arg(lastSeq));
+    if (lastSeq != r.rows || lastHash != r.head) {
+        r.ok = false;
+        r.firstBadSeq = lastSeq;
+        r.problem = tr("the audit log ends at position %1 but the database's head says %2: the "
+                       "newest rows were deleted or the head was rewritten")
+                        .arg(r.rows)
+                        .arg(lastSeq);
+    }
     return r;
 }

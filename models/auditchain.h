@@ -19,11 +19,16 @@ class AuditChain
 public:
     // The hash before the first row.
     static QString genesis();
+    // PostgreSQL: the transaction-level advisory lock writers take turns on the chain with.
+    static constexpr qint64 lockKey = 0x52444175646974; // "RDAudit"
     // The content a row's hash covers, each field as "<bytes>:<text>" ("-" for NULL), joined
     // by '|': chain_seq, id, at, actor, action, account_id, request_id, profile,
     // profile_version, recommendation, note, details.
     static QByteArray canonical(const QVariantList &fields);
     static QString hash(const QString &previous, const QByteArray &canonical);
+    // The lowercase hex SHA-256 of `data` (OpenSSL: the CPU's SHA instructions where it has
+    // them).
+    static QByteArray sha256Hex(QByteArrayView data);
 
     // The same in SQL over a row named `row` (NEW in a trigger, a record in a loop), for
     // `dialect`; SQLite calls refunddesk_sha256(), registered on every connection.

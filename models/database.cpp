@@ -1,5 +1,6 @@
 #include "database.h"
 
+#include "auditchain.h"
 #include "databaseerror.h"
 #include "nativehandle.h"
 #include "schema.h"
@@ -9,7 +10,6 @@
 #include "sqlerrortext.h"
 #include <QAtomicInt>
 #include <QCoreApplication>
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
@@ -38,8 +38,7 @@ void sha256Hex(sqlite3_context *context, int, sqlite3_value **argv)
     }
     const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(argv[0]));
     const int size = sqlite3_value_bytes(argv[0]);
-    const QByteArray hex =
-        QCryptographicHash::hash(QByteArrayView(text, size), QCryptographicHash::Sha256).toHex();
+    const QByteArray hex = AuditChain::sha256Hex(QByteArrayView(text, size));
     sqlite3_result_text(context, hex.constData(), int(hex.size()), SQLITE_TRANSIENT);
 }
 

@@ -577,16 +577,31 @@ void migrateToV8(const QSqlDatabase &db, const SqlDialect &d)
                                           AuditChain::canonicalSql(d, QStringLiteral("r"))));
         s << QStringLiteral("ALTER TABLE audit_log ALTER COLUMN chain_seq SET NOT NULL,"
                             " ALTER COLUMN prev_hash SET NOT NULL, ALTER COLUMN hash SET NOT NULL");
+        // Writers take turns on the chain with a transaction-level lock; each row reads the
+        // newest one through the chain_seq index (not the head row: updating one row per
+        // insert makes a long transaction's inserts quadratic on PostgreSQL), and the head
+        // follows once per statement.
         s << QStringLiteral("CREATE FUNCTION audit_chain() RETURNS trigger LANGUAGE plpgsql AS $$"
                             " DECLARE prev TEXT; seq BIGINT; BEGIN"
-                            " UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1"
-                            "  RETURNING last_seq, last_hash INTO seq, prev;"
-                            " NEW.chain_seq := seq; NEW.prev_hash := prev;"
+                            " PERFORM pg_advisory_xact_lock(%2);"
+                            " SELECT chain_seq, hash INTO seq, prev FROM audit_log"
+                            "  ORDER BY chain_seq DESC LIMIT 1;"
+                            " IF seq IS NULL THEN seq := 0; prev := '%3'; END IF;"
+                            " NEW.chain_seq := seq + 1; NEW.prev_hash := prev;"
                             " NEW.hash := %1;"
-                            " UPDATE audit_head SET last_hash = NEW.hash WHERE id = 1;"
                             " RETURN NEW; END $$")
                  .arg(AuditChain::hashSql(d, QStringLiteral("prev"),
-                                          AuditChain::canonicalSql(d, QStringLiteral("NEW"))));
+                                          AuditChain::canonicalSql(d, QStringLiteral("NEW"))))
+                 .arg(AuditChain::lockKey)
+                 .arg(AuditChain::genesis());
+        s << QStringLiteral("CREATE FUNCTION audit_head_move() RETURNS trigger LANGUAGE plpgsql"
+                            " AS $$ BEGIN"
+                            " UPDATE audit_head SET (last_seq, last_hash) = (SELECT chain_seq, hash"
+                            "  FROM audit_log ORDER BY chain_seq DESC LIMIT 1)"
+                            "  WHERE id = 1 AND EXISTS (SELECT 1 FROM audit_log);"
+                            " RETURN NULL; END $$");
+        s << QStringLiteral("CREATE TRIGGER audit_head_move AFTER INSERT ON audit_log"
+                            " FOR EACH STATEMENT EXECUTE FUNCTION audit_head_move()");
         s << QStringLiteral("CREATE TRIGGER audit_chain BEFORE INSERT ON audit_log"
                             " FOR EACH ROW EXECUTE FUNCTION audit_chain()");
     }
@@ -648,6 +663,8 @@ QStringList migrateToV9(const SqlDialect &d)
     s << QStringLiteral("CREATE TRIGGER ledger_actor BEFORE INSERT ON ledger_entries"
                         " FOR EACH ROW EXECUTE FUNCTION ledger_actor()");
     s << QStringLiteral("ALTER FUNCTION audit_chain() SECURITY DEFINER SET search_path = public");
+    s << QStringLiteral("ALTER FUNCTION audit_head_move() SECURITY DEFINER"
+                        " SET search_path = public");
     return s;
 }
 
