@@ -623,13 +623,25 @@ QStringList migrateToV9(const SqlDialect &d)
         return {};
     QStringList s;
     s << QStringLiteral(
-        "CREATE FUNCTION refunddesk_role_of(who text) RETURNS text LANGUAGE sql STABLE"
+        "CREATE FUNCTION refunddesk_role_of_uncached(who text) RETURNS text LANGUAGE sql STABLE"
         " SECURITY DEFINER SET search_path = pg_catalog AS $$"
         " SELECT r.rolname::text FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid"
         " JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = who AND r.rolname IN"
         " ('refunddesk_viewer', 'refunddesk_reviewer', 'refunddesk_lead', 'refunddesk_admin')"
         " ORDER BY array_position(ARRAY['refunddesk_admin', 'refunddesk_lead',"
         " 'refunddesk_reviewer', 'refunddesk_viewer'], r.rolname::text) LIMIT 1 $$");
+    // The session's role, looked up once per transaction: the triggers below run per row.
+    s << QStringLiteral(
+        "CREATE FUNCTION refunddesk_role_of(who text) RETURNS text LANGUAGE plpgsql STABLE AS $$"
+        " DECLARE r text;"
+        " BEGIN"
+        " IF who <> session_user THEN RETURN refunddesk_role_of_uncached(who); END IF;"
+        " r := current_setting('refunddesk.session_role', true);"
+        " IF r IS NULL OR r = '' THEN"
+        "  r := coalesce(refunddesk_role_of_uncached(who), '-');"
+        "  PERFORM set_config('refunddesk.session_role', r, true);"
+        " END IF;"
+        " RETURN nullif(r, '-'); END $$");
     // Fires before audit_chain (triggers fire in name order): the chain hashes the real actor.
     s << QStringLiteral(
         "CREATE FUNCTION audit_actor() RETURNS trigger LANGUAGE plpgsql AS $$"
@@ -654,14 +666,6 @@ QStringList migrateToV9(const SqlDialect &d)
         " RETURN NEW; END $$");
     s << QStringLiteral("CREATE TRIGGER decisions_actor BEFORE INSERT ON decisions"
                         " FOR EACH ROW EXECUTE FUNCTION decisions_actor()");
-    s << QStringLiteral("CREATE FUNCTION ledger_actor() RETURNS trigger LANGUAGE plpgsql AS $$"
-                        " BEGIN"
-                        " IF refunddesk_role_of(session_user) IS NOT NULL THEN"
-                        "  NEW.created_by := session_user;"
-                        " END IF;"
-                        " RETURN NEW; END $$");
-    s << QStringLiteral("CREATE TRIGGER ledger_actor BEFORE INSERT ON ledger_entries"
-                        " FOR EACH ROW EXECUTE FUNCTION ledger_actor()");
     s << QStringLiteral("ALTER FUNCTION audit_chain() SECURITY DEFINER SET search_path = public");
     s << QStringLiteral("ALTER FUNCTION audit_head_move() SECURITY DEFINER"
                         " SET search_path = public");

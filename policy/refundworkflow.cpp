@@ -9,6 +9,7 @@
 #include "models/decisionrepository.h"
 #include "models/ledgerrepository.h"
 #include "models/payoutrepository.h"
+#include "models/teamroles.h"
 #include "models/writetransaction.h"
 #include "outboxpublisher.h"
 #include "rules/money.h"
@@ -265,7 +266,19 @@ DecisionResult RefundWorkflow::decide(const ReviewDecision &d)
         return failed;
     }
     try {
-        return inTransaction([&](const QSqlDatabase &conn) { return decideLocked(conn, d); });
+        return inTransaction([&](const QSqlDatabase &conn) {
+            // A desk person on a team's database decides as their login (the database records
+            // it so on the decision and the audit row; the ledger entries follow).
+            if (m_db.dialect().isPostgres()) {
+                const TeamRoles team(conn);
+                if (!team.sessionRole().isEmpty()) {
+                    ReviewDecision signedIn = d;
+                    signedIn.reviewer = team.sessionUser();
+                    return decideLocked(conn, signedIn);
+                }
+            }
+            return decideLocked(conn, d);
+        });
     } catch (const AlreadyCompensated &e) {
         failed.status = DecisionResult::Status::AlreadyCompensated;
         failed.error = e.message();
