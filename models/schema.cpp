@@ -623,25 +623,14 @@ QStringList migrateToV9(const SqlDialect &d)
         return {};
     QStringList s;
     s << QStringLiteral(
-        "CREATE FUNCTION refunddesk_role_of_uncached(who text) RETURNS text LANGUAGE sql STABLE"
+        "CREATE FUNCTION refunddesk_role_of(who text) RETURNS text LANGUAGE sql STABLE"
         " SECURITY DEFINER SET search_path = pg_catalog AS $$"
         " SELECT r.rolname::text FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid"
         " JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = who AND r.rolname IN"
         " ('refunddesk_viewer', 'refunddesk_reviewer', 'refunddesk_lead', 'refunddesk_admin')"
         " ORDER BY array_position(ARRAY['refunddesk_admin', 'refunddesk_lead',"
         " 'refunddesk_reviewer', 'refunddesk_viewer'], r.rolname::text) LIMIT 1 $$");
-    // The session's role, looked up once per transaction: the triggers below run per row.
-    s << QStringLiteral(
-        "CREATE FUNCTION refunddesk_role_of(who text) RETURNS text LANGUAGE plpgsql STABLE AS $$"
-        " DECLARE r text;"
-        " BEGIN"
-        " IF who <> session_user THEN RETURN refunddesk_role_of_uncached(who); END IF;"
-        " r := current_setting('refunddesk.session_role', true);"
-        " IF r IS NULL OR r = '' THEN"
-        "  r := coalesce(refunddesk_role_of_uncached(who), '-');"
-        "  PERFORM set_config('refunddesk.session_role', r, true);"
-        " END IF;"
-        " RETURN nullif(r, '-'); END $$");
+
     // Fires before audit_chain (triggers fire in name order): the chain hashes the real actor.
     s << QStringLiteral(
         "CREATE FUNCTION audit_actor() RETURNS trigger LANGUAGE plpgsql AS $$"

@@ -141,6 +141,12 @@ private slots:
         result = asReviewerFlow.decide(d);
         QVERIFY(!result.processed());
         QVERIFY2(result.error.contains(QLatin1String("only a lead")), qPrintable(result.error));
+        // Nothing the session can set changes who it is.
+        SqlStatement::run(
+            asReviewer->connection(),
+            QStringLiteral("SELECT set_config('refunddesk.session_role', '-', false)"));
+        result = asReviewerFlow.decide(d);
+        QVERIFY2(result.error.contains(QLatin1String("only a lead")), qPrintable(result.error));
         QCOMPARE(shop.status(unhappy), QStringLiteral("pending"));
         std::unique_ptr<Database> asLead = login(lead);
         result = RefundWorkflow(*asLead).decide(d);
