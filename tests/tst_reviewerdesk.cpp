@@ -224,12 +224,15 @@ private slots:
         // system keychain where there is one) and the settings file no longer holds it.
         QSettings().setValue(QStringLiteral("connection/password"), QStringLiteral("s3cret"));
         QSettings().setValue(QStringLiteral("connection/user"), QStringLiteral("billing"));
+        QSettings().setValue(QStringLiteral("connection/rememberPassword"), true);
         {
             ConnectionDialog dialog(DatabaseUrl::sqliteFile(QStringLiteral("/tmp/x.db")),
                                     QStringLiteral("carol"));
         }
         QSettings settings;
         QVERIFY(!settings.contains(QStringLiteral("connection/password")));
+        // Whether it is remembered is the keychain's to say: nothing about it stays here.
+        QVERIFY(!settings.contains(QStringLiteral("connection/rememberPassword")));
         for (const QString &key : settings.allKeys())
             QVERIFY2(settings.value(key).toString() != QLatin1String("s3cret"), qPrintable(key));
     }

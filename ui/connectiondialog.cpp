@@ -123,18 +123,19 @@ ConnectionDialog::ConnectionDialog(const DatabaseUrl &current, const QString &re
     m_sslRootCert->setText(pg ? current.sslRootCert()
                               : s.value(group + QStringLiteral("sslrootcert")).toString());
     updateCa();
-    // A password an older version kept in the settings file moves to the keychain.
+    // A password an older version kept in the settings file moves to the keychain; so does
+    // the choice to remember it, which the keychain itself now answers.
     if (s.contains(group + QStringLiteral("password"))) {
         QString ignored;
         PasswordStore::write(rememberedKey(),
                              s.value(group + QStringLiteral("password")).toString(), &ignored);
         s.remove(group + QStringLiteral("password"));
     }
+    s.remove(group + QStringLiteral("rememberPassword"));
     const std::optional<QString> remembered =
         pg ? std::nullopt : PasswordStore::read(rememberedKey());
     m_password->setText(pg ? current.password() : remembered.value_or(QString()));
-    m_rememberPassword->setChecked(remembered.has_value() ||
-                                   s.value(group + QStringLiteral("rememberPassword")).toBool());
+    m_rememberPassword->setChecked(remembered.has_value());
     m_reviewer->setText(reviewer);
     (pg ? m_postgres : m_sqlite)->setChecked(true);
     m_pages->setCurrentIndex(pg ? 1 : 0);
@@ -211,11 +212,10 @@ void ConnectionDialog::remember()
     s.setValue(group + QStringLiteral("user"), m_user->text().trimmed());
     s.setValue(group + QStringLiteral("sslmode"), m_sslMode->currentData().toString());
     s.setValue(group + QStringLiteral("sslrootcert"), m_sslRootCert->text().trimmed());
-    // The password goes to the system keychain, never into this file.
+    // The password goes to the system keychain, never into this file; whether it is remembered
+    // is whether the keychain holds it.
     const QString key = PasswordStore::keyFor(m_user->text().trimmed(), m_host->text().trimmed(),
                                               m_port->value(), m_database->text().trimmed());
-    s.remove(group + QStringLiteral("password"));
-    s.setValue(group + QStringLiteral("rememberPassword"), m_rememberPassword->isChecked());
     QString error;
     if (m_sqlite->isChecked() || !m_rememberPassword->isChecked())
         PasswordStore::remove(key);
