@@ -141,6 +141,13 @@ QHttpServerResponse ApiServer::respond(const QHttpServerRequest &request, qint64
     return QHttpServerResponse(reply.body, QHttpServerResponder::StatusCode(reply.status));
 }
 
+ApiServer::Reply ApiServer::writeRefused(const DatabaseError &e)
+{
+    m_db.reconnect(); // a fresh connection for the next request, once the database is back
+    return error(503, tr("the database is unreachable; nothing was written, try again later (%1)")
+                          .arg(e.message()));
+}
+
 QHttpServerResponse ApiServer::postWebhook(const QHttpServerRequest &request)
 {
     const qint64 started = nowNs();
@@ -154,11 +161,7 @@ QHttpServerResponse ApiServer::postWebhook(const QHttpServerRequest &request)
         return respond(request, started,
                        m_webhook(request.value("Stripe-Signature"), request.body()));
     } catch (const DatabaseError &e) {
-        m_db.reconnect();
-        return respond(request, started,
-                       error(503, tr("the database is unreachable; nothing was written, try "
-                                     "again later (%1)")
-                                      .arg(e.message())));
+        return respond(request, started, writeRefused(e));
     }
 }
 
@@ -197,11 +200,7 @@ QHttpServerResponse ApiServer::postEvents(const QHttpServerRequest &request)
                            error(413, tr("the body is larger than 16 MiB: send smaller batches")));
         return respond(request, started, m_events(request.body(), array));
     } catch (const DatabaseError &e) {
-        m_db.reconnect(); // a fresh connection for the next request, once the database is back
-        return respond(request, started,
-                       error(503, tr("the database is unreachable; nothing was written, try "
-                                     "again later (%1)")
-                                      .arg(e.message())));
+        return respond(request, started, writeRefused(e));
     }
 }
 

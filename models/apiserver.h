@@ -12,6 +12,7 @@
 #include <optional>
 
 class Database;
+class DatabaseError;
 class QHttpServer;
 class QHttpServerRequest;
 class QHttpServerResponse;
@@ -53,6 +54,8 @@ private:
     QHttpServerResponse postEvents(const QHttpServerRequest &request);
     QHttpServerResponse getOutbox(const QHttpServerRequest &request);
     QHttpServerResponse postWebhook(const QHttpServerRequest &request);
+    // 503 for a write the database could not take (it was away): nothing was written.
+    Reply writeRefused(const DatabaseError &e);
     QHttpServerResponse getHealth(const QHttpServerRequest &request);
 
     Database &m_db;

@@ -5,6 +5,7 @@
 #include "sqlstatement.h"
 
 #include <QCoreApplication>
+#include <QVarLengthArray>
 #include <cstring>
 #include <libpq-fe.h>
 #include <openssl/evp.h>
@@ -28,23 +29,39 @@ QString AuditChain::genesis()
     return QString(64, QLatin1Char('0'));
 }
 
-QByteArray AuditChain::canonical(const QVariantList &fields)
+namespace {
+// The canonical form of a row's fields (see canonical()), appended to `out`; a null field
+// (`nulls[i]`) is "-". The one spelling the upgrade and verify both use.
+void appendCanonical(QByteArray &out, const QByteArrayView *fields, const bool *nulls, qsizetype n)
 {
-    QByteArray out;
-    out.reserve(256);
-    for (qsizetype i = 0; i < fields.size(); ++i) {
+    for (qsizetype i = 0; i < n; ++i) {
         if (i)
             out += '|';
-        const QVariant &v = fields.at(i);
-        if (v.isNull()) {
+        if (nulls[i]) {
             out += '-';
             continue;
         }
-        const QByteArray text = v.toString().toUtf8();
-        out += QByteArray::number(text.size());
+        out += QByteArray::number(fields[i].size());
         out += ':';
-        out += text;
+        out += fields[i];
     }
+}
+} // namespace
+
+QByteArray AuditChain::canonical(const QVariantList &fields)
+{
+    QList<QByteArray> texts;
+    QVarLengthArray<bool, 16> nulls;
+    for (const QVariant &v : fields) {
+        texts << v.toString().toUtf8();
+        nulls.append(v.isNull());
+    }
+    QVarLengthArray<QByteArrayView, 16> views;
+    for (const QByteArray &t : std::as_const(texts))
+        views.append(t);
+    QByteArray out;
+    out.reserve(256);
+    appendCanonical(out, views.constData(), nulls.constData(), views.size());
     return out;
 }
 
@@ -121,8 +138,8 @@ public:
              QByteArrayView stored)
     {
         ++m_r.rows;
-        const qint64 seq = QByteArray(fields[0].data(), fields[0].size()).toLongLong();
-        const qint64 id = QByteArray(fields[1].data(), fields[1].size()).toLongLong();
+        const qint64 seq = fields[0].toLongLong();
+        const qint64 id = fields[1].toLongLong();
         if (seq != m_r.rows) {
             bad(seq, id,
                 seq > m_r.rows ? tr("audit row %1 is at chain position %2, expected %3: a row "
@@ -146,17 +163,7 @@ public:
         m_buffer.clear();
         m_buffer += m_previous;
         m_buffer += '\n';
-        for (int i = 0; i < 12; ++i) {
-            if (i)
-                m_buffer += '|';
-            if (nulls[i]) {
-                m_buffer += '-';
-                continue;
-            }
-            m_buffer += QByteArray::number(fields[i].size());
-            m_buffer += ':';
-            m_buffer += fields[i];
-        }
+        appendCanonical(m_buffer, fields, nulls, 12);
         if (!sameDigest(m_buffer, stored)) {
             bad(seq, id,
                 tr("audit row %1 (position %2) was changed: its content does not match its "

@@ -145,22 +145,16 @@ QList<qint64> PayoutRepository::pendingIds(int limit) const
     return ids(st);
 }
 
-QList<qint64> PayoutRepository::unresolvedIds(qint64 sentBefore, int limit) const
+QList<PayoutRecord> PayoutRepository::unresolved(qint64 sentBefore, int limit) const
 {
-    SqlStatement st(m_db, QStringLiteral("SELECT id FROM payouts WHERE status = 'unknown'"
-                                         " OR (status = 'sent' AND sent_at <= ?)"
-                                         " ORDER BY id LIMIT ?"));
-    st.bindAll({sentBefore, limit});
-    return ids(st);
-}
-
-void PayoutRepository::setStatus(qint64 id, const QString &status, const QString &gatewayRef,
-                                 qint64 at)
-{
-    SqlStatement st(m_db, QStringLiteral("UPDATE payouts SET status = ?,"
-                                         " gateway_ref = COALESCE(?, gateway_ref),"
-                                         " updated_at = ? WHERE id = ?"));
-    st.bindAll({status, SqlStatement::textOrNull(gatewayRef), at, id}).exec();
+    SqlStatement st(m_db, payoutColumns + QStringLiteral(" WHERE status = 'unknown'"
+                                                         " OR (status = 'sent' AND sent_at <= ?)"
+                                                         " ORDER BY id LIMIT ?"));
+    st.bindAll({sentBefore, limit}).exec();
+    QList<PayoutRecord> result;
+    while (st.next())
+        result << readPayout(st);
+    return result;
 }
 
 QList<PayoutRecord> PayoutRepository::list(const QString &status) const

@@ -52,9 +52,6 @@ public:
     std::optional<PayoutRecord> lock(qint64 id) const;
     // The same, with its context.
     std::optional<PayoutContext> lockWithContext(qint64 id) const;
-    // Moves the payout to `status` (and records the processor's reference when given). The
-    // database's guard refuses any move that is not forward.
-    void setStatus(qint64 id, const QString &status, const QString &gatewayRef, qint64 at);
     // Moves a payout from `from` to `status` only if it is still in `from`; sets the
     // reference, the reason and (once) the time it was sent. False when it had moved meanwhile.
     bool move(qint64 id, const QString &from, const QString &status, qint64 at,
@@ -63,7 +60,7 @@ public:
     QList<qint64> pendingIds(int limit) const;
     // Payouts whose outcome is not known: `unknown` ones, and `sent` ones sent before
     // `sentBefore` and not yet answered (a worker stopped between sending and recording).
-    QList<qint64> unresolvedIds(qint64 sentBefore, int limit) const;
+    QList<PayoutRecord> unresolved(qint64 sentBefore, int limit) const;
     // The payout with this processor reference.
     std::optional<PayoutRecord> findByGatewayRef(const QString &gatewayRef) const;
     std::optional<PayoutRecord> find(qint64 id) const;

@@ -321,16 +321,27 @@ void migrateToV4(const QSqlDatabase &db, const SqlDialect &d)
             db, QStringLiteral("SELECT COUNT(*) FROM %1 WHERE 0").arg(rewritten.first().first));
 }
 
+// "(any of these columns changes)", for a guard trigger's condition.
+QString anyChanges(const SqlDialect &d, std::initializer_list<const char *> columns)
+{
+    QStringList terms;
+    for (const char *c : columns)
+        terms << d.changes(QLatin1String(c));
+    return QLatin1Char('(') + terms.join(QStringLiteral(" OR ")) + QLatin1Char(')');
+}
+
+// A payout's status only moves forward (v5, kept by v7's guard).
+const QString payoutMovesForwardOnly =
+    QStringLiteral(" OR NOT (NEW.status = OLD.status"
+                   " OR (OLD.status = 'pending' AND NEW.status = 'sent')"
+                   " OR (OLD.status = 'sent' AND NEW.status IN ('succeeded', 'failed',"
+                   " 'unknown'))"
+                   " OR (OLD.status = 'unknown' AND NEW.status IN ('succeeded', 'failed')))");
+
 // Facts stay facts (ARCHITECTURE.md): what was recorded is never rewritten, and a state only
 // moves forward along its state machine. The database refuses the rest, whoever asks.
 QStringList migrateToV5(const SqlDialect &d)
 {
-    auto anyChanges = [&](std::initializer_list<const char *> columns) {
-        QStringList terms;
-        for (const char *c : columns)
-            terms << d.changes(QLatin1String(c));
-        return QLatin1Char('(') + terms.join(QStringLiteral(" OR ")) + QLatin1Char(')');
-    };
     QStringList s;
     // The lookups of rule 11 under the purchase's lock, and check's joins.
     s << QStringLiteral("CREATE INDEX requests_purchase ON refund_requests (purchase_id)"
@@ -343,23 +354,18 @@ QStringList migrateToV5(const SqlDialect &d)
     s << d.appendOnlyTriggers(QStringLiteral("decisions"));
     s << d.guardTriggers(
         QStringLiteral("payouts"),
-        anyChanges({"id", "request_id", "purchase_id", "account_id", "amount_cents", "currency",
-                    "created_at"}) +
+        anyChanges(d, {"id", "request_id", "purchase_id", "account_id", "amount_cents", "currency",
+                       "created_at"}) +
             QStringLiteral(" OR (OLD.gateway_ref IS NOT NULL AND %1)")
                 .arg(d.changes(QStringLiteral("gateway_ref"))) +
-            QStringLiteral(
-                " OR NOT (NEW.status = OLD.status"
-                " OR (OLD.status = 'pending' AND NEW.status = 'sent')"
-                " OR (OLD.status = 'sent' AND NEW.status IN ('succeeded', 'failed',"
-                " 'unknown'))"
-                " OR (OLD.status = 'unknown' AND NEW.status IN ('succeeded', 'failed')))"),
+            payoutMovesForwardOnly,
         QStringLiteral("payouts: only the status of a payout moves, forward only (pending, sent, "
                        "then succeeded, failed or unknown; unknown to succeeded or failed); its "
                        "amount, currency, purchase, account and request never change"));
     s << d.guardTriggers(
         QStringLiteral("refund_requests"),
-        anyChanges({"id", "account_id", "type", "purchase_id", "job_id", "claimed_amount_cents",
-                    "message", "received_at"}) +
+        anyChanges(d, {"id", "account_id", "type", "purchase_id", "job_id", "claimed_amount_cents",
+                       "message", "received_at"}) +
             QStringLiteral(" OR OLD.status IN ('approved', 'denied')"
                            " OR (OLD.status = 'pending' AND NEW.status = 'new')"
                            " OR (OLD.status = 'escalated' AND NEW.status IN ('new', 'pending'))"),
@@ -368,22 +374,22 @@ QStringList migrateToV5(const SqlDialect &d)
                        "customer asked for is never rewritten"));
     s << d.guardTriggers(
         QStringLiteral("chargebacks"),
-        anyChanges({"id", "purchase_id", "account_id", "request_id", "opened_at", "amount_cents",
-                    "currency"}) +
+        anyChanges(d, {"id", "purchase_id", "account_id", "request_id", "opened_at", "amount_cents",
+                       "currency"}) +
             QStringLiteral(" OR OLD.status <> 'open'"),
         QStringLiteral("chargebacks: a chargeback only moves from open to won or lost, once, and "
                        "its purchase, account and amount never change"));
     s << d.guardTriggers(
         QStringLiteral("purchases"),
-        anyChanges({"id", "account_id", "created_at", "kind", "credits", "amount_cents", "currency",
-                    "fee_cents", "payment_ref", "charge_count"}) +
+        anyChanges(d, {"id", "account_id", "created_at", "kind", "credits", "amount_cents",
+                       "currency", "fee_cents", "payment_ref", "charge_count"}) +
             QStringLiteral(" OR (%1 AND NOT NEW.delivered)")
                 .arg(d.changes(QStringLiteral("delivered"))),
         QStringLiteral("purchases: a purchase is a fact: only its dispute flag changes, and its "
                        "credits can be delivered once"));
     s << d.guardTriggers(
         QStringLiteral("jobs"),
-        anyChanges({"id", "account_id", "created_at", "credits", "model"}) +
+        anyChanges(d, {"id", "account_id", "created_at", "credits", "model"}) +
             QStringLiteral(" OR (OLD.status = 'failed' AND (%1 OR %2))"
                            " OR (OLD.status = 'running' AND NEW.status = 'queued')"
                            " OR (OLD.status = 'succeeded' AND NEW.status IN ('queued', 'running'))")
@@ -392,7 +398,7 @@ QStringList migrateToV5(const SqlDialect &d)
                        "failed), a failure is final, and its account and credits never change"));
     s << d.guardTriggers(
         QStringLiteral("credit_lots"),
-        anyChanges({"id", "account_id", "purchase_id", "created_at", "credits_total"}) +
+        anyChanges(d, {"id", "account_id", "purchase_id", "created_at", "credits_total"}) +
             QStringLiteral(" OR NEW.credits_remaining > OLD.credits_remaining"),
         QStringLiteral("credit_lots: a lot only shrinks; credits come back as a new lot with "
                        "its ledger entry"));
@@ -463,22 +469,15 @@ QStringList migrateToV7(const SqlDialect &d)
           << QStringLiteral("DROP TRIGGER payouts_no_delete");
     else
         s << QStringLiteral("DROP TRIGGER payouts_guard ON payouts");
-    auto changes = [&](const char *c) { return d.changes(QLatin1String(c)); };
     s << d.guardTriggers(
         QStringLiteral("payouts"),
-        QStringLiteral("(%1 OR %2 OR %3 OR %4 OR %5 OR %6 OR %7 OR %8)")
-                .arg(changes("id"), changes("request_id"), changes("purchase_id"),
-                     changes("account_id"), changes("amount_cents"), changes("currency"),
-                     changes("created_at"), changes("retry_of")) +
+        anyChanges(d, {"id", "request_id", "purchase_id", "account_id", "amount_cents", "currency",
+                       "created_at", "retry_of"}) +
             QStringLiteral(" OR (OLD.gateway_ref IS NOT NULL AND %1)"
                            " OR (OLD.sent_at IS NOT NULL AND %2)")
-                .arg(changes("gateway_ref"), changes("sent_at")) +
-            QStringLiteral(
-                " OR NOT (NEW.status = OLD.status"
-                " OR (OLD.status = 'pending' AND NEW.status = 'sent')"
-                " OR (OLD.status = 'sent' AND NEW.status IN ('succeeded', 'failed',"
-                " 'unknown'))"
-                " OR (OLD.status = 'unknown' AND NEW.status IN ('succeeded', 'failed')))"),
+                .arg(d.changes(QStringLiteral("gateway_ref")),
+                     d.changes(QStringLiteral("sent_at"))) +
+            payoutMovesForwardOnly,
         QStringLiteral("payouts: only the status of a payout moves, forward only (pending, sent, "
                        "then succeeded, failed or unknown; unknown to succeeded or failed); its "
                        "amount, currency, purchase, account, request and first sending never "

@@ -56,13 +56,13 @@ void TeamRoles::setUp()
         while (st.next())
             tables << st.value(0).toString();
     }
+    const QString schema =
+        SqlStatement::scalar(m_db, QStringLiteral("SELECT current_schema()")).toString();
     const QString viewer = groupRole(QStringLiteral("viewer"));
     const QString reviewer = groupRole(QStringLiteral("reviewer"));
     const QString lead = groupRole(QStringLiteral("lead"));
     const QString admin = groupRole(QStringLiteral("admin"));
-    run(QStringLiteral("GRANT USAGE ON SCHEMA %1 TO %2")
-            .arg(SqlStatement::scalar(m_db, QStringLiteral("SELECT current_schema()")).toString(),
-                 viewer));
+    run(QStringLiteral("GRANT USAGE ON SCHEMA %1 TO %2").arg(schema, viewer));
     for (const QString &t : std::as_const(tables)) {
         // Nobody but the owner deletes, truncates, alters or disables a trigger: privileges
         // are granted table by table, and never those.
@@ -79,9 +79,7 @@ void TeamRoles::setUp()
                                             : QStringLiteral("INSERT, UPDATE"),
                      t, writer));
     }
-    run(QStringLiteral("GRANT USAGE ON ALL SEQUENCES IN SCHEMA %1 TO %2")
-            .arg(SqlStatement::scalar(m_db, QStringLiteral("SELECT current_schema()")).toString(),
-                 reviewer));
+    run(QStringLiteral("GRANT USAGE ON ALL SEQUENCES IN SCHEMA %1 TO %2").arg(schema, reviewer));
 }
 
 void TeamRoles::add(const QString &name, const QString &role, const QString &password)
@@ -152,15 +150,12 @@ QList<TeamMember> TeamRoles::members() const
     return list;
 }
 
-QString TeamRoles::sessionRole() const
+TeamRoles::Session TeamRoles::session() const
 {
-    return SqlStatement::scalar(m_db,
-                                QStringLiteral("SELECT refunddesk_role_of(session_user::text)"))
-        .toString()
-        .mid(QStringLiteral("refunddesk_").size());
-}
-
-QString TeamRoles::sessionUser() const
-{
-    return SqlStatement::scalar(m_db, QStringLiteral("SELECT session_user::text")).toString();
+    SqlStatement st(m_db, QStringLiteral("SELECT session_user::text,"
+                                         " refunddesk_role_of(session_user::text)"));
+    st.exec();
+    st.next();
+    return {st.value(0).toString(),
+            st.value(1).toString().mid(QStringLiteral("refunddesk_").size())};
 }

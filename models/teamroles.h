@@ -35,10 +35,14 @@ public:
     // The person can no longer sign in (their history stays theirs).
     void disable(const QString &name);
     QList<TeamMember> members() const;
-    // The desk role of this session's login, or empty when it is no desk person.
-    QString sessionRole() const;
-    // The login this session signed in as.
-    QString sessionUser() const;
+    // This session's login and its desk role (empty when it is no desk person), in one query.
+    struct Session
+    {
+        QString user;
+        QString role;
+    };
+    Session session() const;
+    QString sessionRole() const { return session().role; }
 
 private:
     void run(const QString &sql);

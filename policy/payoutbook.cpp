@@ -249,9 +249,10 @@ PayoutRecord PayoutBook::markByHand(qint64 payoutId, bool paid, const QString &r
                        .arg(payoutId)
                        .arg(p->gatewayRef, ref));
         // Forward only, as the payouts' guard allows: a pending payout was sent first.
-        if (p->status == QLatin1String("pending"))
+        if (p->status == QLatin1String("pending")) {
             PayoutRepository(conn).move(payoutId, p->status, sent, m_workflow.now());
-        p->status = p->status == QLatin1String("pending") ? sent : p->status;
+            p->status = sent;
+        }
         const QString status = paid ? QStringLiteral("succeeded") : QStringLiteral("failed");
         move(conn, *c, status, ref, paid ? QString() : note.trimmed(), actor,
              paid ? QStringLiteral("payout_paid") : QStringLiteral("payout_failed"),

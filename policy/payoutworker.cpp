@@ -7,6 +7,7 @@
 #include "payoutbook.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QTimer>
 
 PayoutWorker::PayoutWorker(Database &database, PayoutBook &book, StripeClient &client,
@@ -29,14 +30,37 @@ void PayoutWorker::sendPending(int limit)
 
 void PayoutWorker::reconcile(int limit, qint64 now)
 {
-    const PayoutRepository payouts(m_db.connection());
     std::deque<Item> items;
-    for (const qint64 id : payouts.unresolvedIds(now - m_options.sentStaleAfterSecs, limit)) {
-        const auto p = payouts.find(id);
-        const bool recent = p && p->sentAt > now - m_options.resendWithinSecs;
-        items.push_back({id, recent, !recent});
+    for (const PayoutRecord &p : PayoutRepository(m_db.connection())
+                                     .unresolved(now - m_options.sentStaleAfterSecs, limit)) {
+        const bool recent = p.sentAt > now - m_options.resendWithinSecs;
+        items.push_back({p.id, recent, !recent});
     }
     start(std::move(items));
+}
+
+PayoutWorker::Summary PayoutWorker::wait(const std::function<void()> &start)
+{
+    Summary summary;
+    QEventLoop loop;
+    const auto connection = connect(this, &PayoutWorker::finished, &loop, [&](const Summary &s) {
+        summary = s;
+        loop.quit();
+    });
+    start();
+    loop.exec();
+    disconnect(connection);
+    return summary;
+}
+
+PayoutWorker::Summary PayoutWorker::sendPendingAndWait(int limit)
+{
+    return wait([&] { sendPending(limit); });
+}
+
+PayoutWorker::Summary PayoutWorker::reconcileAndWait(int limit, qint64 now)
+{
+    return wait([&] { reconcile(limit, now); });
 }
 
 void PayoutWorker::start(std::deque<Item> items)
@@ -94,7 +118,7 @@ void PayoutWorker::launch(const Item &item)
                                       "listed: %2")
                                        .arg(id)
                                        .arg(failure->describe());
-                            done(id);
+                            done();
                             return;
                         }
                         for (const StripeRefund &r : refunds)
@@ -141,10 +165,10 @@ void PayoutWorker::answered(qint64 payoutId, const StripeAnswer &answer)
                                 .arg(e.message());
     }
     m_summary.overheadNs += own.nsecsElapsed();
-    done(payoutId);
+    done();
 }
 
-void PayoutWorker::done(qint64)
+void PayoutWorker::done()
 {
     --m_inFlight;
     QTimer::singleShot(0, this, &PayoutWorker::pump);

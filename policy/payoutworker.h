@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QStringList>
 #include <deque>
+#include <functional>
 
 class PayoutBook;
 class StripeClient;
@@ -52,6 +53,10 @@ public:
     // Settles up to `limit` payouts whose outcome is not known; finished() when done.
     void reconcile(int limit, qint64 now);
 
+    // The same, waiting on a local event loop until every answer is recorded (refundctl).
+    Summary sendPendingAndWait(int limit);
+    Summary reconcileAndWait(int limit, qint64 now);
+
 signals:
     void finished(const PayoutWorker::Summary &summary);
 
@@ -66,7 +71,8 @@ private:
     void pump();
     void launch(const Item &item);
     void answered(qint64 payoutId, const StripeAnswer &answer);
-    void done(qint64 payoutId);
+    void done();
+    Summary wait(const std::function<void()> &start);
 
     Database &m_db;
     PayoutBook &m_book;

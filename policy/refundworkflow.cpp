@@ -270,10 +270,10 @@ DecisionResult RefundWorkflow::decide(const ReviewDecision &d)
             // A desk person on a team's database decides as their login (the database records
             // it so on the decision and the audit row; the ledger entries follow).
             if (m_db.dialect().isPostgres()) {
-                const TeamRoles team(conn);
-                if (!team.sessionRole().isEmpty()) {
+                const TeamRoles::Session session = TeamRoles(conn).session();
+                if (!session.role.isEmpty()) {
                     ReviewDecision signedIn = d;
-                    signedIn.reviewer = team.sessionUser();
+                    signedIn.reviewer = session.user;
                     return decideLocked(conn, signedIn);
                 }
             }

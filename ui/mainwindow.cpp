@@ -54,6 +54,11 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+namespace {
+// What a viewer's session may not do (the database refuses it; the desk does not offer it).
+const char *const viewerCannot[] = {"newRequest", "approve", "deny", "escalate", "assign", "note"};
+} // namespace
+
 MainWindow::MainWindow(Database &database, QWidget *parent)
     : QMainWindow(parent), m_database(database), m_workflow(database),
       m_reader(new BackgroundReader(database, this)), m_watcher(new ChangeWatcher(database, this)),
@@ -404,9 +409,9 @@ void MainWindow::applySessionRole()
         return;
     QString login;
     try {
-        const TeamRoles team(m_database.connection());
-        m_sessionRole = team.sessionRole();
-        login = team.sessionUser();
+        const TeamRoles::Session session = TeamRoles(m_database.connection()).session();
+        m_sessionRole = session.role;
+        login = session.user;
     } catch (const DatabaseError &) {
         return; // a database without the team's roles: names as typed
     }
@@ -419,7 +424,7 @@ void MainWindow::applySessionRole()
         name->setToolTip(tr("On a team's database you act as the login you signed in with."));
     }
     if (m_sessionRole == QLatin1String("viewer")) {
-        for (const char *id : {"newRequest", "approve", "deny", "escalate", "assign", "note"})
+        for (const char *id : viewerCannot)
             if (QAction *a = action(QLatin1String(id)))
                 a->setToolTip(tr("A viewer reads and exports; a reviewer, lead or admin may do "
                                  "this (ask an admin)."));
@@ -485,7 +490,7 @@ void MainWindow::updateActions()
         action(QLatin1String(name))->setEnabled(onQueue);
     // A viewer's session: the database refuses these, the desk does not offer them.
     if (m_sessionRole == QLatin1String("viewer"))
-        for (const char *name : {"newRequest", "approve", "deny", "escalate", "assign", "note"})
+        for (const char *name : viewerCannot)
             action(QLatin1String(name))->setEnabled(false);
 }
 

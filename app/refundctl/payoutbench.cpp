@@ -17,7 +17,6 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QUuid>
 
 int BenchCommands::payouts(CliContext &cli)
@@ -98,15 +97,8 @@ int BenchCommands::payouts(CliContext &cli)
     options.perSecond = rate;
     options.inFlight = inFlight;
     PayoutWorker worker(db, book, *client, options);
-    PayoutWorker::Summary summary;
-    QEventLoop loop;
-    QObject::connect(&worker, &PayoutWorker::finished, &loop, [&](const PayoutWorker::Summary &s) {
-        summary = s;
-        loop.quit();
-    });
     clock.restart();
-    worker.sendPending(count);
-    loop.exec();
+    const PayoutWorker::Summary summary = worker.sendPendingAndWait(count);
     const double seconds = double(clock.nsecsElapsed()) / 1e9;
     cli.out() << tr("%1 payouts through the processor in %2 s with %3 in flight: %4 payouts/s; "
                     "%5 succeeded, %6 not; the worker's own time %7 ms per payout (database "

@@ -12,7 +12,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QEventLoop>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -205,19 +205,10 @@ int work(CliContext &cli, bool reconcile)
     options.sentStaleAfterSecs = older;
     options.resendWithinSecs = resendWithin;
     PayoutWorker worker(db, book, *client, options);
-    PayoutWorker::Summary summary;
-    QEventLoop loop;
-    QObject::connect(&worker, &PayoutWorker::finished, &loop, [&](const PayoutWorker::Summary &s) {
-        summary = s;
-        loop.quit();
-    });
     QElapsedTimer took;
     took.start();
-    if (reconcile)
-        worker.reconcile(limit, workflow.now());
-    else
-        worker.sendPending(limit);
-    loop.exec();
+    const PayoutWorker::Summary summary = reconcile ? worker.reconcileAndWait(limit, workflow.now())
+                                                    : worker.sendPendingAndWait(limit);
     for (const QString &e : std::as_const(summary.errors))
         cli.err() << tr("refundctl payouts: %1").arg(e) << Qt::endl;
     const bool quiet = parser.isSet(quietOption);
