@@ -17,11 +17,15 @@ QString tr(const char *text)
     return QCoreApplication::translate("AuditChain", text);
 }
 
-// The chained columns, in canonical order.
-const char *const columns[] = {"chain_seq",      "id",      "at",
-                               "actor",          "action",  "account_id",
-                               "request_id",     "profile", "profile_version",
-                               "recommendation", "note",    "details"};
+// The chained columns, in canonical order. The first `required` are always part of a row's
+// canonical form (a null one as "-"); a later one only when it is not null, so the rows
+// chained before it existed keep their hashes (actor_role: schema v10).
+const char *const columns[] = {
+    "chain_seq",  "id",         "at",        "actor",           "action",
+    "account_id", "request_id", "profile",   "profile_version", "recommendation",
+    "note",       "details",    "actor_role"};
+constexpr int chained = int(std::size(columns));
+constexpr int required = 12;
 } // namespace
 
 QString AuditChain::genesis()
@@ -35,6 +39,8 @@ namespace {
 void appendCanonical(QByteArray &out, const QByteArrayView *fields, const bool *nulls, qsizetype n)
 {
     for (qsizetype i = 0; i < n; ++i) {
+        if (i >= required && nulls[i])
+            continue;
         if (i)
             out += '|';
         if (nulls[i]) {
@@ -78,17 +84,24 @@ QString AuditChain::hash(const QString &previous, const QByteArray &canonical)
     return QString::fromLatin1(sha256Hex(previous.toLatin1() + '\n' + canonical));
 }
 
-QString AuditChain::canonicalSql(const SqlDialect &d, const QString &row)
+QString AuditChain::canonicalSql(const SqlDialect &d, const QString &row, bool withRole)
 {
     QStringList parts;
-    for (const char *c : columns) {
+    for (int i = 0; i < (withRole ? chained : required); ++i) {
+        const char *c = columns[i];
         const QString v = QStringLiteral("%1.%2").arg(row, QLatin1String(c));
         const QString text = d.isSqlite() ? QStringLiteral("CAST(%1 AS TEXT)").arg(v)
                                           : QStringLiteral("%1::text").arg(v);
         const QString bytes = d.isSqlite() ? QStringLiteral("length(CAST(%1 AS BLOB))").arg(text)
                                            : QStringLiteral("octet_length(%1)").arg(text);
-        parts << QStringLiteral("CASE WHEN %1 IS NULL THEN '-' ELSE %2 || ':' || %3 END")
-                     .arg(v, d.isSqlite() ? bytes : bytes + QStringLiteral("::text"), text);
+        const QString length = d.isSqlite() ? bytes : bytes + QStringLiteral("::text");
+        if (i < required)
+            parts << QStringLiteral("CASE WHEN %1 IS NULL THEN '-' ELSE %2 || ':' || %3 END")
+                         .arg(v, length, text);
+        else // an optional field is left out, separator and all, when null
+            parts.last() += QStringLiteral(" || CASE WHEN %1 IS NULL THEN '' ELSE '|' || %2 ||"
+                                           " ':' || %3 END")
+                                .arg(v, length, text);
     }
     return parts.join(QStringLiteral(" || '|' || "));
 }
@@ -132,7 +145,7 @@ class Walker
 public:
     explicit Walker(AuditChain::Result &r) : m_r(r) {}
 
-    // One row: the 12 chained fields as text (null: absent), then prev_hash and hash.
+    // One row: the chained fields as text (null: absent), then prev_hash and hash.
     // Returns false once a row does not match (m_r says which and why).
     bool row(const QByteArrayView *fields, const bool *nulls, QByteArrayView prev,
              QByteArrayView stored)
@@ -163,7 +176,7 @@ public:
         m_buffer.clear();
         m_buffer += m_previous;
         m_buffer += '\n';
-        appendCanonical(m_buffer, fields, nulls, 12);
+        appendCanonical(m_buffer, fields, nulls, chained);
         if (!sameDigest(m_buffer, stored)) {
             bad(seq, id,
                 tr("audit row %1 (position %2) was changed: its content does not match its "
@@ -213,19 +226,20 @@ bool walkSqlite(sqlite3 *handle, Walker &w, AuditChain::Result &r,
             tr("cannot read the audit log: %1").arg(QString::fromUtf8(sqlite3_errmsg(handle)));
         return false;
     }
-    QByteArrayView fields[12];
-    bool nulls[12];
+    QByteArrayView fields[chained];
+    bool nulls[chained];
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        for (int i = 0; i < 12; ++i) {
+        for (int i = 0; i < chained; ++i) {
             nulls[i] = sqlite3_column_type(stmt, i) == SQLITE_NULL;
             const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, i));
             fields[i] = QByteArrayView(text, sqlite3_column_bytes(stmt, i));
         }
-        const auto *prev = reinterpret_cast<const char *>(sqlite3_column_text(stmt, 12));
-        const QByteArrayView prevView(prev, sqlite3_column_bytes(stmt, 12));
-        const auto *stored = reinterpret_cast<const char *>(sqlite3_column_text(stmt, 13));
-        if (!w.row(fields, nulls, prevView, QByteArrayView(stored, sqlite3_column_bytes(stmt, 13))))
+        const auto *prev = reinterpret_cast<const char *>(sqlite3_column_text(stmt, chained));
+        const QByteArrayView prevView(prev, sqlite3_column_bytes(stmt, chained));
+        const auto *stored = reinterpret_cast<const char *>(sqlite3_column_text(stmt, chained + 1));
+        if (!w.row(fields, nulls, prevView,
+                   QByteArrayView(stored, sqlite3_column_bytes(stmt, chained + 1))))
             break;
         if (progress && r.rows % 100000 == 0)
             progress(r.rows);
@@ -252,19 +266,20 @@ bool walkPostgres(PGconn *conn, Walker &w, AuditChain::Result &r,
             PQclear(res);
         return false;
     }
-    QByteArrayView fields[12];
-    bool nulls[12];
+    QByteArrayView fields[chained];
+    bool nulls[chained];
     bool going = true;
     while (PGresult *res = PQgetResult(conn)) {
         const ExecStatusType status = PQresultStatus(res);
         if (status == PGRES_SINGLE_TUPLE && going) {
-            for (int i = 0; i < 12; ++i) {
+            for (int i = 0; i < chained; ++i) {
                 nulls[i] = PQgetisnull(res, 0, i);
                 fields[i] = QByteArrayView(PQgetvalue(res, 0, i), PQgetlength(res, 0, i));
             }
-            going = w.row(fields, nulls,
-                          QByteArrayView(PQgetvalue(res, 0, 12), PQgetlength(res, 0, 12)),
-                          QByteArrayView(PQgetvalue(res, 0, 13), PQgetlength(res, 0, 13)));
+            going = w.row(
+                fields, nulls,
+                QByteArrayView(PQgetvalue(res, 0, chained), PQgetlength(res, 0, chained)),
+                QByteArrayView(PQgetvalue(res, 0, chained + 1), PQgetlength(res, 0, chained + 1)));
             if (progress && r.rows % 100000 == 0)
                 progress(r.rows);
         } else if (status == PGRES_FATAL_ERROR && r.ok) {

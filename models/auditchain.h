@@ -23,7 +23,8 @@ public:
     static constexpr qint64 lockKey = 0x52444175646974; // "RDAudit"
     // The content a row's hash covers, each field as "<bytes>:<text>" ("-" for NULL), joined
     // by '|': chain_seq, id, at, actor, action, account_id, request_id, profile,
-    // profile_version, recommendation, note, details.
+    // profile_version, recommendation, note, details, then actor_role only when it is not null
+    // (rows older than schema v10 have none).
     static QByteArray canonical(const QVariantList &fields);
     static QString hash(const QString &previous, const QByteArray &canonical);
     // The lowercase hex SHA-256 of `data` (OpenSSL: the CPU's SHA instructions where it has
@@ -31,8 +32,10 @@ public:
     static QByteArray sha256Hex(QByteArrayView data);
 
     // The same in SQL over a row named `row` (NEW in a trigger, a record in a loop), for
-    // `dialect`; SQLite calls refunddesk_sha256(), registered on every connection.
-    static QString canonicalSql(const SqlDialect &dialect, const QString &row);
+    // `dialect`; SQLite calls refunddesk_sha256(), registered on every connection. Without
+    // `withRole`, the form of schema v8 (before audit_log had actor_role).
+    static QString canonicalSql(const SqlDialect &dialect, const QString &row,
+                                bool withRole = true);
     static QString hashSql(const SqlDialect &dialect, const QString &previous,
                            const QString &canonical);
 

@@ -7,12 +7,13 @@ qint64 DecisionRepository::create(const DecisionRecord &d)
     SqlStatement st(m_db, QStringLiteral("INSERT INTO decisions (request_id, verdict, remedy,"
                                          " refund_cents, credits, currency, reviewer, decided_at,"
                                          " profile, profile_version, rec_verdict, is_override,"
-                                         " note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                         " note, second_approver)"
+                                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                                          " RETURNING id"));
     st.bindAll({d.requestId, d.verdict, d.remedy, d.refundCents, d.credits,
                 SqlStatement::textOrNull(d.currency), d.reviewer, d.decidedAt, d.profile,
                 d.profileVersion, SqlStatement::textOrNull(d.recommendedVerdict), d.isOverride,
-                d.note})
+                d.note, SqlStatement::textOrNull(d.secondApprover)})
         .exec();
     st.next();
     return st.value(0).toLongLong();
@@ -22,8 +23,8 @@ std::optional<DecisionRecord> DecisionRepository::findForRequest(qint64 requestI
 {
     SqlStatement st(m_db, QStringLiteral("SELECT id, request_id, verdict, remedy, refund_cents,"
                                          " credits, currency, reviewer, decided_at, profile,"
-                                         " profile_version, rec_verdict, is_override, note"
-                                         " FROM decisions WHERE request_id = ?"));
+                                         " profile_version, rec_verdict, is_override, note,"
+                                         " second_approver FROM decisions WHERE request_id = ?"));
     st.bind(requestId).exec();
     if (!st.next())
         return std::nullopt;
@@ -42,5 +43,6 @@ std::optional<DecisionRecord> DecisionRepository::findForRequest(qint64 requestI
     d.recommendedVerdict = st.value(11).toString();
     d.isOverride = st.value(12).toBool();
     d.note = st.value(13).toString();
+    d.secondApprover = st.value(14).toString();
     return d;
 }

@@ -21,6 +21,7 @@ struct DecisionRecord
     QString recommendedVerdict; // what the engine said: approve, deny, review
     bool isOverride = false;
     QString note;
+    QString secondApprover; // four-eyes: the lead who approved it second (empty: none needed)
 };
 
 class DecisionRepository

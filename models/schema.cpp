@@ -263,6 +263,36 @@ void runAll(const QSqlDatabase &db, const QStringList &statements)
         SqlStatement::run(db, statement);
 }
 
+// SQLite's schema text may be rewritten for a while (PRAGMA writable_schema), for the changes
+// SQLite documents as safe that way: those that leave every stored row valid.
+struct WritableSchema
+{
+    QSqlDatabase db;
+    explicit WritableSchema(const QSqlDatabase &d) : db(d)
+    {
+        SqlStatement::run(db, QStringLiteral("PRAGMA writable_schema = ON"));
+    }
+    ~WritableSchema()
+    {
+        try {
+            SqlStatement::run(db, QStringLiteral("PRAGMA writable_schema = OFF"));
+        } catch (const DatabaseError &e) {
+            qWarning("%s", qPrintable(e.message()));
+        }
+    }
+};
+
+// Bumps SQLite's schema version after sqlite_schema was rewritten, so every connection reparses
+// it; the next statement on `table` fails (and the migration with it) when SQLite cannot read
+// the new text back.
+void reloadSqliteSchema(const QSqlDatabase &db, const QString &table)
+{
+    const qint64 version =
+        SqlStatement::scalar(db, QStringLiteral("PRAGMA schema_version")).toLongLong();
+    SqlStatement::run(db, QStringLiteral("PRAGMA schema_version = %1").arg(version + 1));
+    SqlStatement::scalar(db, QStringLiteral("SELECT COUNT(*) FROM %1 WHERE 0").arg(table));
+}
+
 void migrateToV4(const QSqlDatabase &db, const SqlDialect &d)
 {
     // Nearly every ledger row has no request: the index keeps only those that do (a lookup
@@ -278,22 +308,7 @@ void migrateToV4(const QSqlDatabase &db, const SqlDialect &d)
     // Schema Changes"): rewrite sqlite_schema, bump the schema version so every connection
     // reparses it, inside the migration's transaction. The new constraints are equivalent to
     // the old, so every stored row still satisfies them.
-    struct WritableSchema
-    {
-        QSqlDatabase db;
-        explicit WritableSchema(const QSqlDatabase &d) : db(d)
-        {
-            SqlStatement::run(db, QStringLiteral("PRAGMA writable_schema = ON"));
-        }
-        ~WritableSchema()
-        {
-            try {
-                SqlStatement::run(db, QStringLiteral("PRAGMA writable_schema = OFF"));
-            } catch (const DatabaseError &e) {
-                qWarning("%s", qPrintable(e.message()));
-            }
-        }
-    } writable(db);
+    const WritableSchema writable(db);
     QList<std::pair<QString, QString>> rewritten;
     {
         SqlStatement tables(db, QStringLiteral("SELECT name, sql FROM sqlite_schema"
@@ -311,14 +326,10 @@ void migrateToV4(const QSqlDatabase &db, const SqlDialect &d)
                                                " WHERE type = 'table' AND name = ?"));
         update.bindAll({sql, table}).exec();
     }
-    const qint64 version =
-        SqlStatement::scalar(db, QStringLiteral("PRAGMA schema_version")).toLongLong();
-    SqlStatement::run(db, QStringLiteral("PRAGMA schema_version = %1").arg(version + 1));
-    // The next statement reparses the whole schema: a table SQLite could not read back fails
-    // the migration here, and its transaction leaves the database as it was.
+    // A table SQLite could not read back fails the migration here, and its transaction leaves
+    // the database as it was.
     if (!rewritten.isEmpty())
-        SqlStatement::scalar(
-            db, QStringLiteral("SELECT COUNT(*) FROM %1 WHERE 0").arg(rewritten.first().first));
+        reloadSqliteSchema(db, rewritten.first().first);
 }
 
 // "(any of these columns changes)", for a guard trigger's condition.
@@ -498,6 +509,46 @@ QStringList migrateToV7(const SqlDialect &d)
     return s;
 }
 
+// The chain's trigger on SQLite: an AFTER INSERT trigger fills in the new row's position and
+// hashes (the append-only guard lets a row be completed once). `withRole`: see canonicalSql().
+QString auditChainSqlite(const SqlDialect &d, bool withRole)
+{
+    return QStringLiteral(
+               "CREATE TRIGGER audit_chain AFTER INSERT ON audit_log BEGIN"
+               " UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1;"
+               " UPDATE audit_log SET chain_seq = (SELECT last_seq FROM audit_head WHERE id = 1),"
+               " prev_hash = (SELECT last_hash FROM audit_head WHERE id = 1) WHERE id = NEW.id;"
+               " UPDATE audit_log SET hash = %1 WHERE id = NEW.id;"
+               " UPDATE audit_head SET last_hash = (SELECT hash FROM audit_log"
+               " WHERE id = NEW.id) WHERE id = 1;"
+               " END")
+        .arg(AuditChain::hashSql(
+            d, QStringLiteral("audit_log.prev_hash"),
+            AuditChain::canonicalSql(d, QStringLiteral("audit_log"), withRole)));
+}
+
+// The chain's function on PostgreSQL. Writers take turns on the chain with a transaction-level
+// lock; each row reads the newest one through the chain_seq index (not the head row: updating
+// one row per insert makes a long transaction's inserts quadratic on PostgreSQL), and the head
+// follows once per statement.
+QString auditChainPostgres(const SqlDialect &d, bool withRole)
+{
+    return QStringLiteral("CREATE OR REPLACE FUNCTION audit_chain() RETURNS trigger"
+                          " LANGUAGE plpgsql AS $$"
+                          " DECLARE prev TEXT; seq BIGINT; BEGIN"
+                          " PERFORM pg_advisory_xact_lock(%2);"
+                          " SELECT chain_seq, hash INTO seq, prev FROM audit_log"
+                          "  ORDER BY chain_seq DESC LIMIT 1;"
+                          " IF seq IS NULL THEN seq := 0; prev := '%3'; END IF;"
+                          " NEW.chain_seq := seq + 1; NEW.prev_hash := prev;"
+                          " NEW.hash := %1;"
+                          " RETURN NEW; END $$")
+        .arg(AuditChain::hashSql(d, QStringLiteral("prev"),
+                                 AuditChain::canonicalSql(d, QStringLiteral("NEW"), withRole)))
+        .arg(AuditChain::lockKey)
+        .arg(AuditChain::genesis());
+}
+
 // The audit trail as a hash chain (AuditChain): every row gets its chain position, the hash
 // before it and its own, computed by the database as it is inserted; the rows already there
 // are chained in id order. On PostgreSQL a BEFORE INSERT trigger sets them under the lock of
@@ -546,18 +597,7 @@ void migrateToV8(const QSqlDatabase &db, const SqlDialect &d)
         s << QStringLiteral("CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
                             " WHEN OLD.hash IS NOT NULL"
                             " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END");
-        s << QStringLiteral(
-                 "CREATE TRIGGER audit_chain AFTER INSERT ON audit_log BEGIN"
-                 " UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1;"
-                 " UPDATE audit_log SET chain_seq = (SELECT last_seq FROM audit_head WHERE id = 1),"
-                 " prev_hash = (SELECT last_hash FROM audit_head WHERE id = 1) WHERE id = NEW.id;"
-                 " UPDATE audit_log SET hash = %1 WHERE id = NEW.id;"
-                 " UPDATE audit_head SET last_hash = (SELECT hash FROM audit_log"
-                 " WHERE id = NEW.id) WHERE id = 1;"
-                 " END")
-                 .arg(
-                     AuditChain::hashSql(d, QStringLiteral("audit_log.prev_hash"),
-                                         AuditChain::canonicalSql(d, QStringLiteral("audit_log"))));
+        s << auditChainSqlite(d, false);
     } else {
         s << QStringLiteral(
                  "DO $$ DECLARE r audit_log%ROWTYPE; prev TEXT := '%1'; seq BIGINT := 0; BEGIN"
@@ -573,26 +613,10 @@ void migrateToV8(const QSqlDatabase &db, const SqlDialect &d)
                  " END $$")
                  .arg(AuditChain::genesis(),
                       AuditChain::hashSql(d, QStringLiteral("prev"),
-                                          AuditChain::canonicalSql(d, QStringLiteral("r"))));
+                                          AuditChain::canonicalSql(d, QStringLiteral("r"), false)));
         s << QStringLiteral("ALTER TABLE audit_log ALTER COLUMN chain_seq SET NOT NULL,"
                             " ALTER COLUMN prev_hash SET NOT NULL, ALTER COLUMN hash SET NOT NULL");
-        // Writers take turns on the chain with a transaction-level lock; each row reads the
-        // newest one through the chain_seq index (not the head row: updating one row per
-        // insert makes a long transaction's inserts quadratic on PostgreSQL), and the head
-        // follows once per statement.
-        s << QStringLiteral("CREATE FUNCTION audit_chain() RETURNS trigger LANGUAGE plpgsql AS $$"
-                            " DECLARE prev TEXT; seq BIGINT; BEGIN"
-                            " PERFORM pg_advisory_xact_lock(%2);"
-                            " SELECT chain_seq, hash INTO seq, prev FROM audit_log"
-                            "  ORDER BY chain_seq DESC LIMIT 1;"
-                            " IF seq IS NULL THEN seq := 0; prev := '%3'; END IF;"
-                            " NEW.chain_seq := seq + 1; NEW.prev_hash := prev;"
-                            " NEW.hash := %1;"
-                            " RETURN NEW; END $$")
-                 .arg(AuditChain::hashSql(d, QStringLiteral("prev"),
-                                          AuditChain::canonicalSql(d, QStringLiteral("NEW"))))
-                 .arg(AuditChain::lockKey)
-                 .arg(AuditChain::genesis());
+        s << auditChainPostgres(d, false);
         s << QStringLiteral("CREATE FUNCTION audit_head_move() RETURNS trigger LANGUAGE plpgsql"
                             " AS $$ BEGIN"
                             " UPDATE audit_head SET (last_seq, last_hash) = (SELECT chain_seq, hash"
@@ -660,15 +684,206 @@ QStringList migrateToV9(const SqlDialect &d)
     return s;
 }
 
+// Four-eyes (PostgreSQL: a team's shared database). A money refund above the desk's threshold
+// (desk_settings.four_eyes_above_cents, 100.00 when not set) and every override wait in
+// awaiting_approval until a second lead approves; each step is a row of `approvals`. For a
+// desk person's session the database refuses the decision, its payout and its ledger entries
+// without that second approval, and writes the proposer as the decision's reviewer and the
+// session as its second approver. The audit trail records under which desk role each row was
+// written (actor_role, part of the chain when set).
+void migrateToV10(const QSqlDatabase &db, const SqlDialect &d)
+{
+    QStringList s;
+    s << QStringLiteral("ALTER TABLE audit_log ADD COLUMN actor_role TEXT");
+    s << QStringLiteral("ALTER TABLE decisions ADD COLUMN second_approver TEXT");
+    const QString approvals =
+        QStringLiteral("CREATE TABLE approvals (%1,"
+                       " request_id BIGINT NOT NULL REFERENCES refund_requests (id),"
+                       " step TEXT NOT NULL CHECK (step IN ('proposed', 'approved', 'sent_back')),"
+                       " proposal_id BIGINT REFERENCES approvals (id),"
+                       " actor TEXT NOT NULL CHECK (actor <> ''),"
+                       " at BIGINT NOT NULL,"
+                       " verdict TEXT CHECK (verdict IN ('approve', 'deny')),"
+                       " refund_cents BIGINT NOT NULL DEFAULT 0 CHECK (refund_cents >= 0),"
+                       " currency TEXT,"
+                       " %2,"
+                       " note TEXT NOT NULL DEFAULT '',"
+                       " CHECK ((step = 'proposed') = (proposal_id IS NULL)),"
+                       " CHECK ((step = 'proposed') = (verdict IS NOT NULL)),"
+                       " CHECK (step <> 'sent_back' OR note <> ''))")
+            .arg(d.idColumn(), d.boolColumn(QStringLiteral("is_override"), false));
+    s << (d.isSqlite() ? spellOutInLists(approvals) : approvals); // see v4
+    // A proposal is answered once.
+    s << QStringLiteral("CREATE UNIQUE INDEX approvals_one_answer ON approvals (proposal_id)"
+                        " WHERE proposal_id IS NOT NULL");
+    s << QStringLiteral("CREATE INDEX approvals_request ON approvals (request_id, id)");
+    s << d.appendOnlyTriggers(QStringLiteral("approvals"));
+    const QString statuses = QStringLiteral("'new', 'pending', 'escalated', 'approved', 'denied'");
+    if (d.isSqlite()) {
+        s << QStringLiteral("DROP TRIGGER audit_chain");
+        s << auditChainSqlite(d, true);
+        runAll(db, s);
+        // The request's status may also be awaiting_approval: a looser CHECK, so every stored
+        // row still satisfies it (v4 spelt the list out as comparisons).
+        const QString sql =
+            SqlStatement::scalar(db, QStringLiteral("SELECT sql FROM sqlite_schema"
+                                                    " WHERE type = 'table'"
+                                                    " AND name = 'refund_requests'"))
+                .toString();
+        const QString before = QStringLiteral("status = 'escalated' OR");
+        if (sql.count(before) != 1)
+            throw DatabaseError(QCoreApplication::translate(
+                "Schema", "refund_requests has an unexpected definition; cannot add the "
+                          "awaiting_approval status"));
+        QString loosened = sql;
+        loosened.replace(before, before + QStringLiteral(" status = 'awaiting_approval' OR"));
+        {
+            const WritableSchema writable(db);
+            SqlStatement(db, QStringLiteral("UPDATE sqlite_schema SET sql = ?"
+                                            " WHERE type = 'table' AND name = 'refund_requests'"))
+                .bindAll({loosened})
+                .exec();
+        }
+        reloadSqliteSchema(db, QStringLiteral("refund_requests"));
+        return;
+    }
+    s << QStringLiteral("ALTER TABLE refund_requests DROP CONSTRAINT refund_requests_status_check,"
+                        " ADD CONSTRAINT refund_requests_status_check"
+                        " CHECK (status IN (%1, 'awaiting_approval'))")
+             .arg(statuses);
+    s << auditChainPostgres(d, true);
+    s << QStringLiteral("ALTER FUNCTION audit_chain() SECURITY DEFINER SET search_path = public");
+    s << QStringLiteral(
+        "CREATE OR REPLACE FUNCTION audit_actor() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " DECLARE r text := refunddesk_role_of(session_user);"
+        " BEGIN"
+        " IF r IS NOT NULL THEN"
+        "  NEW.actor := session_user; NEW.actor_role := substr(r, length('refunddesk_') + 1);"
+        " END IF;"
+        " RETURN NEW; END $$");
+    s << QStringLiteral(
+        "CREATE FUNCTION refunddesk_four_eyes_above() RETURNS bigint LANGUAGE sql STABLE AS $$"
+        " SELECT COALESCE((SELECT value::bigint FROM desk_settings"
+        "  WHERE key = 'four_eyes_above_cents'), 10000) $$");
+    // Whether a decision needs a second approval.
+    s << QStringLiteral("CREATE FUNCTION refunddesk_needs_four_eyes(d decisions) RETURNS boolean"
+                        " LANGUAGE sql STABLE AS $$"
+                        " SELECT d.is_override OR (d.remedy = 'money_refund'"
+                        "  AND d.refund_cents > refunddesk_four_eyes_above()) $$");
+    s << QStringLiteral(
+        "CREATE FUNCTION approvals_actor() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " DECLARE r text := refunddesk_role_of(session_user); p approvals%ROWTYPE;"
+        " BEGIN"
+        " IF r IS NULL THEN RETURN NEW; END IF;"
+        " NEW.actor := session_user;"
+        " IF r = 'refunddesk_viewer' THEN"
+        "  RAISE EXCEPTION 'approvals: % is a viewer and cannot decide', session_user;"
+        " END IF;"
+        " IF NEW.step = 'proposed' THEN"
+        "  IF NEW.is_override AND r = 'refunddesk_reviewer' THEN"
+        "   RAISE EXCEPTION 'approvals: only a lead may decide against the policy (% is a"
+        " reviewer)', session_user;"
+        "  END IF;"
+        "  RETURN NEW;"
+        " END IF;"
+        " SELECT * INTO p FROM approvals WHERE id = NEW.proposal_id AND step = 'proposed'"
+        "  AND request_id = NEW.request_id;"
+        " IF NOT FOUND THEN"
+        "  RAISE EXCEPTION 'approvals: % is no first approval of request %', NEW.proposal_id,"
+        "   NEW.request_id;"
+        " END IF;"
+        " IF NEW.step = 'sent_back' AND p.actor = session_user THEN RETURN NEW; END IF;"
+        " IF r = 'refunddesk_reviewer' THEN"
+        "  RAISE EXCEPTION 'approvals: only a lead gives a second approval (% is a reviewer)',"
+        "   session_user;"
+        " END IF;"
+        " IF p.actor = session_user THEN"
+        "  RAISE EXCEPTION 'approvals: % cannot give the second approval of their own"
+        " decision: another lead must', session_user;"
+        " END IF;"
+        " RETURN NEW; END $$");
+    s << QStringLiteral("CREATE TRIGGER approvals_actor BEFORE INSERT ON approvals"
+                        " FOR EACH ROW EXECUTE FUNCTION approvals_actor()");
+    s << QStringLiteral(
+        "CREATE OR REPLACE FUNCTION decisions_actor() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " DECLARE r text := refunddesk_role_of(session_user); proposer text;"
+        " BEGIN"
+        " IF r IS NULL THEN RETURN NEW; END IF;"
+        " IF r = 'refunddesk_viewer' THEN"
+        "  RAISE EXCEPTION 'decisions: % is a viewer and cannot decide', session_user;"
+        " END IF;"
+        " IF NEW.is_override AND r = 'refunddesk_reviewer' THEN"
+        "  RAISE EXCEPTION 'decisions: only a lead may decide against the policy (% is a"
+        " reviewer)', session_user;"
+        " END IF;"
+        " IF NOT refunddesk_needs_four_eyes(NEW) THEN"
+        "  NEW.reviewer := session_user; NEW.second_approver := NULL; RETURN NEW;"
+        " END IF;"
+        " SELECT p.actor INTO proposer FROM approvals a JOIN approvals p ON p.id = a.proposal_id"
+        "  WHERE a.request_id = NEW.request_id AND a.step = 'approved'"
+        "  AND a.actor = session_user::text AND p.verdict = NEW.verdict"
+        "  AND p.refund_cents = NEW.refund_cents AND p.is_override = NEW.is_override"
+        "  ORDER BY a.id DESC LIMIT 1;"
+        " IF proposer IS NULL OR proposer = session_user THEN"
+        "  RAISE EXCEPTION 'decisions: request % needs a second approval by another lead',"
+        "   NEW.request_id;"
+        " END IF;"
+        " NEW.reviewer := proposer; NEW.second_approver := session_user;"
+        " RETURN NEW; END $$");
+    s << QStringLiteral(
+        "CREATE FUNCTION payouts_four_eyes() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " DECLARE d decisions%ROWTYPE;"
+        " BEGIN"
+        " IF refunddesk_role_of(session_user) IS NULL THEN RETURN NEW; END IF;"
+        " IF NEW.retry_of IS NOT NULL AND EXISTS (SELECT 1 FROM payouts o"
+        "  WHERE o.id = NEW.retry_of AND o.request_id = NEW.request_id"
+        "  AND o.amount_cents = NEW.amount_cents) THEN RETURN NEW; END IF;"
+        " SELECT * INTO d FROM decisions WHERE request_id = NEW.request_id;"
+        " IF NOT FOUND OR d.verdict <> 'approve' OR d.remedy <> 'money_refund'"
+        "  OR NEW.amount_cents > d.refund_cents THEN"
+        "  RAISE EXCEPTION 'payouts: a payout follows the approved money refund of its request"
+        " (request %), for at most its amount', NEW.request_id;"
+        " END IF;"
+        " IF refunddesk_needs_four_eyes(d) AND d.second_approver IS NULL THEN"
+        "  RAISE EXCEPTION 'payouts: request % needs a second approval by another lead before"
+        " it is paid', NEW.request_id;"
+        " END IF;"
+        " RETURN NEW; END $$");
+    s << QStringLiteral("CREATE TRIGGER payouts_four_eyes BEFORE INSERT ON payouts"
+                        " FOR EACH ROW EXECUTE FUNCTION payouts_four_eyes()");
+    // Only the entries a decision makes (the bulk of the ledger, purchases and usage, has no
+    // request and never calls the function).
+    s << QStringLiteral(
+        "CREATE FUNCTION ledger_four_eyes() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " DECLARE d decisions%ROWTYPE;"
+        " BEGIN"
+        " IF refunddesk_role_of(session_user) IS NULL THEN RETURN NEW; END IF;"
+        " SELECT * INTO d FROM decisions WHERE request_id = NEW.request_id;"
+        " IF NOT FOUND OR d.verdict <> 'approve' THEN"
+        "  RAISE EXCEPTION 'ledger_entries: credits move for request % only once it is"
+        " approved', NEW.request_id;"
+        " END IF;"
+        " IF refunddesk_needs_four_eyes(d) AND d.second_approver IS NULL THEN"
+        "  RAISE EXCEPTION 'ledger_entries: request % needs a second approval by another lead"
+        " before credits move', NEW.request_id;"
+        " END IF;"
+        " RETURN NEW; END $$");
+    s << QStringLiteral("CREATE TRIGGER ledger_four_eyes BEFORE INSERT ON ledger_entries"
+                        " FOR EACH ROW WHEN (NEW.request_id IS NOT NULL AND NEW.entry_type IN"
+                        " ('refund', 'adjustment', 'job_credit_back'))"
+                        " EXECUTE FUNCTION ledger_four_eyes()");
+    runAll(db, s);
+}
+
 using Step = void (*)(const QSqlDatabase &, const SqlDialect &);
 template <QStringList (*statements)(const SqlDialect &)>
 void plain(const QSqlDatabase &db, const SqlDialect &d)
 {
     runAll(db, statements(d));
 }
-constexpr Step steps[] = {plain<migrateToV1>, plain<migrateToV2>, plain<migrateToV3>,
-                          migrateToV4,        plain<migrateToV5>, plain<migrateToV6>,
-                          plain<migrateToV7>, migrateToV8,        plain<migrateToV9>};
+constexpr Step steps[] = {plain<migrateToV1>, plain<migrateToV2>, plain<migrateToV3>, migrateToV4,
+                          plain<migrateToV5>, plain<migrateToV6>, plain<migrateToV7>, migrateToV8,
+                          plain<migrateToV9>, migrateToV10};
 
 } // namespace
 

@@ -14,10 +14,10 @@ QString tr(const char *text)
 // Tables only the schema's owner writes (or no one, through the program).
 const QStringList ownerOnly{QStringLiteral("schema_version"), QStringLiteral("audit_head")};
 // Append-only tables: rows are added, never changed (their triggers say so too).
-const QStringList appendOnly{QStringLiteral("audit_log"),       QStringLiteral("decisions"),
-                             QStringLiteral("ledger_entries"),  QStringLiteral("outbox"),
-                             QStringLiteral("external_ids"),    QStringLiteral("ingested_events"),
-                             QStringLiteral("processor_events")};
+const QStringList appendOnly{QStringLiteral("audit_log"),        QStringLiteral("decisions"),
+                             QStringLiteral("ledger_entries"),   QStringLiteral("outbox"),
+                             QStringLiteral("external_ids"),     QStringLiteral("ingested_events"),
+                             QStringLiteral("processor_events"), QStringLiteral("approvals")};
 // Tables a lead writes beyond a reviewer; an admin beyond a lead.
 const QStringList leadTables{QStringLiteral("policy_profiles")};
 const QStringList adminTables{QStringLiteral("api_tokens"), QStringLiteral("desk_settings")};

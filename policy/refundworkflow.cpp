@@ -1,5 +1,6 @@
 #include "refundworkflow.h"
 
+#include "models/approvalrepository.h"
 #include "models/auditrepository.h"
 #include "models/chargebackrepository.h"
 #include "models/compensationrepository.h"
@@ -7,6 +8,7 @@
 #include "models/database.h"
 #include "models/databaseerror.h"
 #include "models/decisionrepository.h"
+#include "models/desksettings.h"
 #include "models/ledgerrepository.h"
 #include "models/payoutrepository.h"
 #include "models/teamroles.h"
@@ -73,6 +75,7 @@ QString alreadyGiven(const PurchaseRecord &p, const PurchaseCompensation &c,
 
 const QStringList openStatuses{QStringLiteral("new"), QStringLiteral("pending"),
                                QStringLiteral("escalated")};
+const QString awaitingApproval = QStringLiteral("awaiting_approval");
 
 StoredRecommendation stored(const PolicyOutcome &o)
 {
@@ -252,32 +255,39 @@ void RefundWorkflow::triageOne(const QSqlDatabase &conn, qint64 requestId, Triag
         d.action = ReviewAction::Approve;
         d.reviewer = systemReviewer();
         d.note = tr("Automatic credit-back: the job failed on the platform's side.");
-        apply(conn, b, profile, rec, d);
+        apply(conn, b, profile, rec, d, FourEyes{});
         ++result.applied;
     }
 }
 
-DecisionResult RefundWorkflow::decide(const ReviewDecision &d)
+RefundWorkflow::FourEyes RefundWorkflow::signIn(const QSqlDatabase &conn, QString &person) const
+{
+    FourEyes fourEyes;
+    if (!m_db.dialect().isPostgres())
+        return fourEyes; // one person's file: no roles, no second approvals
+    const TeamRoles::Session session = TeamRoles(conn).session();
+    if (session.role.isEmpty())
+        return fourEyes; // the owner or a service: the name it gives
+    // The database records the login on the decision and the audit row; the ledger entries
+    // and approvals follow.
+    person = session.user;
+    fourEyes.applies = true;
+    fourEyes.aboveCents = DeskSettings(conn).fourEyesAboveCents();
+    return fourEyes;
+}
+
+template <typename F>
+DecisionResult RefundWorkflow::deciding(qint64 requestId, const QString &name, F &&work)
 {
     DecisionResult failed;
-    failed.requestId = d.requestId;
-    if (d.reviewer.trimmed().isEmpty()) {
-        failed.error = tr("a decision needs the reviewer's name");
-        return failed;
-    }
+    failed.requestId = requestId;
     try {
         return inTransaction([&](const QSqlDatabase &conn) {
-            // A desk person on a team's database decides as their login (the database records
-            // it so on the decision and the audit row; the ledger entries follow).
-            if (m_db.dialect().isPostgres()) {
-                const TeamRoles::Session session = TeamRoles(conn).session();
-                if (!session.role.isEmpty()) {
-                    ReviewDecision signedIn = d;
-                    signedIn.reviewer = session.user;
-                    return decideLocked(conn, signedIn);
-                }
-            }
-            return decideLocked(conn, d);
+            QString person = name.trimmed();
+            const FourEyes fourEyes = signIn(conn, person);
+            if (person.isEmpty())
+                refuse(tr("a decision needs the reviewer's name"));
+            return work(conn, person, fourEyes);
         });
     } catch (const AlreadyCompensated &e) {
         failed.status = DecisionResult::Status::AlreadyCompensated;
@@ -286,7 +296,7 @@ DecisionResult RefundWorkflow::decide(const ReviewDecision &d)
     } catch (const ArithmeticOverflow &) {
         failed.error = tr("request %1: a figure of this decision is out of range; nothing was "
                           "written")
-                           .arg(d.requestId);
+                           .arg(requestId);
         return failed;
     } catch (const DatabaseError &e) {
         failed.error =
@@ -297,7 +307,137 @@ DecisionResult RefundWorkflow::decide(const ReviewDecision &d)
     }
 }
 
-DecisionResult RefundWorkflow::decideLocked(const QSqlDatabase &conn, const ReviewDecision &d)
+DecisionResult RefundWorkflow::decide(const ReviewDecision &d)
+{
+    return deciding(d.requestId, d.reviewer,
+                    [&](const QSqlDatabase &conn, const QString &person, const FourEyes &fourEyes) {
+                        ReviewDecision signedIn = d;
+                        signedIn.reviewer = person;
+                        return decideLocked(conn, signedIn, fourEyes);
+                    });
+}
+
+DecisionResult RefundWorkflow::approveSecond(qint64 requestId, const QString &approver)
+{
+    return deciding(
+        requestId, approver,
+        [&](const QSqlDatabase &conn, const QString &person, const FourEyes &fourEyes) {
+            const BuiltCase b = CaseBuilder(conn).build(requestId, true);
+            if (b.request.status != awaitingApproval)
+                refuse(tr("request %1 is not waiting for a second approval").arg(requestId));
+            ApprovalRepository approvals(conn);
+            const auto first = approvals.openProposal(requestId);
+            if (!first)
+                refuse(tr("request %1 has no first approval to approve").arg(requestId));
+            if (first->actor == person)
+                refuse(tr("%1 gave the first approval of request %2: the second must come from "
+                          "another lead")
+                           .arg(person)
+                           .arg(requestId));
+            ApprovalRecord second;
+            second.requestId = requestId;
+            second.step = QStringLiteral("approved");
+            second.proposalId = first->id;
+            second.actor = person;
+            second.at = now();
+            approvals.create(second);
+
+            const PolicyProfile &profile = m_profiles.find(conn, b.account.profile);
+            const PolicyOutcome rec = PolicyEngine::evaluate(b.policyCase, profile);
+            ReviewDecision d;
+            d.requestId = requestId;
+            d.action = first->verdict == QLatin1String("approve") ? ReviewAction::Approve
+                                                                  : ReviewAction::Deny;
+            d.reviewer = first->actor;
+            d.note = first->note;
+            d.allowOverride = first->isOverride;
+            if (first->refundCents > 0)
+                d.amountCents = first->refundCents;
+            const bool approve = d.action == ReviewAction::Approve;
+            const bool overrideNow = (approve && rec.verdict == Verdict::Deny) ||
+                                     (!approve && rec.verdict == Verdict::Approve);
+            if (overrideNow != first->isOverride)
+                refuse(tr("the policy's recommendation for request %1 changed since the first "
+                          "approval (it now says %2): send it back to be decided again")
+                           .arg(requestId)
+                           .arg(PolicyNames::verdict(rec.verdict)));
+            FourEyes carryingOut = fourEyes;
+            carryingOut.secondApprover = person;
+            return apply(conn, b, profile, rec, d, carryingOut);
+        });
+}
+
+void RefundWorkflow::sendBack(qint64 requestId, const QString &actor, const QString &note)
+{
+    if (note.trimmed().isEmpty())
+        refuse(tr("sending a request back needs a note saying why"));
+    inTransaction([&](const QSqlDatabase &conn) {
+        QString person = actor;
+        signIn(conn, person);
+        RequestRepository requests(conn);
+        const auto r = requests.find(requestId, true);
+        if (!r)
+            refuse(tr("no refund request with id %1").arg(requestId));
+        ApprovalRepository approvals(conn);
+        const auto first = approvals.openProposal(requestId);
+        if (r->status != awaitingApproval || !first)
+            refuse(tr("request %1 is not waiting for a second approval").arg(requestId));
+        ApprovalRecord back;
+        back.requestId = requestId;
+        back.step = QStringLiteral("sent_back");
+        back.proposalId = first->id;
+        back.actor = person;
+        back.at = now();
+        back.note = note.trimmed();
+        approvals.create(back);
+        if (!requests.transition(requestId, {awaitingApproval}, QStringLiteral("pending"), back.at,
+                                 r->assignedTo))
+            refuse(tr("request %1 changed meanwhile").arg(requestId));
+        AuditRecord audit = auditRow(back.at, person, QStringLiteral("send_back"), r->accountId,
+                                     requestId, back.note);
+        audit.details = details({{QStringLiteral("approval"), first->id},
+                                 {QStringLiteral("first_approval"), first->actor}});
+        AuditRepository(conn).append(audit);
+        return true;
+    });
+}
+
+DecisionResult RefundWorkflow::holdForSecondApproval(const QSqlDatabase &conn, const BuiltCase &b,
+                                                     const PolicyProfile &profile,
+                                                     const PolicyOutcome &rec,
+                                                     const ReviewDecision &d, const QString &note,
+                                                     DecisionResult result)
+{
+    const RequestRecord &r = b.request;
+    ApprovalRecord first;
+    first.requestId = r.id;
+    first.step = QStringLiteral("proposed");
+    first.actor = d.reviewer;
+    first.at = now();
+    first.verdict =
+        d.action == ReviewAction::Approve ? QStringLiteral("approve") : QStringLiteral("deny");
+    first.refundCents = result.refundCents;
+    first.currency = result.currency;
+    first.isOverride = result.isOverride;
+    first.note = note;
+    const qint64 id = ApprovalRepository(conn).create(first);
+    if (!RequestRepository(conn).transition(r.id, openStatuses, awaitingApproval, first.at,
+                                            r.assignedTo))
+        refuse(tr("request %1 is no longer open").arg(r.id));
+    AuditRecord audit =
+        auditRow(first.at, d.reviewer, awaitingApproval, r.accountId, r.id, note, &profile, &rec);
+    audit.details = details({{QStringLiteral("approval"), id},
+                             {QStringLiteral("verdict"), first.verdict},
+                             {QStringLiteral("refund_cents"), first.refundCents},
+                             {QStringLiteral("currency"), first.currency},
+                             {QStringLiteral("override"), first.isOverride}});
+    AuditRepository(conn).append(audit);
+    result.status = DecisionResult::Status::AwaitingApproval;
+    return result;
+}
+
+DecisionResult RefundWorkflow::decideLocked(const QSqlDatabase &conn, const ReviewDecision &d,
+                                            const FourEyes &fourEyes)
 {
     // Locks the request first: a second reviewer waits here, then sees it decided.
     const BuiltCase b = CaseBuilder(conn).build(d.requestId, true);
@@ -311,15 +451,19 @@ DecisionResult RefundWorkflow::decideLocked(const QSqlDatabase &conn, const Revi
         }
         return result;
     }
+    if (b.request.status == awaitingApproval)
+        refuse(tr("request %1 is waiting for a second approval: a lead approves it or sends it "
+                  "back")
+                   .arg(d.requestId));
     const PolicyProfile &profile = m_profiles.find(conn, b.account.profile);
     // The facts may have moved since triage (a job credited back meanwhile): decide on today's.
     const PolicyOutcome rec = PolicyEngine::evaluate(b.policyCase, profile);
-    return apply(conn, b, profile, rec, d);
+    return apply(conn, b, profile, rec, d, fourEyes);
 }
 
 DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &b,
                                      const PolicyProfile &profile, const PolicyOutcome &rec,
-                                     const ReviewDecision &d)
+                                     const ReviewDecision &d, const FourEyes &fourEyes)
 {
     const RequestRecord &r = b.request;
     const qint64 at = now();
@@ -370,10 +514,23 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
     }
     audit.note = note;
 
+    // Four-eyes: a desk person's override, or money above the threshold, is only a first
+    // approval until another lead approves it; nothing is paid or credited before.
+    const bool firstOfTwo = fourEyes.applies && fourEyes.secondApprover.isEmpty();
+    const auto hold = [&](qint64 refundCents, const QString &currency) {
+        result.refundCents = refundCents;
+        result.currency = currency;
+        return holdForSecondApproval(conn, b, profile, rec, d, note, result);
+    };
     const bool chargeback = b.policyCase.request.type == RequestType::Chargeback;
+    if (firstOfTwo && result.isOverride && (!approve || chargeback))
+        return hold(0, {});
     LedgerRepository ledger(conn);
     CreditLotRepository lots(conn);
-    std::optional<PayoutRecord> payoutMade; // published once the decision is written
+    // Written after the decision (on a team's database their triggers look for it).
+    std::optional<PayoutRecord> payoutMade; // also published once the decision is written
+    std::optional<LedgerEntryRecord> revokeEntry;
+    std::optional<std::pair<LedgerEntryRecord, qint64>> grant; // the entry, its lot's purchase
     qint64 restoredJob = 0;
     QJsonObject written;
     if (chargeback) {
@@ -433,6 +590,8 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
                         .arg(formatMoney(amount, p.currency), formatMoney(refundable, p.currency))
                         .arg(p.id)
                         .arg(formatMoney(paid, p.currency), alreadyGiven(p, b.compensation)));
+            if (firstOfTwo && (result.isOverride || amount > fourEyes.aboveCents))
+                return hold(amount, p.currency);
             // The money the credits were bought with goes back: so do the credits still left
             // of the purchase (what was spent is spent; the lot never goes below zero).
             const bool revokes = moneyRefundRevokesCredits(b.policyCase.request.type);
@@ -450,7 +609,7 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
                 e.requestId = r.id;
                 e.createdBy = d.reviewer;
                 e.note = tr("credits returned with the money refund");
-                written.insert(QStringLiteral("refund_entry"), ledger.append(e));
+                revokeEntry = e;
             }
             PayoutRecord payout;
             payout.requestId = r.id;
@@ -459,8 +618,6 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
             payout.amountCents = amount;
             payout.currency = p.currency;
             payout.createdAt = at;
-            payout.id = PayoutRepository(conn).create(payout);
-            written.insert(QStringLiteral("payout"), payout.id);
             payoutMade = payout;
             result.refundCents = amount;
             result.currency = p.currency;
@@ -518,7 +675,9 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
                 if (b.purchase && !lots.usedOfPurchase(b.purchase->id))
                     lotPurchase = b.purchase->id;
             }
-            written.insert(QStringLiteral("entry"), grantCredits(conn, e, lotPurchase));
+            if (firstOfTwo && result.isOverride)
+                return hold(0, {});
+            grant = std::pair{e, lotPurchase};
             result.credits = credits;
         }
     }
@@ -537,11 +696,26 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
     decision.recommendedVerdict = PolicyNames::verdict(rec.verdict);
     decision.isOverride = result.isOverride;
     decision.note = note;
+    decision.secondApprover = fourEyes.secondApprover;
     DecisionRepository(conn).create(decision);
-    if (!requests.transition(r.id, openStatuses,
+    if (revokeEntry)
+        written.insert(QStringLiteral("refund_entry"), ledger.append(*revokeEntry));
+    if (payoutMade) {
+        payoutMade->id = PayoutRepository(conn).create(*payoutMade);
+        written.insert(QStringLiteral("payout"), payoutMade->id);
+    }
+    if (grant)
+        written.insert(QStringLiteral("entry"), grantCredits(conn, grant->first, grant->second));
+    const QStringList from =
+        fourEyes.secondApprover.isEmpty() ? openStatuses : QStringList{awaitingApproval};
+    if (!requests.transition(r.id, from,
                              approve ? QStringLiteral("approved") : QStringLiteral("denied"), at,
                              d.reviewer))
         refuse(tr("request %1 is no longer open").arg(r.id));
+    if (!fourEyes.secondApprover.isEmpty()) {
+        written.insert(QStringLiteral("first_approval"), d.reviewer);
+        written.insert(QStringLiteral("second_approval"), fourEyes.secondApprover);
+    }
 
     written.insert(QStringLiteral("remedy"), decision.remedy);
     written.insert(QStringLiteral("refund_cents"), result.refundCents);
@@ -617,7 +791,7 @@ DecisionResult RefundWorkflow::settleChargebackCase(const QSqlDatabase &conn, qi
     d.reviewer = actor;
     d.note = note;
     d.allowOverride = true;
-    return decideLocked(conn, d);
+    return decideLocked(conn, d, FourEyes{});
 }
 
 QString RefundWorkflow::creditBackNote()

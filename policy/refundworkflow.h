@@ -38,6 +38,7 @@ struct DecisionResult
         Approved,
         Denied,
         Escalated,
+        AwaitingApproval, // four-eyes: the first approval is written; a second lead's is needed
         AlreadyDecided,
         AlreadyCompensated, // rule 11: the purchase already got this, or all it can; `error` says
         Failed
@@ -100,8 +101,17 @@ public:
     TriageResult triage(const std::function<void(qint64 done)> &progress = {});
 
     // Approves, denies or escalates one request in one transaction. Never throws: a failure is
-    // reported in the result and leaves the database as it was.
+    // reported in the result and leaves the database as it was. On a team's database a money
+    // refund above the desk's four-eyes threshold and every override are only a first
+    // approval: the request waits (AwaitingApproval) for a second lead.
     DecisionResult decide(const ReviewDecision &decision);
+    // The second approval of a request waiting for one, by a lead other than the first
+    // approver: the first approval's decision is written and carried out, as decide() would.
+    // Never throws.
+    DecisionResult approveSecond(qint64 requestId, const QString &approver);
+    // Sends a waiting request back to the queue with a note (a lead, or the first approver
+    // withdrawing it). Throws DatabaseError.
+    void sendBack(qint64 requestId, const QString &actor, const QString &note);
 
     // Assigns an open request to a reviewer (empty: unassigns). Throws DatabaseError.
     void assign(qint64 requestId, const QString &reviewer, const QString &actor);
@@ -144,10 +154,29 @@ public:
     void triageRequest(const QSqlDatabase &conn, qint64 requestId);
 
 private:
+    // Whether a decision needs a second approval, and whose it is.
+    struct FourEyes
+    {
+        bool applies = false;   // a desk person's session on a team's database
+        qint64 aboveCents = 0;  // a money refund above this needs it
+        QString secondApprover; // carrying out a first approval: the lead approving it
+    };
     template <typename F> auto inTransaction(F &&work);
-    DecisionResult decideLocked(const QSqlDatabase &conn, const ReviewDecision &d);
+    // A desk person on a team's database acts as their login, whatever name is given: sets
+    // `person` to it and returns the four-eyes rule that applies to them.
+    FourEyes signIn(const QSqlDatabase &conn, QString &person) const;
+    // Runs a decision step: `work(conn, person, fourEyes)` with the session's person on a
+    // team's database (else `name`), in one transaction, its failures as a DecisionResult.
+    template <typename F> DecisionResult deciding(qint64 requestId, const QString &name, F &&work);
+    DecisionResult decideLocked(const QSqlDatabase &conn, const ReviewDecision &d,
+                                const FourEyes &fourEyes);
     DecisionResult apply(const QSqlDatabase &conn, const BuiltCase &b, const PolicyProfile &profile,
-                         const PolicyOutcome &rec, const ReviewDecision &d);
+                         const PolicyOutcome &rec, const ReviewDecision &d,
+                         const FourEyes &fourEyes);
+    DecisionResult holdForSecondApproval(const QSqlDatabase &conn, const BuiltCase &b,
+                                         const PolicyProfile &profile, const PolicyOutcome &rec,
+                                         const ReviewDecision &d, const QString &note,
+                                         DecisionResult result);
     void triageOne(const QSqlDatabase &conn, qint64 requestId, TriageResult &result);
 
     Database &m_db;

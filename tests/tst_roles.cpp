@@ -63,6 +63,7 @@ private slots:
         const QString reviewer = QStringLiteral("rev_") + tag;
         const QString lead = QStringLiteral("lead_") + tag;
         const QString viewer = QStringLiteral("view_") + tag;
+        const QString lead2 = QStringLiteral("leadtwo_") + tag;
         auto add = [&](const QString &name, const char *role) {
             return runRefundctl({QStringLiteral("users"), QStringLiteral("add"), name,
                                  QStringLiteral("--role"), QLatin1String(role),
@@ -71,7 +72,7 @@ private slots:
                                 "s3cret-" + name.toUtf8() + '\n');
         };
         for (const auto &[name, role] : {std::pair{reviewer, "reviewer"}, std::pair{lead, "lead"},
-                                         std::pair{viewer, "viewer"}}) {
+                                         std::pair{viewer, "viewer"}, std::pair{lead2, "lead"}}) {
             r = add(name, role);
             QVERIFY2(r.exitCode == 0, r.err.constData());
         }
@@ -149,14 +150,39 @@ private slots:
         QVERIFY2(result.error.contains(QLatin1String("only a lead")), qPrintable(result.error));
         QCOMPARE(shop.status(unhappy), QStringLiteral("pending"));
         std::unique_ptr<Database> asLead = login(lead);
-        result = RefundWorkflow(*asLead).decide(d);
-        QVERIFY2(result.processed(), qPrintable(result.error));
+        RefundWorkflow asLeadFlow(*asLead);
+        result = asLeadFlow.decide(d);
+        // Four-eyes: a lead's override is a first approval; nothing is paid yet.
+        QCOMPARE(result.status, DecisionResult::Status::AwaitingApproval);
+        QCOMPARE(shop.status(unhappy), QStringLiteral("awaiting_approval"));
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM payouts WHERE request_id = ?"),
+                        {unhappy}),
+                 0);
+        // Not approved a second time by the same lead, through the program or as plain SQL...
+        result = asLeadFlow.approveSecond(unhappy, QStringLiteral("someone else"));
+        QVERIFY2(!result.processed() && result.error.contains(QLatin1String("another lead")),
+                 qPrintable(result.error));
+        const QString ownSecond =
+            refusal(*asLead, QStringLiteral("INSERT INTO approvals (request_id, step, proposal_id,"
+                                            " actor, at) SELECT request_id, 'approved', id, 'x', 0"
+                                            " FROM approvals WHERE request_id = %1")
+                                 .arg(unhappy));
+        QVERIFY2(ownSecond.contains(QLatin1String("own decision")), qPrintable(ownSecond));
+        // ...nor by a reviewer.
+        result = asReviewerFlow.approveSecond(unhappy, reviewer);
+        QVERIFY2(!result.processed() && result.error.contains(QLatin1String("only a lead")),
+                 qPrintable(result.error));
+        QCOMPARE(shop.status(unhappy), QStringLiteral("awaiting_approval"));
+        std::unique_ptr<Database> asLead2 = login(lead2);
+        result = RefundWorkflow(*asLead2).approveSecond(unhappy, QStringLiteral("mallory"));
+        QVERIFY2(result.status == DecisionResult::Status::Approved, qPrintable(result.error));
+        QCOMPARE(result.refundCents, 1000);
         QCOMPARE(SqlStatement::scalar(t.db().connection(),
-                                      QStringLiteral("SELECT reviewer FROM decisions WHERE"
-                                                     " request_id = ?"),
+                                      QStringLiteral("SELECT reviewer || '+' || second_approver"
+                                                     " FROM decisions WHERE request_id = ?"),
                                       {unhappy})
                      .toString(),
-                 lead);
+                 lead + QLatin1Char('+') + lead2);
 
         // The desk of each: who is signed in, and what the role may not do is not offered.
         {
@@ -214,11 +240,12 @@ private slots:
 
         asReviewer.reset();
         asLead.reset();
+        asLead2.reset();
         asViewer.reset();
-        SqlStatement::run(t.db().connection(),
-                          QStringLiteral("DROP OWNED BY %1, %2, %3").arg(reviewer, lead, viewer));
-        SqlStatement::run(t.db().connection(),
-                          QStringLiteral("DROP ROLE %1, %2, %3").arg(reviewer, lead, viewer));
+        SqlStatement::run(t.db().connection(), QStringLiteral("DROP OWNED BY %1, %2, %3, %4")
+                                                   .arg(reviewer, lead, viewer, lead2));
+        SqlStatement::run(t.db().connection(), QStringLiteral("DROP ROLE %1, %2, %3, %4")
+                                                   .arg(reviewer, lead, viewer, lead2));
     }
 };
 

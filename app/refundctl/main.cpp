@@ -31,6 +31,10 @@ struct Command
 const std::map<QString, Command> &commands()
 {
     static const std::map<QString, Command> list{
+        {QStringLiteral("approvals"),
+         {QT_TRANSLATE_NOOP("refundctl", "list, approve or send back the requests waiting for a "
+                                         "second approval"),
+          WorkflowCommands::approvals}},
         {QStringLiteral("audit"),
          {QT_TRANSLATE_NOOP("refundctl", "verify the audit trail's hash chain, print its head"),
           AuditCommands::audit}},
@@ -73,6 +77,9 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("serve"),
          {QT_TRANSLATE_NOOP("refundctl", "serve the platform's intake and outbox over HTTP"),
           ServeCommands::serve}},
+        {QStringLiteral("settings"),
+         {QT_TRANSLATE_NOOP("refundctl", "list, get or set the desk's shared settings"),
+          TeamCommands::settings}},
         {QStringLiteral("stats"),
          {QT_TRANSLATE_NOOP("refundctl", "print counts of the database as JSON"),
           DatabaseCommands::stats}},
@@ -125,7 +132,8 @@ int main(int argc, char *argv[])
         out << QStringLiteral("refundctl %1\n").arg(QCoreApplication::applicationVersion());
         return Exit::Ok;
     }
-    // A global --database before the command is passed on to it.
+    // A global --database before the command is passed on to it, after the command's own
+    // arguments (a command with actions, `users add`, reads its action first).
     QStringList leading;
     while (!args.isEmpty() && args.first().startsWith(QLatin1String("--database"))) {
         leading << args.takeFirst();
@@ -144,7 +152,7 @@ int main(int argc, char *argv[])
         printHelp(err);
         return Exit::Usage;
     }
-    CliContext cli(name, leading + args);
+    CliContext cli(name, args + leading);
     try {
         const int code = it->second.run(cli);
         // Output that could not be written (a full disk, a closed pipe) is a failure, not 0.

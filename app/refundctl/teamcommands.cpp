@@ -3,6 +3,7 @@
 #include "clicontext.h"
 #include "models/database.h"
 #include "models/databaseerror.h"
+#include "models/desksettings.h"
 #include "models/sqlstatement.h"
 #include "models/teamroles.h"
 
@@ -147,4 +148,64 @@ int TeamCommands::users(CliContext &cli)
         action.isEmpty()
             ? tr("say add, list, set-role or disable")
             : tr("unknown action '%1'; say add, list, set-role or disable").arg(action));
+}
+
+int TeamCommands::settings(CliContext &cli)
+{
+    QStringList args = cli.arguments();
+    const QString action = args.isEmpty() ? QString() : args.takeFirst();
+    if (action == QLatin1String("--help") || action == QLatin1String("-h")) {
+        cli.out() << tr("Usage: refundctl settings list\n"
+                        "       refundctl settings get KEY\n"
+                        "       refundctl settings set KEY VALUE\n"
+                        "Settings: four_eyes_above_cents (default 10000): a money refund above "
+                        "this many cents, in the refund's currency, and every override need a "
+                        "second approval by another lead (on a team's database).\n");
+        return Exit::Ok;
+    }
+    const int wanted = action == QLatin1String("list")  ? 0
+                       : action == QLatin1String("get") ? 1
+                       : action == QLatin1String("set") ? 2
+                                                        : -1;
+    if (wanted < 0)
+        return cli.usageError(action.isEmpty()
+                                  ? tr("say list, get or set")
+                                  : tr("unknown action '%1'; say list, get or set").arg(action));
+    CliContext sub(QStringLiteral("settings ") + action, args);
+    QCommandLineParser parser;
+    if (wanted >= 1)
+        parser.addPositionalArgument(QStringLiteral("KEY"), tr("The setting's name."));
+    if (wanted == 2)
+        parser.addPositionalArgument(QStringLiteral("VALUE"), tr("Its new value."));
+    int exitCode = 0;
+    if (!sub.parse(parser, tr("The desk's shared settings, stored in its database."), &exitCode))
+        return exitCode;
+    const QStringList pos = parser.positionalArguments();
+    if (pos.size() != wanted)
+        return sub.usageError(
+            tr("refundctl settings %1 takes %n argument(s)", nullptr, wanted).arg(action));
+    try {
+        DeskSettings settings(sub.database().connection());
+        if (action == QLatin1String("list")) {
+            for (const auto &[key, value] : settings.all())
+                cli.out() << key << QLatin1Char('=') << value << QLatin1Char('\n');
+        } else if (action == QLatin1String("get")) {
+            if (!DeskSettings::settable().contains(pos.first()))
+                throw DatabaseError(
+                    tr("no setting \"%1\"; the settings are: %2")
+                        .arg(pos.first(), DeskSettings::settable().join(QStringLiteral(", "))));
+            cli.out()
+                << settings.value(pos.first()).value_or(DeskSettings::defaultValue(pos.first()))
+                << QLatin1Char('\n');
+        } else {
+            settings.set(pos.at(0), pos.at(1));
+            cli.out() << tr("%1 is now %2").arg(pos.at(0), pos.at(1).trimmed())
+                      << QLatin1Char('\n');
+        }
+        cli.out().flush();
+        return Exit::Ok;
+    } catch (const DatabaseError &e) {
+        sub.err() << tr("refundctl settings %1: %2").arg(action, e.message()) << Qt::endl;
+        return Exit::Failure;
+    }
 }

@@ -1,6 +1,7 @@
 #include "workflowcommands.h"
 
 #include "clicontext.h"
+#include "models/approvalrepository.h"
 #include "models/database.h"
 #include "models/databaseerror.h"
 #include "models/invariantchecker.h"
@@ -168,6 +169,14 @@ int WorkflowCommands::decide(CliContext &cli)
             break;
         case DecisionResult::Status::Escalated:
             cli.out() << tr("%1 escalated").arg(id) << Qt::endl;
+            break;
+        case DecisionResult::Status::AwaitingApproval:
+            cli.out() << tr("%1 awaiting-approval").arg(id) << approvedWhat(r)
+                      << QStringLiteral("; ")
+                      << tr("another lead gives the second approval (refundctl approvals "
+                            "approve %1)")
+                             .arg(id)
+                      << Qt::endl;
             break;
         case DecisionResult::Status::AlreadyDecided:
             cli.out() << tr("%1 already-decided by %2").arg(id).arg(r.decidedBy) << Qt::endl;
@@ -389,4 +398,129 @@ int WorkflowCommands::chargeback(CliContext &cli)
     cli.out() << tr("chargeback on purchase %1 recorded as request %2").arg(purchase).arg(request)
               << Qt::endl;
     return Exit::Ok;
+}
+
+int WorkflowCommands::approvals(CliContext &cli)
+{
+    QStringList args = cli.arguments();
+    const QString action = args.isEmpty() ? QString() : args.takeFirst();
+    if (action == QLatin1String("--help") || action == QLatin1String("-h")) {
+        cli.out() << tr("Usage: refundctl approvals list [--json]\n"
+                        "       refundctl approvals approve ID... [--reviewer NAME]\n"
+                        "       refundctl approvals send-back ID --note TEXT [--reviewer NAME]\n"
+                        "Four-eyes: a money refund above the desk's threshold (refundctl "
+                        "settings) and every override wait for a second approval by another "
+                        "lead.\n");
+        return Exit::Ok;
+    }
+    if (action != QLatin1String("list") && action != QLatin1String("approve") &&
+        action != QLatin1String("send-back"))
+        return cli.usageError(
+            action.isEmpty()
+                ? tr("say list, approve or send-back")
+                : tr("unknown action '%1'; say list, approve or send-back").arg(action));
+    CliContext sub(QStringLiteral("approvals ") + action, args);
+    QCommandLineParser parser;
+    const QCommandLineOption jsonOption(QStringLiteral("json"),
+                                        tr("One JSON array instead of a table."));
+    const QCommandLineOption reviewerOption(
+        QStringLiteral("reviewer"),
+        tr("Who approves or sends back (on a team's database: the signed-in login, always)."),
+        QStringLiteral("name"));
+    const QCommandLineOption noteOption(QStringLiteral("note"), tr("Why it goes back (required)."),
+                                        QStringLiteral("text"));
+    QString about;
+    if (action == QLatin1String("list")) {
+        parser.addOption(jsonOption);
+        about = tr("Lists the requests waiting for a second approval, oldest first.");
+    } else {
+        parser.addOption(reviewerOption);
+        parser.addPositionalArgument(QStringLiteral("ID"), tr("Refund request ids."),
+                                     QStringLiteral("ID..."));
+        if (action == QLatin1String("send-back")) {
+            parser.addOption(noteOption);
+            about = tr("Sends waiting requests back to the queue with a note.");
+        } else {
+            about = tr("Gives the second approval: the first approval's decision is written and "
+                       "carried out (payout, credits), one transaction per request.");
+        }
+    }
+    int exitCode = 0;
+    if (!sub.parse(parser, about, &exitCode))
+        return exitCode;
+    if (action == QLatin1String("list")) {
+        if (!sub.rejectPositional(parser, &exitCode))
+            return exitCode;
+        const QList<ApprovalRecord> waiting =
+            ApprovalRepository(sub.database().connection()).waiting();
+        if (parser.isSet(jsonOption)) {
+            QJsonArray rows;
+            for (const ApprovalRecord &a : waiting)
+                rows.append(QJsonObject{{QStringLiteral("request"), a.requestId},
+                                        {QStringLiteral("first_approval"), a.actor},
+                                        {QStringLiteral("at"), a.at},
+                                        {QStringLiteral("verdict"), a.verdict},
+                                        {QStringLiteral("refund_cents"), a.refundCents},
+                                        {QStringLiteral("currency"), a.currency},
+                                        {QStringLiteral("override"), a.isOverride},
+                                        {QStringLiteral("note"), a.note}});
+            cli.out() << QJsonDocument(rows).toJson(QJsonDocument::Indented);
+            cli.out().flush();
+            return Exit::Ok;
+        }
+        for (const ApprovalRecord &a : waiting) {
+            QString what = a.verdict;
+            if (a.refundCents > 0)
+                what += QLatin1Char(' ') + formatMoney(a.refundCents, a.currency);
+            if (a.isOverride)
+                what += QLatin1Char(' ') + tr("(override)");
+            cli.out() << QStringLiteral("%1  %2  %3  %4\n")
+                             .arg(a.requestId, 8)
+                             .arg(a.actor, -16)
+                             .arg(what, -28)
+                             .arg(a.note);
+        }
+        if (waiting.isEmpty())
+            cli.out() << tr("no request is waiting for a second approval") << Qt::endl;
+        cli.out().flush();
+        return Exit::Ok;
+    }
+    QList<qint64> ids;
+    for (const QString &arg : parser.positionalArguments()) {
+        bool ok = false;
+        const qint64 id = arg.toLongLong(&ok);
+        if (!ok || id <= 0)
+            return sub.usageError(tr("'%1' is not a request id").arg(arg));
+        ids << id;
+    }
+    if (ids.isEmpty())
+        return sub.usageError(tr("name at least one request id"));
+    const QString name = parser.isSet(reviewerOption) ? parser.value(reviewerOption).trimmed()
+                                                      : qEnvironmentVariable("USER", QStringLiteral("refundctl"));
+    if (action == QLatin1String("send-back") && parser.value(noteOption).trimmed().isEmpty())
+        return sub.usageError(tr("--note TEXT is required: say why it goes back"));
+    RefundWorkflow workflow(sub.database());
+    bool all = true;
+    for (const qint64 id : ids) {
+        if (action == QLatin1String("send-back")) {
+            try {
+                workflow.sendBack(id, name, parser.value(noteOption));
+                cli.out() << tr("%1 sent back").arg(id) << Qt::endl;
+            } catch (const DatabaseError &e) {
+                cli.out() << tr("%1 error: %2").arg(id).arg(e.message()) << Qt::endl;
+                all = false;
+            }
+            continue;
+        }
+        const DecisionResult r = workflow.approveSecond(id, name);
+        if (r.status == DecisionResult::Status::Approved)
+            cli.out() << tr("%1 approved").arg(id) << approvedWhat(r) << Qt::endl;
+        else if (r.status == DecisionResult::Status::Denied)
+            cli.out() << tr("%1 denied").arg(id) << Qt::endl;
+        else {
+            cli.out() << tr("%1 error: %2").arg(id).arg(r.error) << Qt::endl;
+            all = false;
+        }
+    }
+    return all ? Exit::Ok : Exit::Failure;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// refundctl triage, decide, check, requests, chargeback: the review workflow headless.
+// refundctl triage, decide, approvals, check, requests, chargeback: the review workflow headless.
 
 class CliContext;
 
@@ -9,4 +9,6 @@ int decide(CliContext &cli);
 int check(CliContext &cli);
 int requests(CliContext &cli);
 int chargeback(CliContext &cli);
+// Four-eyes: list, approve or send back the requests waiting for a second approval.
+int approvals(CliContext &cli);
 } // namespace WorkflowCommands
