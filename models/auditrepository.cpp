@@ -36,8 +36,9 @@ QString AuditRepository::changeChannel()
 QList<AuditRecord> AuditRepository::forRequest(qint64 requestId) const
 {
     SqlStatement st(m_db, QStringLiteral("SELECT id, at, actor, action, account_id, request_id,"
-                                         " profile, profile_version, recommendation, note, details"
-                                         " FROM audit_log WHERE request_id = ? ORDER BY id"));
+                                         " profile, profile_version, recommendation, note, details,"
+                                         " actor_role FROM audit_log WHERE request_id = ?"
+                                         " ORDER BY id"));
     st.bind(requestId).exec();
     QList<AuditRecord> result;
     while (st.next()) {
@@ -53,6 +54,7 @@ QList<AuditRecord> AuditRepository::forRequest(qint64 requestId) const
         a.recommendation = st.value(8).toString();
         a.note = st.value(9).toString();
         a.details = st.value(10).toString();
+        a.actorRole = st.value(11).toString();
         result << a;
     }
     return result;

@@ -17,7 +17,8 @@ struct AuditRecord
     int profileVersion = 0;
     QString recommendation; // the engine's outcome as JSON
     QString note;
-    QString details; // what was written, as JSON
+    QString details;   // what was written, as JSON
+    QString actorRole; // read back: the desk role the database recorded (team databases)
 };
 
 class AuditRepository

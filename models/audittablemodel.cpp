@@ -9,6 +9,8 @@ AuditTableModel::AuditTableModel(Database &database, QObject *parent)
         {
             {QStringLiteral("at"), QStringLiteral("a.at"), tr("Time"), K::Timestamp},
             {QStringLiteral("actor"), QStringLiteral("a.actor"), tr("Who"), K::Text, false},
+            {QStringLiteral("actor_role"), QStringLiteral("a.actor_role"), tr("Role"), K::Text,
+             false},
             {QStringLiteral("action"), QStringLiteral("a.action"), tr("What"), K::Text, false},
             {QStringLiteral("request_id"), QStringLiteral("a.request_id"), tr("Request"),
              K::Integer, false},

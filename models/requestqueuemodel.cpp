@@ -43,7 +43,8 @@ RequestQueueModel::RequestQueueModel(Database &database, QObject *parent)
 
 QStringList RequestQueueModel::openStatuses()
 {
-    return {QStringLiteral("new"), QStringLiteral("pending"), QStringLiteral("escalated")};
+    return {QStringLiteral("new"), QStringLiteral("pending"), QStringLiteral("escalated"),
+            QStringLiteral("awaiting_approval")};
 }
 
 void RequestQueueModel::setQueueFilter(const QueueFilter &filter)
@@ -67,6 +68,12 @@ void RequestQueueModel::setQueueFilter(const QueueFilter &filter)
                       .arg(decision.condition()),
                   decision.values());
     }
+    if (!filter.secondApprover.isEmpty())
+        where.add(QStringLiteral("r.status = 'awaiting_approval' AND NOT EXISTS (SELECT 1"
+                                 " FROM approvals p WHERE p.request_id = r.id"
+                                 " AND p.step = 'proposed' AND p.actor = ? AND NOT EXISTS"
+                                 " (SELECT 1 FROM approvals x WHERE x.proposal_id = p.id))"),
+                  {filter.secondApprover});
     if (!filter.slice.answered.isEmpty()) {
         // As the dashboard counts it: answered on or before the answer date (UTC days).
         where.add(QStringLiteral("r.decided_at IS NOT NULL AND r.rec_respond_by IS NOT NULL AND"

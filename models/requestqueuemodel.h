@@ -28,6 +28,9 @@ struct QueueFilter
     QString type;         // empty: any
     QString profile;      // empty: any
     QString assignedTo;   // empty: anyone
+    // Four-eyes: requests waiting for a second approval this person may give (not their own
+    // first approval); empty: no such filter.
+    QString secondApprover;
     // Open requests whose answer date is before this day (ISO date); invalid: no such filter.
     QDate overdueBefore;
     // An id (request, purchase, job or account; "#12" works too) or part of an email.

@@ -60,5 +60,7 @@ RequestDossier RequestDossier::load(Database &database, RefundWorkflow &workflow
     }
     d.history = AuditRepository(conn).forRequest(requestId);
     d.payouts = PayoutRepository(conn).forRequest(requestId);
+    if (d.request.status == QLatin1String("awaiting_approval"))
+        d.firstApproval = ApprovalRepository(conn).openProposal(requestId);
     return d;
 }

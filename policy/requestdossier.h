@@ -3,6 +3,7 @@
 // its history, what it refers to, what the policy says now, and what happened so far.
 
 #include "models/accountrepository.h"
+#include "models/approvalrepository.h"
 #include "models/auditrepository.h"
 #include "models/compensationrepository.h"
 #include "models/jobrepository.h"
@@ -34,6 +35,8 @@ struct RequestDossier
     std::optional<PolicyProfile> profile;
     QList<AuditRecord> history;
     QList<PayoutRecord> payouts; // the money on its way back, a retry after the one it retried
+    // Four-eyes: the first approval a waiting request waits with.
+    std::optional<ApprovalRecord> firstApproval;
 
     // The currency amounts of this request are in.
     QString currency() const { return purchase ? purchase->currency : summary.currency; }

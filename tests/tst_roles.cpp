@@ -4,6 +4,7 @@
 
 #include "models/auditchain.h"
 #include "models/databaseerror.h"
+#include "models/desksettings.h"
 #include "models/sqlstatement.h"
 #include "models/teamroles.h"
 #include "support/queryvalues.h"
@@ -14,12 +15,23 @@
 #include "policy/requestdossier.h"
 #include "ui/decisiondialog.h"
 #include "ui/mainwindow.h"
+#include "ui/notedialog.h"
+#include "ui/queueview.h"
+#include "ui/requestdetailview.h"
 
+#include <QAbstractButton>
 #include <QAction>
+#include <QComboBox>
 #include <QDialogButtonBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QTableView>
 #include <QTest>
 
 namespace {
@@ -31,6 +43,68 @@ QString refusal(Database &db, const QString &sql)
         return e.message();
     }
     return {};
+}
+
+// The people of one test: login roles named for this run (roles belong to the server), added
+// with refundctl, dropped again at the end.
+struct Team
+{
+    explicit Team(TestDatabase &test) : t(test) {}
+    TestDatabase &t;
+    QString tag = QString::number(QRandomGenerator::global()->generate(), 36);
+    QStringList names;
+
+    QString add(const QString &prefix, const char *role)
+    {
+        const QString name = prefix + tag;
+        const RefundctlRun r = runRefundctl({QStringLiteral("users"), QStringLiteral("add"), name,
+                                             QStringLiteral("--role"), QLatin1String(role),
+                                             QStringLiteral("--password-stdin"),
+                                             QStringLiteral("--database"), t.url().toString()},
+                                            "s3cret-" + name.toUtf8() + '\n');
+        if (r.exitCode != 0)
+            qFatal("refundctl users add %s: %s", qPrintable(name), r.err.constData());
+        names << name;
+        return name;
+    }
+    std::unique_ptr<Database> login(const QString &name) const
+    {
+        const DatabaseUrl u = t.url();
+        auto db = std::make_unique<Database>(DatabaseUrl::postgres(
+            u.host(), u.port(), name, QStringLiteral("s3cret-") + name, u.databaseName()));
+        db->open();
+        return db;
+    }
+    ~Team()
+    {
+        if (names.isEmpty())
+            return;
+        const QString all = names.join(QStringLiteral(", "));
+        SqlStatement::run(t.db().connection(), QStringLiteral("DROP OWNED BY %1").arg(all));
+        SqlStatement::run(t.db().connection(), QStringLiteral("DROP ROLE %1").arg(all));
+    }
+};
+
+ReviewDecision approval(qint64 request, const QString &reviewer)
+{
+    ReviewDecision d;
+    d.requestId = request;
+    d.action = ReviewAction::Approve;
+    d.reviewer = reviewer;
+    return d;
+}
+
+// The buttons of the modal message box once it shows (QMessageBox::open is window-modal).
+QMessageBox *waitForQuestion(QWidget &w, const QString &name)
+{
+    QMessageBox *found = nullptr;
+    (void)QTest::qWaitFor(
+        [&] {
+            found = w.findChild<QMessageBox *>(name);
+            return found && found->isVisible();
+        },
+        5000);
+    return found;
 }
 } // namespace
 
@@ -242,10 +316,189 @@ private slots:
         asLead.reset();
         asLead2.reset();
         asViewer.reset();
-        SqlStatement::run(t.db().connection(), QStringLiteral("DROP OWNED BY %1, %2, %3, %4")
-                                                   .arg(reviewer, lead, viewer, lead2));
-        SqlStatement::run(t.db().connection(), QStringLiteral("DROP ROLE %1, %2, %3, %4")
-                                                   .arg(reviewer, lead, viewer, lead2));
+        SqlStatement::run(
+            t.db().connection(),
+            QStringLiteral("DROP OWNED BY %1, %2, %3, %4").arg(reviewer, lead, viewer, lead2));
+        SqlStatement::run(
+            t.db().connection(),
+            QStringLiteral("DROP ROLE %1, %2, %3, %4").arg(reviewer, lead, viewer, lead2));
+    }
+
+    // Four-eyes: a money refund above the desk's threshold waits for a second lead, in two
+    // desks signed in as two people; the database holds it against plain SQL too.
+    void fourEyesAcrossTwoDesks()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        const QString url = t.url().toString();
+        Shop shop(t.db());
+        const qint64 a = shop.account(QStringLiteral("aiimagestudio"));
+        // Duplicate charges: the second charge goes back, 20.00 and 10.00.
+        const qint64 big =
+            shop.request(a, QStringLiteral("duplicate_charge"), shop.purchase(a, 120, 2000, 0, 2));
+        const qint64 small =
+            shop.request(a, QStringLiteral("duplicate_charge"), shop.purchase(a, 120, 1000, 0, 2));
+        shop.workflow.triage();
+        RefundctlRun r = runRefundctl({QStringLiteral("settings"), QStringLiteral("set"),
+                                       QStringLiteral("four_eyes_above_cents"),
+                                       QStringLiteral("1500"), QStringLiteral("--database"), url});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = runRefundctl({QStringLiteral("settings"), QStringLiteral("set"),
+                          QStringLiteral("four_eyes_above_cents"), QStringLiteral("lots"),
+                          QStringLiteral("--database"), url});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("whole number"), r.err.constData());
+        QCOMPARE(DeskSettings(t.db().connection()).fourEyesAboveCents(), 1500);
+        if (backend == QLatin1String("sqlite")) {
+            // One person's file: there is no second person to ask.
+            QCOMPARE(shop.decide(big, ReviewAction::Approve).status,
+                     DecisionResult::Status::Approved);
+            return;
+        }
+        r = runRefundctl({QStringLiteral("init"), QStringLiteral("--database"), url});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        Team team(t);
+        const QString reviewer = team.add(QStringLiteral("rev_"), "reviewer");
+        const QString lead = team.add(QStringLiteral("lead_"), "lead");
+        const QString admin = team.add(QStringLiteral("admin_"), "admin");
+        std::unique_ptr<Database> asReviewer = team.login(reviewer);
+        std::unique_ptr<Database> asLead = team.login(lead);
+
+        // Only an admin changes the desk's settings: the database refuses the others.
+        QVERIFY_THROWS_EXCEPTION(DatabaseError, DeskSettings(asReviewer->connection())
+                                                    .set(QStringLiteral("four_eyes_above_cents"),
+                                                         QStringLiteral("100000")));
+        DeskSettings(team.login(admin)->connection())
+            .set(QStringLiteral("four_eyes_above_cents"), QStringLiteral("1500"));
+
+        // The reviewer's desk: below the threshold an approval is carried out at once...
+        MainWindow reviewerDesk(*asReviewer);
+        reviewerDesk.show();
+        QCOMPARE(RefundWorkflow(*asReviewer).decide(approval(small, reviewer)).status,
+                 DecisionResult::Status::Approved);
+        // ...above it, the approval in the desk is a first one: nothing is paid.
+        QVERIFY(reviewerDesk.queue()->selectRequest(big));
+        QTRY_COMPARE(reviewerDesk.detail()->requestId(), big);
+        reviewerDesk.action(QStringLiteral("approve"))->trigger();
+        auto *dialog = reviewerDesk.findChild<DecisionDialog *>();
+        QTRY_VERIFY(dialog && dialog->isVisible());
+        QApplication::setActiveWindow(dialog);
+        QTest::keyClick(dialog, Qt::Key_Return, Qt::ControlModifier);
+        QTRY_COMPARE(shop.status(big), QStringLiteral("awaiting_approval"));
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM payouts WHERE request_id = ?"),
+                        {big}),
+                 0);
+        QTRY_VERIFY(reviewerDesk.detail()->dossier().firstApproval.has_value());
+        QVERIFY(!reviewerDesk.action(QStringLiteral("approve"))->isEnabled());
+        QVERIFY(!reviewerDesk.action(QStringLiteral("secondApproval"))->isEnabled());
+        QVERIFY(reviewerDesk.action(QStringLiteral("secondApproval"))
+                    ->toolTip()
+                    .contains(QLatin1String("another lead")));
+
+        // Plain SQL cannot pay it, credit it or decide it without the second lead.
+        const QString payout = refusal(
+            *asReviewer,
+            QStringLiteral("INSERT INTO payouts (request_id, purchase_id, account_id, amount_cents,"
+                           " currency, created_at) SELECT id, purchase_id, account_id, 2000, 'USD',"
+                           " 0 FROM refund_requests WHERE id = %1")
+                .arg(big));
+        QVERIFY2(payout.contains(QLatin1String("payout follows")), qPrintable(payout));
+        for (Database *as : {asReviewer.get(), asLead.get()}) {
+            const QString decision = refusal(
+                *as, QStringLiteral("INSERT INTO decisions (request_id, verdict, remedy,"
+                                    " refund_cents, currency, reviewer, decided_at, profile,"
+                                    " profile_version, second_approver) VALUES (%1, 'approve',"
+                                    " 'money_refund', 2000, 'USD', 'x', 0, 'x', 1, '%2')")
+                         .arg(big)
+                         .arg(lead));
+            QVERIFY2(decision.contains(QLatin1String("second approval")), qPrintable(decision));
+            const QString credit =
+                refusal(*as, QStringLiteral(
+                                 "INSERT INTO ledger_entries (account_id, created_at, entry_type,"
+                                 " credits, request_id, created_by) VALUES (%1, 0, 'adjustment',"
+                                 " 500, %2, 'system')")
+                                 .arg(a)
+                                 .arg(big));
+            QVERIFY2(credit.contains(QLatin1String("only once it is approved")),
+                     qPrintable(credit));
+        }
+
+        // The lead's desk: "Waiting for my approval" lists it; the second approval pays it.
+        MainWindow leadDesk(*asLead);
+        leadDesk.show();
+        auto *status = leadDesk.queue()->findChild<QComboBox *>(QStringLiteral("statusFilter"));
+        QVERIFY(status);
+        status->setCurrentIndex(status->findText(QStringLiteral("Waiting for my approval")));
+        auto *table = leadDesk.queue()->findChild<QTableView *>();
+        QTRY_COMPARE(table->model()->rowCount(), 1);
+        QVERIFY(leadDesk.queue()->selectRequest(big));
+        QTRY_COMPARE(leadDesk.detail()->requestId(), big);
+        QVERIFY(leadDesk.detail()->dossier().firstApproval.has_value());
+        QCOMPARE(leadDesk.detail()->dossier().firstApproval->actor, reviewer);
+        QVERIFY(leadDesk.action(QStringLiteral("secondApproval"))->isEnabled());
+        QVERIFY(!leadDesk.action(QStringLiteral("approve"))->isEnabled());
+        // REFUNDDESK_SCREENSHOTS=dir keeps a picture of the lead's desk to look at.
+        if (const QString dir = qEnvironmentVariable("REFUNDDESK_SCREENSHOTS"); !dir.isEmpty()) {
+            leadDesk.resize(1600, 1000);
+            leadDesk.grab().save(dir + QStringLiteral("/four-eyes-lead.png"));
+        }
+        // Sent back first, with a note: the request is the queue's again.
+        leadDesk.action(QStringLiteral("sendBack"))->trigger();
+        auto *note = leadDesk.findChild<NoteDialog *>(QStringLiteral("sendBackDialog"));
+        QTRY_VERIFY(note && note->isVisible());
+        note->setNote(QStringLiteral("Check the second charge first."));
+        note->accept();
+        QTRY_COMPARE(shop.status(big), QStringLiteral("pending"));
+        // Approved again by the reviewer, then a second time by the lead.
+        QCOMPARE(RefundWorkflow(*asReviewer).decide(approval(big, reviewer)).status,
+                 DecisionResult::Status::AwaitingApproval);
+        // refundctl lists what waits, and who approved it first.
+        r = runRefundctl({QStringLiteral("approvals"), QStringLiteral("list"),
+                          QStringLiteral("--json"), QStringLiteral("--database"), url});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray waiting = QJsonDocument::fromJson(r.out).array();
+        QCOMPARE(waiting.size(), 1);
+        QCOMPARE(waiting.at(0)[QStringLiteral("request")].toInteger(), big);
+        QCOMPARE(waiting.at(0)[QStringLiteral("first_approval")].toString(), reviewer);
+        QCOMPARE(waiting.at(0)[QStringLiteral("refund_cents")].toInteger(), 2000);
+        leadDesk.action(QStringLiteral("refresh"))->trigger();
+        QVERIFY(leadDesk.queue()->selectRequest(big));
+        QTRY_VERIFY(leadDesk.detail()->dossier().firstApproval.has_value());
+        QTRY_VERIFY(leadDesk.action(QStringLiteral("secondApproval"))->isEnabled());
+        leadDesk.action(QStringLiteral("secondApproval"))->trigger();
+        QMessageBox *ask = waitForQuestion(leadDesk, QStringLiteral("secondApprovalQuestion"));
+        QVERIFY(ask);
+        QVERIFY(ask->informativeText().contains(QLatin1String("20.00")));
+        ask->button(QMessageBox::Yes)->click();
+        QTRY_COMPARE(shop.status(big), QStringLiteral("approved"));
+        QCOMPARE(scalar(t.db(),
+                        QStringLiteral("SELECT amount_cents FROM payouts WHERE request_id = ?"),
+                        {big}),
+                 2000);
+        QCOMPARE(SqlStatement::scalar(t.db().connection(),
+                                      QStringLiteral("SELECT reviewer || '+' || second_approver"
+                                                     " FROM decisions WHERE request_id = ?"),
+                                      {big})
+                     .toString(),
+                 reviewer + QLatin1Char('+') + lead);
+        // Every step is in the history, with who and under which role.
+        SqlStatement steps(t.db().connection(),
+                           QStringLiteral("SELECT action, actor, actor_role FROM audit_log WHERE"
+                                          " request_id = ? AND action <> 'triage' ORDER BY id"));
+        steps.bind(big).exec();
+        QStringList history;
+        while (steps.next())
+            history << steps.value(0).toString() + QLatin1Char(' ') + steps.value(1).toString() +
+                           QLatin1Char(' ') + steps.value(2).toString();
+        QCOMPARE(history, (QStringList{
+                              QStringLiteral("awaiting_approval %1 reviewer").arg(reviewer),
+                              QStringLiteral("send_back %1 lead").arg(lead),
+                              QStringLiteral("awaiting_approval %1 reviewer").arg(reviewer),
+                              QStringLiteral("approve %1 lead").arg(lead),
+                          }));
+        QVERIFY(AuditChain::verify(t.db().connection()).ok);
+        shop.expectInvariants();
+        // The desks close before their connections, the connections before the team goes.
     }
 };
 

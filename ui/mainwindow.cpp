@@ -32,6 +32,7 @@
 #include "tablecelldelegate.h"
 #include "welcomepage.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -56,7 +57,8 @@
 
 namespace {
 // What a viewer's session may not do (the database refuses it; the desk does not offer it).
-const char *const viewerCannot[] = {"newRequest", "approve", "deny", "escalate", "assign", "note"};
+const char *const viewerCannot[] = {"newRequest", "approve",        "deny",     "escalate",
+                                    "assign",     "secondApproval", "sendBack", "note"};
 } // namespace
 
 MainWindow::MainWindow(Database &database, QWidget *parent)
@@ -195,6 +197,10 @@ void MainWindow::createActions()
         [this] { decide(int(ReviewAction::Deny)); });
     add(QStringLiteral("escalate"), tr("&Escalate…"), QKeySequence(Qt::Key_E),
         [this] { decide(int(ReviewAction::Escalate)); });
+    add(QStringLiteral("secondApproval"), tr("Give second appro&val…"),
+        QKeySequence(Qt::SHIFT | Qt::Key_A), [this] { approveSecond(); });
+    add(QStringLiteral("sendBack"), tr("Send bac&k…"), QKeySequence(Qt::SHIFT | Qt::Key_B),
+        [this] { sendBack(); });
     add(QStringLiteral("assign"), tr("Assign to &me"), QKeySequence(Qt::Key_M),
         [this] { assignToMe(); });
     add(QStringLiteral("note"), tr("Add &note…"), QKeySequence(Qt::Key_N), [this] { addNote(); });
@@ -260,8 +266,8 @@ void MainWindow::createMenus()
 
     QMenu *request = menuBar()->addMenu(tr("&Request"));
     for (const char *name : std::initializer_list<const char *>{
-             "newRequest", nullptr, "approve", "deny", "escalate", nullptr, "assign", "note",
-             "copyReply", "openAccount", nullptr, "next", "previous"}) {
+             "newRequest", nullptr, "approve", "deny", "escalate", "secondApproval", "sendBack",
+             nullptr, "assign", "note", "copyReply", "openAccount", nullptr, "next", "previous"}) {
         if (name)
             request->addAction(action(QLatin1String(name)));
         else
@@ -294,6 +300,8 @@ void MainWindow::createTabs()
     m_detail->setActions(action(QStringLiteral("approve")), action(QStringLiteral("deny")),
                          action(QStringLiteral("escalate")), action(QStringLiteral("assign")),
                          action(QStringLiteral("note")), action(QStringLiteral("openAccount")));
+    m_detail->setWaitingActions(action(QStringLiteral("secondApproval")),
+                                action(QStringLiteral("sendBack")));
     m_splitter->addWidget(m_queue);
     m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 3);
@@ -477,13 +485,31 @@ void MainWindow::updateActions()
     const bool onQueue = m_tabs->currentWidget() == m_splitter;
     const bool has = onQueue && m_detail->hasRequest();
     const QString status = has ? m_detail->dossier().request.status : QString();
-    const bool open =
+    const bool undecided =
         has && status != QLatin1String("approved") && status != QLatin1String("denied");
+    // Four-eyes: a waiting request is approved a second time or sent back, not decided again.
+    const auto &first = has ? m_detail->dossier().firstApproval : std::nullopt;
+    const bool open = undecided && !first;
     for (const char *name : {"approve", "deny"})
         action(QLatin1String(name))->setEnabled(open);
     action(QStringLiteral("escalate"))->setEnabled(open && status != QLatin1String("escalated"));
     action(QStringLiteral("assign"))
-        ->setEnabled(open && m_detail->dossier().request.assignedTo != m_reviewer);
+        ->setEnabled(undecided && m_detail->dossier().request.assignedTo != m_reviewer);
+    const bool lead = m_sessionRole.isEmpty() || m_sessionRole == QLatin1String("lead") ||
+                      m_sessionRole == QLatin1String("admin");
+    const bool ownFirst = first && first->actor == m_reviewer;
+    QAction *second = action(QStringLiteral("secondApproval"));
+    second->setEnabled(first && lead && !ownFirst);
+    second->setToolTip(
+        !first     ? tr("For a request waiting for a second approval")
+        : ownFirst ? tr("You gave the first approval: another lead gives the second.")
+        : !lead    ? tr("Only a lead gives a second approval.")
+                : tr("Carry out %1's decision: it is paid or credited at once.").arg(first->actor));
+    QAction *back = action(QStringLiteral("sendBack"));
+    back->setEnabled(first && (lead || ownFirst));
+    back->setToolTip(first && !lead && !ownFirst
+                         ? tr("Only a lead, or whoever gave the first approval, sends it back.")
+                         : tr("Send the request back to the queue with a note."));
     for (const char *name : {"note", "openAccount", "copyReply"})
         action(QLatin1String(name))->setEnabled(has);
     for (const char *name : {"next", "previous"})
@@ -543,6 +569,10 @@ void MainWindow::decide(int actionValue)
             case DecisionResult::Status::Denied:
                 what = tr("Request %1 denied.").arg(r.requestId);
                 break;
+            case DecisionResult::Status::AwaitingApproval:
+                what = tr("Request %1 is waiting for a second approval by another lead.")
+                           .arg(r.requestId);
+                break;
             default:
                 what = tr("Request %1 escalated.").arg(r.requestId);
                 break;
@@ -550,6 +580,75 @@ void MainWindow::decide(int actionValue)
             statusBar()->showMessage(what, 8000);
         }
         refreshAfterWrite(r.requestId);
+    });
+    dialog->open();
+}
+
+void MainWindow::approveSecond()
+{
+    if (!m_detail->hasRequest() || !m_detail->dossier().firstApproval)
+        return;
+    const RequestDossier &d = m_detail->dossier();
+    const ApprovalRecord first = *d.firstApproval;
+    const qint64 id = d.request.id;
+    const QString what = first.refundCents > 0
+                             ? tr("refund %1 to the customer's card")
+                                   .arg(formatMoney(first.refundCents, first.currency))
+                         : first.verdict == QLatin1String("approve") ? tr("approve it")
+                                                                     : tr("deny it");
+    auto *ask = new QMessageBox(QMessageBox::Question, tr("Second approval"),
+                                tr("Give the second approval to request %1?").arg(id),
+                                QMessageBox::Yes | QMessageBox::Cancel, this);
+    ask->setObjectName(QStringLiteral("secondApprovalQuestion"));
+    ask->setInformativeText(tr("%1 decided to %2. With your approval it is carried out at once; "
+                               "a decision is corrected afterwards only by a reversal.")
+                                .arg(first.actor, what));
+    ask->setDefaultButton(QMessageBox::Cancel);
+    ask->button(QMessageBox::Yes)->setText(tr("&Approve"));
+    ask->setAttribute(Qt::WA_DeleteOnClose);
+    connect(ask, &QMessageBox::accepted, this, [this, id] {
+        const DecisionResult r = m_workflow.approveSecond(id, m_reviewer);
+        if (!r.processed())
+            notify(tr("Not approved"), tr("Request %1 was not approved: %2").arg(id).arg(r.error));
+        else
+            statusBar()->showMessage(
+                r.status == DecisionResult::Status::Denied
+                    ? tr("Request %1 denied with a second approval.").arg(id)
+                : r.remedy == Remedy::MoneyRefund
+                    ? tr("Request %1 approved with a second approval: %2 to refund.")
+                          .arg(id)
+                          .arg(formatMoney(r.refundCents, r.currency))
+                    : tr("Request %1 approved with a second approval.").arg(id),
+                8000);
+        refreshAfterWrite(id);
+    });
+    ask->open();
+}
+
+void MainWindow::sendBack()
+{
+    if (!m_detail->hasRequest() || !m_detail->dossier().firstApproval)
+        return;
+    const qint64 id = m_detail->requestId();
+    auto *dialog = new NoteDialog(
+        id,
+        [this, id](const QString &note) {
+            try {
+                m_workflow.sendBack(id, m_reviewer, note);
+                return QString();
+            } catch (const DatabaseError &e) {
+                return e.message();
+            }
+        },
+        this);
+    dialog->setObjectName(QStringLiteral("sendBackDialog"));
+    dialog->setPrompt(tr("Send request %1 back").arg(id),
+                      tr("Why it goes back (the first approver and the queue see this):"),
+                      tr("Send &back"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, id] {
+        statusBar()->showMessage(tr("Request %1 sent back to the queue.").arg(id), 5000);
+        refreshAfterWrite(id);
     });
     dialog->open();
 }
@@ -648,8 +747,9 @@ void MainWindow::askReviewerName()
 void MainWindow::showShortcuts()
 {
     QStringList rows;
-    for (const char *name : {"next", "previous", "approve", "deny", "escalate", "assign", "note",
-                             "openAccount", "copyReply", "search", "refresh"}) {
+    for (const char *name :
+         {"next", "previous", "approve", "deny", "escalate", "secondApproval", "sendBack", "assign",
+          "note", "openAccount", "copyReply", "search", "refresh"}) {
         const QAction *a = action(QLatin1String(name));
         rows << QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
                     .arg(a->shortcut().toString(QKeySequence::NativeText).toHtmlEscaped(),

@@ -71,6 +71,8 @@ private:
     void createMenus();
     void createTabs();
     void decide(int action);
+    void approveSecond();
+    void sendBack();
     void addNote();
     void assignToMe();
     void requestChanged(qint64 requestId);

@@ -33,6 +33,7 @@ QJsonObject toJson(const QueueFilter &f)
             {QStringLiteral("type"), f.type},
             {QStringLiteral("profile"), f.profile},
             {QStringLiteral("mine"), !f.assignedTo.isEmpty()},
+            {QStringLiteral("waiting_for_me"), !f.secondApprover.isEmpty()},
             {QStringLiteral("overdue"), f.overdueBefore.isValid()},
             {QStringLiteral("search"), f.search}};
 }
@@ -118,8 +119,12 @@ void QueueView::buildFilterBar(QWidget *bar)
     row->setContentsMargins(6, 6, 6, 0);
 
     m_status->addItem(tr("Open"), RequestQueueModel::openStatuses());
-    for (const char *s : {"new", "pending", "escalated", "approved", "denied"})
+    for (const char *s : {"new", "pending", "escalated", "awaiting_approval", "approved", "denied"})
         m_status->addItem(DisplayNames::status(QLatin1String(s)), QStringList{QLatin1String(s)});
+    // Four-eyes: what another's first approval waits for (the same status, not one's own).
+    m_status->addItem(tr("Waiting for my approval"),
+                      QStringList{QStringLiteral("awaiting_approval")});
+    m_waitingForMe = m_status->count() - 1;
     m_status->addItem(tr("All statuses"), QStringList());
     m_status->setToolTip(tr("Status"));
     m_type->addItem(tr("All types"), QString());
@@ -138,6 +143,7 @@ void QueueView::buildFilterBar(QWidget *bar)
         &QShortcut::activated, this, [this] { m_table->setFocus(Qt::ShortcutFocusReason); });
     m_search->setMinimumWidth(260);
 
+    m_status->setObjectName(QStringLiteral("statusFilter"));
     m_views->setObjectName(QStringLiteral("savedViews"));
     m_saveView->setObjectName(QStringLiteral("saveView"));
     m_deleteView->setObjectName(QStringLiteral("deleteView"));
@@ -179,7 +185,7 @@ void QueueView::setReviewer(const QString &reviewer)
 {
     m_reviewer = reviewer;
     m_mine->setToolTip(tr("Requests assigned to %1").arg(reviewer));
-    if (m_mine->isChecked())
+    if (m_mine->isChecked() || m_status->currentIndex() == m_waitingForMe)
         filtersChanged();
 }
 
@@ -196,6 +202,7 @@ QueueFilter QueueView::currentFilter() const
     f.type = m_type->currentData().toString();
     f.profile = m_profile->currentData().toString();
     f.assignedTo = m_mine->isChecked() ? m_reviewer : QString();
+    f.secondApprover = m_status->currentIndex() == m_waitingForMe ? m_reviewer : QString();
     f.overdueBefore = m_overdue->isChecked() ? m_today : QDate();
     f.search = m_search->text().trimmed();
     return f;
@@ -213,6 +220,8 @@ void QueueView::applyFilter(const QueueFilter &filter)
 {
     m_applying = true;
     int status = m_status->findData(filter.statuses);
+    if (!filter.secondApprover.isEmpty())
+        status = m_waitingForMe;
     m_status->setCurrentIndex(status >= 0 ? status : m_status->count() - 1);
     m_type->setCurrentIndex(qMax(0, m_type->findData(filter.type)));
     m_profile->setCurrentIndex(qMax(0, m_profile->findData(filter.profile)));
@@ -414,6 +423,7 @@ void QueueView::openView(int index)
     f.type = o.value(QStringLiteral("type")).toString();
     f.profile = o.value(QStringLiteral("profile")).toString();
     f.assignedTo = o.value(QStringLiteral("mine")).toBool() ? m_reviewer : QString();
+    f.secondApprover = o.value(QStringLiteral("waiting_for_me")).toBool() ? m_reviewer : QString();
     f.overdueBefore = o.value(QStringLiteral("overdue")).toBool() ? m_today : QDate();
     f.search = o.value(QStringLiteral("search")).toString();
     applyFilter(f);

@@ -65,6 +65,7 @@ private:
     QTableView *m_table;
     DeadlineDelegate *m_deadlines;
     QComboBox *m_status;
+    int m_waitingForMe = -1; // m_status's "Waiting for my approval"
     QComboBox *m_type;
     QComboBox *m_profile;
     QCheckBox *m_mine;

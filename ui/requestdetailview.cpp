@@ -144,6 +144,12 @@ void RequestDetailView::setActions(QAction *approve, QAction *deny, QAction *esc
     const QList<QAction *> actions{approve, deny, escalate, assign, note, openAccount};
     for (qsizetype i = 0; i < actions.size(); ++i)
         m_buttons.at(i)->setDefaultAction(actions.at(i));
+    m_decideActions = {approve, deny};
+}
+
+void RequestDetailView::setWaitingActions(QAction *secondApproval, QAction *sendBack)
+{
+    m_waitingActions = {secondApproval, sendBack};
 }
 
 void RequestDetailView::showRequest(qint64 requestId)
@@ -181,6 +187,11 @@ void RequestDetailView::render()
         return;
     }
     const RequestRecord &r = m_dossier.request;
+    const QList<QAction *> &first = m_dossier.firstApproval && m_waitingActions.size() == 2
+                                        ? m_waitingActions
+                                        : m_decideActions;
+    for (qsizetype i = 0; i < first.size(); ++i)
+        m_buttons.at(i)->setDefaultAction(first.at(i));
     m_title->setText(tr("Request %1 · %2 · %3")
                          .arg(r.id)
                          .arg(DisplayNames::requestType(r.type).toHtmlEscaped(),
@@ -208,7 +219,28 @@ QString RequestDetailView::outcomeHtml() const
             .arg(esc(tr("The policy cannot evaluate this request: %1").arg(d.outcomeError)));
     const PolicyOutcome &o = *d.outcome;
     const QString verdict = PolicyNames::verdict(o.verdict);
-    QString html = QStringLiteral("<p>%1 &nbsp; ").arg(badge(verdict));
+    QString html;
+    if (d.firstApproval) {
+        // Four-eyes: what the first approval decided, waiting for another lead.
+        const ApprovalRecord &a = *d.firstApproval;
+        QString what = a.verdict == QLatin1String("approve") ? tr("approve") : tr("deny");
+        if (a.refundCents > 0)
+            what = tr("%1, refund %2").arg(what, formatMoney(a.refundCents, a.currency));
+        if (a.isOverride)
+            what = tr("%1 (against the policy)").arg(what);
+        html += QStringLiteral("<p style='background:#fff3cd;color:#5c4400;padding:4px'><b>%1</b>"
+                               "<br>%2</p>")
+                    .arg(esc(tr("Waiting for a second approval")),
+                         esc(tr("%1 decided on %2: %3.").arg(a.actor, when(a.at), what)) +
+                             (a.note.isEmpty()
+                                  ? QString()
+                                  : QStringLiteral("<br>") + esc(tr("Note: %1").arg(a.note))) +
+                             QStringLiteral("<br>") +
+                             esc(tr("A lead other than %1 gives the second approval (Shift+A) or "
+                                    "sends it back (Shift+B).")
+                                     .arg(a.actor)));
+    }
+    html += QStringLiteral("<p>%1 &nbsp; ").arg(badge(verdict));
     switch (o.remedy) {
     case Remedy::MoneyRefund:
         html += esc(tr("refund %1").arg(formatMoney(o.refundCents, d.currency())));
@@ -352,8 +384,11 @@ QString RequestDetailView::historyHtml() const
         return esc(tr("Nothing happened to this request yet."));
     QString html;
     for (const AuditRecord &a : m_dossier.history) {
+        const QString who = a.actorRole.isEmpty()
+                                ? a.actor
+                                : tr("%1 (%2)").arg(a.actor, DisplayNames::value(a.actorRole));
         html += QStringLiteral("<p><b>%1</b> · %2 · %3")
-                    .arg(esc(DisplayNames::auditAction(a.action)), esc(a.actor), esc(when(a.at)));
+                    .arg(esc(DisplayNames::auditAction(a.action)), esc(who), esc(when(a.at)));
         if (!a.note.isEmpty())
             html += QStringLiteral("<br>%1").arg(esc(a.note));
         html += QStringLiteral("</p>");

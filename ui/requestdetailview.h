@@ -33,6 +33,9 @@ public:
     QString replyDraft() const;
 
     // The buttons trigger the window's actions, so menus, shortcuts and buttons agree.
+    // Four-eyes: the buttons of a request waiting for a second approval, in place of approve
+    // and deny.
+    void setWaitingActions(QAction *secondApproval, QAction *sendBack);
     void setActions(QAction *approve, QAction *deny, QAction *escalate, QAction *assign,
                     QAction *note, QAction *openAccount);
 
@@ -51,6 +54,8 @@ private:
     qint64 m_requestId = 0;
     bool m_loaded = false;
     RequestDossier m_dossier;
+    QList<QAction *> m_decideActions;  // approve, deny
+    QList<QAction *> m_waitingActions; // second approval, send back
     QLabel *m_title;
     QLabel *m_placeholder;
     QWidget *m_body;
