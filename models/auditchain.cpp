@@ -253,41 +253,106 @@ bool walkSqlite(sqlite3 *handle, Walker &w, AuditChain::Result &r,
     return r.ok;
 }
 
+// COPY's text format, one row: fields split on tabs, \N is null, and backslash escapes undone
+// in place (only fields that contain one). Returns false for a row that does not parse.
+bool splitCopyRow(char *line, qsizetype size, QByteArrayView *fields, bool *nulls, int count)
+{
+    if (size > 0 && line[size - 1] == '\n')
+        --size;
+    int f = 0;
+    qsizetype start = 0;
+    for (qsizetype i = 0; i <= size; ++i) {
+        if (i < size && line[i] != '\t')
+            continue;
+        if (f == count)
+            return false;
+        char *field = line + start;
+        qsizetype length = i - start;
+        nulls[f] = length == 2 && field[0] == '\\' && field[1] == 'N';
+        if (!nulls[f] && memchr(field, '\\', size_t(length))) {
+            qsizetype out = 0;
+            for (qsizetype k = 0; k < length; ++k) {
+                char c = field[k];
+                if (c == '\\' && k + 1 < length) {
+                    switch (field[++k]) {
+                    case 'n':
+                        c = '\n';
+                        break;
+                    case 't':
+                        c = '\t';
+                        break;
+                    case 'r':
+                        c = '\r';
+                        break;
+                    case 'b':
+                        c = '\b';
+                        break;
+                    case 'f':
+                        c = '\f';
+                        break;
+                    case 'v':
+                        c = '\v';
+                        break;
+                    default:
+                        c = field[k];
+                        break; // \\ and any other escaped byte
+                    }
+                }
+                field[out++] = c;
+            }
+            length = out;
+        }
+        fields[f] = QByteArrayView(field, nulls[f] ? 0 : length);
+        ++f;
+        start = i + 1;
+    }
+    return f == count;
+}
+
 bool walkPostgres(PGconn *conn, Walker &w, AuditChain::Result &r,
                   const std::function<void(qint64)> &progress)
 {
-    // Single-row mode: rows are checked while the server is still sending the next ones.
-    const QByteArray sql = selectSql().toUtf8();
-    if (!PQsendQuery(conn, sql.constData()) || !PQsetSingleRowMode(conn)) {
-        r.ok = false;
-        r.problem = tr("cannot read the audit log: %1")
-                        .arg(QString::fromUtf8(PQerrorMessage(conn)).trimmed());
-        while (PGresult *res = PQgetResult(conn))
-            PQclear(res);
-        return false;
-    }
-    QByteArrayView fields[chained];
-    bool nulls[chained];
-    bool going = true;
-    while (PGresult *res = PQgetResult(conn)) {
-        const ExecStatusType status = PQresultStatus(res);
-        if (status == PGRES_SINGLE_TUPLE && going) {
-            for (int i = 0; i < chained; ++i) {
-                nulls[i] = PQgetisnull(res, 0, i);
-                fields[i] = QByteArrayView(PQgetvalue(res, 0, i), PQgetlength(res, 0, i));
-            }
-            going = w.row(
-                fields, nulls,
-                QByteArrayView(PQgetvalue(res, 0, chained), PQgetlength(res, 0, chained)),
-                QByteArrayView(PQgetvalue(res, 0, chained + 1), PQgetlength(res, 0, chained + 1)));
-            if (progress && r.rows % 100000 == 0)
-                progress(r.rows);
-        } else if (status == PGRES_FATAL_ERROR && r.ok) {
+    // COPY streams the rows as text, one buffer per row: far less per row than a result set
+    // (single-row mode builds a PGresult for each), and the check keeps pace with the server.
+    const QByteArray sql = QStringLiteral("COPY (%1) TO STDOUT").arg(selectSql()).toUtf8();
+    auto failed = [&](const QString &why) {
+        if (r.ok) {
             r.ok = false;
-            r.problem = tr("cannot read the audit log: %1")
-                            .arg(QString::fromUtf8(PQresultErrorMessage(res)).trimmed());
+            r.problem = tr("cannot read the audit log: %1").arg(why.trimmed());
         }
-        PQclear(res); // read to the end: the connection must be free for the next query
+    };
+    PGresult *start = PQexec(conn, sql.constData());
+    const bool copying = PQresultStatus(start) == PGRES_COPY_OUT;
+    if (!copying)
+        failed(QString::fromUtf8(PQresultErrorMessage(start)));
+    PQclear(start);
+    if (!copying)
+        return false;
+    constexpr int columnsRead = chained + 2; // then prev_hash and hash
+    QByteArrayView fields[columnsRead];
+    bool nulls[columnsRead];
+    bool going = true;
+    char *line = nullptr;
+    int size;
+    while ((size = PQgetCopyData(conn, &line, 0)) > 0) {
+        if (going) {
+            if (!splitCopyRow(line, size, fields, nulls, columnsRead)) {
+                failed(tr("row %1 of the audit log is not in the expected form").arg(r.rows + 1));
+                going = false;
+            } else {
+                going = w.row(fields, nulls, fields[chained], fields[chained + 1]);
+                if (progress && r.rows % 100000 == 0)
+                    progress(r.rows);
+            }
+        }
+        PQfreemem(line); // read to the end: the connection must be free for the next query
+    }
+    if (size == -2)
+        failed(QString::fromUtf8(PQerrorMessage(conn)));
+    while (PGresult *res = PQgetResult(conn)) {
+        if (PQresultStatus(res) == PGRES_FATAL_ERROR)
+            failed(QString::fromUtf8(PQresultErrorMessage(res)));
+        PQclear(res);
     }
     return r.ok;
 }

@@ -240,6 +240,26 @@ QList<Check> checks(const SqlDialect &dialect)
                         " WHERE l.request_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM audit_log a"
                         " WHERE a.request_id = l.request_id AND a.action IN ('approve',"
                         " 'chargeback')) ORDER BY l.id")},
+        // Four-eyes: a waiting request waits with one first approval; a decision that names a
+        // second approver has that lead's approval row.
+        {"awaiting-without-first-approval",
+         QT_TRANSLATE_NOOP("InvariantChecker",
+                           "request %1 waits for a second approval but has no first approval "
+                           "waiting for an answer"),
+         QStringLiteral("SELECT r.id FROM refund_requests r WHERE r.status = 'awaiting_approval'"
+                        " AND NOT EXISTS (SELECT 1 FROM approvals p WHERE p.request_id = r.id"
+                        " AND p.step = 'proposed' AND NOT EXISTS (SELECT 1 FROM approvals x"
+                        " WHERE x.proposal_id = p.id)) ORDER BY r.id")},
+        {"second-approval-without-record",
+         QT_TRANSLATE_NOOP("InvariantChecker",
+                           "decision %1 of request %2 names %3 as its second approver, who has no "
+                           "approval of %4's first approval on record"),
+         QStringLiteral("SELECT d.id, d.request_id, d.second_approver, d.reviewer FROM decisions d"
+                        " WHERE d.second_approver IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+                        " approvals a JOIN approvals p ON p.id = a.proposal_id"
+                        " WHERE a.request_id = d.request_id AND a.step = 'approved'"
+                        " AND a.actor = d.second_approver AND p.actor = d.reviewer"
+                        " AND p.actor <> a.actor) ORDER BY d.id")},
     };
 }
 

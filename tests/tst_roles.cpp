@@ -5,6 +5,7 @@
 #include "models/auditchain.h"
 #include "models/databaseerror.h"
 #include "models/desksettings.h"
+#include "models/invariantchecker.h"
 #include "models/sqlstatement.h"
 #include "models/teamroles.h"
 #include "support/queryvalues.h"
@@ -33,6 +34,7 @@
 #include <QRandomGenerator>
 #include <QTableView>
 #include <QTest>
+#include <QThread>
 
 namespace {
 QString refusal(Database &db, const QString &sql)
@@ -498,6 +500,61 @@ private slots:
                           }));
         QVERIFY(AuditChain::verify(t.db().connection()).ok);
         shop.expectInvariants();
+
+        // Two leads give the second approval of one request at the same moment: it is paid
+        // once, and the other is told.
+        const QString lead2 = team.add(QStringLiteral("leadtwo_"), "lead");
+        const qint64 twice =
+            shop.request(a, QStringLiteral("duplicate_charge"), shop.purchase(a, 120, 3000, 0, 2));
+        shop.workflow.triage();
+        QCOMPARE(RefundWorkflow(*asReviewer).decide(approval(twice, reviewer)).status,
+                 DecisionResult::Status::AwaitingApproval);
+        QList<DecisionResult> answers(2);
+        auto approver = [&](int i, const QString &name) {
+            return QThread::create([&, i, name] {
+                std::unique_ptr<Database> db = team.login(name);
+                answers[i] = RefundWorkflow(*db).approveSecond(twice, name);
+            });
+        };
+        std::unique_ptr<QThread> one(approver(0, lead)), two(approver(1, lead2));
+        one->start();
+        two->start();
+        QVERIFY(one->wait(60000) && two->wait(60000));
+        QCOMPARE(int(answers[0].status == DecisionResult::Status::Approved) +
+                     int(answers[1].status == DecisionResult::Status::Approved),
+                 1);
+        const DecisionResult &refused =
+            answers[0].status == DecisionResult::Status::Approved ? answers[1] : answers[0];
+        QVERIFY2(refused.status == DecisionResult::Status::Failed &&
+                     refused.error.contains(QLatin1String("not waiting")),
+                 qPrintable(refused.error));
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM payouts WHERE request_id = ?"),
+                        {twice}),
+                 1);
+        QCOMPARE(scalar(t.db(),
+                        QStringLiteral("SELECT COUNT(*) FROM approvals WHERE request_id = ?"),
+                        {twice}),
+                 2);
+        shop.expectInvariants();
+
+        // check notices a second approval that is not on record, and a request waiting with
+        // no first approval (written as the owner, whom no trigger holds).
+        const qint64 forged = shop.request(a, QStringLiteral("dissatisfaction"), 0);
+        const qint64 stuck = shop.request(a, QStringLiteral("dissatisfaction"), 0);
+        shop.workflow.triage();
+        SqlStatement::run(t.db().connection(),
+                          QStringLiteral("INSERT INTO decisions (request_id, verdict, remedy,"
+                                         " reviewer, decided_at, profile, profile_version,"
+                                         " second_approver) VALUES (%1, 'deny', 'none', 'x', 0,"
+                                         " 'aiimagestudio', 1, 'y')")
+                              .arg(forged));
+        SqlStatement::run(t.db().connection(),
+                          QStringLiteral("UPDATE refund_requests SET status = 'awaiting_approval'"
+                                         " WHERE id = %1")
+                              .arg(stuck));
+        const InvariantReport report = InvariantChecker(t.db().connection()).run();
+        QVERIFY(report.checks.contains(QStringLiteral("second-approval-without-record")));
+        QVERIFY(report.checks.contains(QStringLiteral("awaiting-without-first-approval")));
         // The desks close before their connections, the connections before the team goes.
     }
 };

@@ -256,7 +256,7 @@ int WorkflowCommands::requests(CliContext &cli)
     QCommandLineParser parser;
     const QCommandLineOption statusOption(
         QStringLiteral("status"),
-        tr("Only requests in this status: new, pending, escalated, "
+        tr("Only requests in this status: new, pending, escalated, awaiting_approval, "
            "approved, denied."),
         QStringLiteral("status"));
     const QCommandLineOption typeOption(QStringLiteral("type"),
