@@ -180,9 +180,11 @@ private slots:
         };
         append(t.db(), QStringLiteral("before the chain – ✓ 𝄞"));
         append(t.db(), QString());
+        // What PostgreSQL's COPY escapes: tab, newline, carriage return, backslash, and "\N".
+        append(t.db(), QStringLiteral("a\tb\nc\rd\\e \\N \\t"));
         auto other = t.openAnother();
-        other->open(); // upgrades: the two rows are chained
-        QCOMPARE(AuditChain::verify(other->connection()).rows, 2);
+        other->open(); // upgrades: the rows already there are chained
+        QCOMPARE(AuditChain::verify(other->connection()).rows, 3);
         QVERIFY(AuditChain::verify(other->connection()).ok);
 
         // Two writers at once, each its own connection and transactions.
@@ -201,8 +203,8 @@ private slots:
         const QSqlDatabase db = t.db().connection();
         AuditChain::Result r = AuditChain::verify(db);
         QVERIFY2(r.ok, qPrintable(r.problem));
-        QCOMPARE(r.rows, 302);
-        QCOMPARE(AuditChain::head(db), std::make_pair(qint64(302), r.head));
+        QCOMPARE(r.rows, 303);
+        QCOMPARE(AuditChain::head(db), std::make_pair(qint64(303), r.head));
         // The same content always gives the same hash: the database's and the program's agree.
         const QString fifth =
             SqlStatement::scalar(db,
