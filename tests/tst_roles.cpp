@@ -127,6 +127,15 @@ private slots:
                                                  QStringLiteral("--database"), t.url().toString()});
             QCOMPARE(r.exitCode, 1);
             QVERIFY2(r.err.contains("operating-system user"), r.err.constData());
+            // ...and so does the desk.
+            MainWindow desk(t.db());
+            desk.setReviewer(QStringLiteral("ana"));
+            bool said = false;
+            for (QLabel *l : desk.findChildren<QLabel *>())
+                said = said || (l->text() == QStringLiteral("Reviewer: ana · one person's file, no "
+                                                            "roles") &&
+                                l->toolTip().contains(QLatin1String("second approvals")));
+            QVERIFY(said);
             return;
         }
         const QString url = t.url().toString();

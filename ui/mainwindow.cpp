@@ -450,7 +450,16 @@ void MainWindow::setReviewer(const QString &name)
         !m_sessionRole.isEmpty()
             ? tr("Signed in as %1 (%2)").arg(m_reviewer, DisplayNames::value(m_sessionRole))
         : m_reviewer.isEmpty() ? tr("No reviewer name set")
-                               : tr("Reviewer: %1").arg(m_reviewer));
+        : m_database.dialect().isSqlite()
+            ? tr("Reviewer: %1 · one person's file, no roles").arg(m_reviewer)
+            : tr("Reviewer: %1").arg(m_reviewer));
+    m_reviewerLabel->setToolTip(
+        m_database.dialect().isSqlite()
+            ? tr("A SQLite file is one person's: decisions are recorded under this name (at "
+                 "first the operating-system user, %1; File → Reviewer name changes it). "
+                 "Sign-in, roles and second approvals apply on a team's PostgreSQL database.")
+                  .arg(qEnvironmentVariable("USER", tr("unknown")))
+            : QString());
 }
 
 void MainWindow::openAccount(qint64 accountId)
