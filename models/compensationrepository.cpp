@@ -24,6 +24,8 @@ PurchaseCompensation CompensationRepository::forPurchase(qint64 purchaseId,
                   " FROM decisions d JOIN refund_requests r ON r.id = d.request_id"
                   " WHERE r.purchase_id = ? AND r.id <> ? AND d.verdict = 'approve'"
                   " AND d.remedy <> 'none'"
+                  // A reversed decision gave nothing: its credits went back (schema v11).
+                  " AND NOT EXISTS (SELECT 1 FROM reversals v WHERE v.decision_id = d.id)"
                   " ORDER BY d.id"));
     grants.bindAll({purchaseId, exceptRequest}).exec();
     while (grants.next()) {
@@ -36,13 +38,14 @@ PurchaseCompensation CompensationRepository::forPurchase(qint64 purchaseId,
         c.grants << g;
     }
     SqlStatement totals(
-        m_db,
-        QStringLiteral("SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM payouts"
-                       "  WHERE purchase_id = ? AND status <> 'failed'),"
-                       " (SELECT COALESCE(SUM(amount_cents), 0) FROM chargebacks"
-                       "  WHERE purchase_id = ? AND status = 'lost'),"
-                       " (SELECT COALESCE(SUM(credits), 0) FROM ledger_entries"
-                       "  WHERE purchase_id = ? AND entry_type = 'adjustment' AND credits > 0)"));
+        m_db, QStringLiteral("SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM payouts"
+                             "  WHERE purchase_id = ? AND status <> 'failed'),"
+                             " (SELECT COALESCE(SUM(amount_cents), 0) FROM chargebacks"
+                             "  WHERE purchase_id = ? AND status = 'lost'),"
+                             " (SELECT COALESCE(SUM(credits), 0) FROM ledger_entries l"
+                             "  WHERE purchase_id = ? AND entry_type = 'adjustment' AND credits > 0"
+                             "  AND NOT EXISTS (SELECT 1 FROM ledger_entries v"
+                             "   WHERE v.reverses_entry_id = l.id))"));
     totals.bindAll({purchaseId, purchaseId, purchaseId}).exec();
     totals.next();
     c.refundedCents = totals.value(0).toLongLong();

@@ -85,9 +85,11 @@ QList<Check> checks(const SqlDialect &dialect)
          QT_TRANSLATE_NOOP("InvariantChecker",
                            "purchase %1: delivered %2 credits but %3 were restored for it"),
          QStringLiteral("SELECT p.id, p.credits * p.charge_count, r.total FROM purchases p"
-                        " JOIN (SELECT purchase_id, SUM(credits) AS total FROM ledger_entries"
+                        " JOIN (SELECT purchase_id, SUM(credits) AS total FROM ledger_entries l"
                         " WHERE entry_type = 'adjustment' AND credits > 0"
-                        " AND purchase_id IS NOT NULL GROUP BY purchase_id) r"
+                        " AND purchase_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+                        " ledger_entries v WHERE v.reverses_entry_id = l.id)"
+                        " GROUP BY purchase_id) r"
                         " ON r.purchase_id = p.id"
                         " WHERE r.total > p.credits * p.charge_count ORDER BY p.id")},
         {"remedy-granted-twice",
@@ -98,6 +100,7 @@ QList<Check> checks(const SqlDialect &dialect)
                         " JOIN refund_requests r ON r.id = d.request_id"
                         " WHERE d.verdict = 'approve' AND d.remedy <> 'none'"
                         " AND r.purchase_id IS NOT NULL AND r.type IN %2"
+                        " AND NOT EXISTS (SELECT 1 FROM reversals v WHERE v.decision_id = d.id)"
                         " GROUP BY r.purchase_id, r.type HAVING COUNT(*) > 1"
                         " ORDER BY r.purchase_id")
              .arg(requestIds, purchaseRequestTypes)},
@@ -184,7 +187,12 @@ QList<Check> checks(const SqlDialect &dialect)
              " LEFT JOIN jobs j ON j.id = e.job_id"
              " LEFT JOIN refund_requests r ON r.id = e.request_id"
              " LEFT JOIN decisions d ON d.request_id = e.request_id"
-             " WHERE NOT COALESCE(CASE e.entry_type"
+             // A reversing entry's cause is the lead's reversal of the entry it reverses.
+             " LEFT JOIN ledger_entries t ON t.id = e.reverses_entry_id"
+             " LEFT JOIN reversals v ON v.request_id = t.request_id"
+             " WHERE NOT COALESCE(CASE WHEN e.reverses_entry_id IS NOT NULL THEN"
+             "  t.account_id = e.account_id AND t.credits = -e.credits AND v.id IS NOT NULL"
+             "  AND e.request_id IS NULL ELSE CASE e.entry_type"
              "  WHEN 'purchase' THEN p.account_id = e.account_id AND e.credits = p.credits"
              "  WHEN 'usage' THEN j.account_id = e.account_id AND e.credits = -j.credits"
              "  WHEN 'job_credit_back' THEN j.account_id = e.account_id"
@@ -196,7 +204,7 @@ QList<Check> checks(const SqlDialect &dialect)
              "   AND (e.purchase_id IS NULL OR e.purchase_id = r.purchase_id)"
              "  WHEN 'clawback' THEN r.account_id = e.account_id AND r.type = 'chargeback'"
              "   AND e.purchase_id = r.purchase_id"
-             "  ELSE r.account_id = e.account_id END, FALSE)"
+             "  ELSE r.account_id = e.account_id END END, FALSE)"
              " ORDER BY e.id")},
         {"payout-without-decision",
          QT_TRANSLATE_NOOP("InvariantChecker",
@@ -240,6 +248,22 @@ QList<Check> checks(const SqlDialect &dialect)
                         " WHERE l.request_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM audit_log a"
                         " WHERE a.request_id = l.request_id AND a.action IN ('approve',"
                         " 'chargeback')) ORDER BY l.id")},
+        // A reversal moves back every credit its decision moved, and says so in the audit trail.
+        {"reversal-incomplete",
+         QT_TRANSLATE_NOOP("InvariantChecker",
+                           "the decision of request %1 was reversed but its ledger entry %2 (%3 "
+                           "credits) was not"),
+         QStringLiteral("SELECT v.request_id, l.id, l.credits FROM reversals v"
+                        " JOIN ledger_entries l ON l.request_id = v.request_id"
+                        " WHERE NOT EXISTS (SELECT 1 FROM ledger_entries x"
+                        " WHERE x.reverses_entry_id = l.id) ORDER BY l.id")},
+        {"reversal-without-audit",
+         QT_TRANSLATE_NOOP("InvariantChecker",
+                           "the decision of request %1 was reversed by %2 but the audit trail "
+                           "does not say so"),
+         QStringLiteral("SELECT v.request_id, v.actor FROM reversals v WHERE NOT EXISTS"
+                        " (SELECT 1 FROM audit_log a WHERE a.request_id = v.request_id"
+                        " AND a.action = 'reverse') ORDER BY v.request_id")},
         // Four-eyes: a waiting request waits with one first approval; a decision that names a
         // second approver has that lead's approval row.
         {"awaiting-without-first-approval",

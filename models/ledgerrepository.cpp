@@ -41,6 +41,32 @@ qint64 LedgerRepository::sumForAccount(qint64 accountId) const
         .toLongLong();
 }
 
+QList<LedgerEntryRecord> LedgerRepository::forRequest(qint64 requestId) const
+{
+    SqlStatement st(m_db, QStringLiteral("SELECT id, account_id, created_at, entry_type, credits,"
+                                         " purchase_id, job_id, request_id, reverses_entry_id,"
+                                         " created_by, note FROM ledger_entries"
+                                         " WHERE request_id = ? ORDER BY id"));
+    st.bind(requestId).exec();
+    QList<LedgerEntryRecord> out;
+    while (st.next()) {
+        LedgerEntryRecord e;
+        e.id = st.value(0).toLongLong();
+        e.accountId = st.value(1).toLongLong();
+        e.createdAt = st.value(2).toLongLong();
+        e.entryType = st.value(3).toString();
+        e.credits = st.value(4).toLongLong();
+        e.purchaseId = st.value(5).toLongLong();
+        e.jobId = st.value(6).toLongLong();
+        e.requestId = st.value(7).toLongLong();
+        e.reversesEntryId = st.value(8).toLongLong();
+        e.createdBy = st.value(9).toString();
+        e.note = st.value(10).toString();
+        out << e;
+    }
+    return out;
+}
+
 bool LedgerRepository::hasCreditBack(qint64 jobId) const
 {
     return SqlStatement::scalar(

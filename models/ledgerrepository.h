@@ -1,6 +1,7 @@
 #pragma once
 // Appends to the credit ledger (never changes or removes an entry) and reads balances.
 
+#include <QList>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -30,6 +31,8 @@ public:
     qint64 sumForAccount(qint64 accountId) const;
     // Has the job already been credited back (automatically or for a request)?
     bool hasCreditBack(qint64 jobId) const;
+    // The entries a request's decision wrote (not those reversing them), oldest first.
+    QList<LedgerEntryRecord> forRequest(qint64 requestId) const;
 
 private:
     QSqlDatabase m_db;

@@ -8,7 +8,7 @@ const QString columns = QStringLiteral(
     "id, account_id, type, status, purchase_id, job_id, claimed_amount_cents, message,"
     " received_at, updated_at, assigned_to, triaged_at, decided_at, rec_verdict, rec_remedy,"
     " rec_refund_cents, rec_credits, rec_actions, rec_clauses, rec_respond_by, rec_explanation,"
-    " rec_profile, rec_profile_version");
+    " rec_profile, rec_profile_version, reopens");
 
 QStringList splitList(const QVariant &v)
 {
@@ -43,6 +43,7 @@ RequestRecord read(const SqlStatement &st)
     rec.explanation = st.value(20).toString();
     rec.profile = st.value(21).toString();
     rec.profileVersion = st.value(22).toInt();
+    r.reopens = st.value(23).toLongLong();
     return r;
 }
 
@@ -52,13 +53,14 @@ qint64 RequestRepository::create(const RequestRecord &r)
 {
     SqlStatement st(m_db, QStringLiteral("INSERT INTO refund_requests (account_id, type, status,"
                                          " purchase_id, job_id, claimed_amount_cents, message,"
-                                         " received_at, updated_at, assigned_to)"
-                                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+                                         " received_at, updated_at, assigned_to, reopens)"
+                                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                         " RETURNING id"));
     st.bindAll({r.accountId, r.type, r.status, SqlStatement::idOrNull(r.purchaseId),
                 SqlStatement::idOrNull(r.jobId),
                 r.claimedAmountCents ? QVariant(*r.claimedAmountCents) : QVariant(), r.message,
                 r.receivedAt, r.updatedAt ? r.updatedAt : r.receivedAt,
-                SqlStatement::textOrNull(r.assignedTo)})
+                SqlStatement::textOrNull(r.assignedTo), SqlStatement::idOrNull(r.reopens)})
         .exec();
     st.next();
     return st.value(0).toLongLong();

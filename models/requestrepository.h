@@ -37,6 +37,7 @@ struct RequestRecord
     qint64 receivedAt = 0;
     qint64 updatedAt = 0;
     QString assignedTo;
+    qint64 reopens = 0; // the request whose reversed decision this one reopens
     qint64 triagedAt = 0;
     qint64 decidedAt = 0;
     StoredRecommendation recommendation;

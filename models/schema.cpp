@@ -875,6 +875,78 @@ void migrateToV10(const QSqlDatabase &db, const SqlDialect &d)
     runAll(db, s);
 }
 
+// Corrections by reversal: a lead reverses a decision with a reason. The credits it moved move
+// back in ledger entries that name the entry they reverse (no request of their own, so the
+// decision's own entries still add up to it), and the request is reopened as a new one. Rows
+// are only added. On a team's database only a lead reverses, as the database checks too.
+void migrateToV11(const QSqlDatabase &db, const SqlDialect &d)
+{
+    QStringList s;
+    s << QStringLiteral("CREATE TABLE reversals (%1,"
+                        " decision_id BIGINT NOT NULL UNIQUE REFERENCES decisions (id),"
+                        " request_id BIGINT NOT NULL REFERENCES refund_requests (id),"
+                        " actor TEXT NOT NULL CHECK (actor <> ''),"
+                        " at BIGINT NOT NULL,"
+                        " reason TEXT NOT NULL CHECK (reason <> ''),"
+                        " reopened_as BIGINT REFERENCES refund_requests (id))")
+             .arg(d.idColumn());
+    s << QStringLiteral("CREATE INDEX reversals_request ON reversals (request_id)");
+    s << d.appendOnlyTriggers(QStringLiteral("reversals"));
+    s << QStringLiteral("CREATE UNIQUE INDEX ledger_reversed_once ON ledger_entries"
+                        " (reverses_entry_id) WHERE reverses_entry_id IS NOT NULL");
+    s << QStringLiteral("ALTER TABLE refund_requests ADD COLUMN reopens BIGINT"
+                        " REFERENCES refund_requests (id)");
+    if (d.isPostgres()) {
+        s << QStringLiteral(
+            "CREATE FUNCTION reversals_actor() RETURNS trigger LANGUAGE plpgsql AS $$"
+            " DECLARE r text := refunddesk_role_of(session_user);"
+            " BEGIN"
+            " IF r IS NULL THEN RETURN NEW; END IF;"
+            " IF r NOT IN ('refunddesk_lead', 'refunddesk_admin') THEN"
+            "  RAISE EXCEPTION 'reversals: only a lead reverses a decision (% is a %)',"
+            "   session_user, substr(r, length('refunddesk_') + 1);"
+            " END IF;"
+            " NEW.actor := session_user;"
+            " RETURN NEW; END $$");
+        s << QStringLiteral("CREATE TRIGGER reversals_actor BEFORE INSERT ON reversals"
+                            " FOR EACH ROW EXECUTE FUNCTION reversals_actor()");
+        // A desk person's reversing entry follows the session's own reversal of that decision.
+        s << QStringLiteral(
+            "CREATE FUNCTION ledger_reversal() RETURNS trigger LANGUAGE plpgsql AS $$"
+            " BEGIN"
+            " IF refunddesk_role_of(session_user) IS NULL THEN RETURN NEW; END IF;"
+            " IF NOT EXISTS (SELECT 1 FROM ledger_entries t JOIN reversals v"
+            "  ON v.request_id = t.request_id WHERE t.id = NEW.reverses_entry_id"
+            "  AND t.account_id = NEW.account_id AND t.credits = -NEW.credits"
+            "  AND v.actor = session_user::text) THEN"
+            "  RAISE EXCEPTION 'ledger_entries: entry % is reversed only by a lead''s reversal"
+            " of its decision', NEW.reverses_entry_id;"
+            " END IF;"
+            " RETURN NEW; END $$");
+        s << QStringLiteral("CREATE TRIGGER ledger_reversal BEFORE INSERT ON ledger_entries"
+                            " FOR EACH ROW WHEN (NEW.reverses_entry_id IS NOT NULL)"
+                            " EXECUTE FUNCTION ledger_reversal()");
+        // No payout, not even a retry, for a reversed decision.
+        s << QStringLiteral(
+            "CREATE FUNCTION payouts_not_reversed() RETURNS trigger LANGUAGE plpgsql AS $$"
+            " BEGIN"
+            " IF EXISTS (SELECT 1 FROM reversals v WHERE v.request_id = NEW.request_id) THEN"
+            "  RAISE EXCEPTION 'payouts: the decision of request % was reversed',"
+            "   NEW.request_id;"
+            " END IF;"
+            " RETURN NEW; END $$");
+        s << QStringLiteral("CREATE TRIGGER payouts_not_reversed BEFORE INSERT ON payouts"
+                            " FOR EACH ROW EXECUTE FUNCTION payouts_not_reversed()");
+    } else {
+        s << QStringLiteral("CREATE TRIGGER payouts_not_reversed BEFORE INSERT ON payouts"
+                            " WHEN EXISTS (SELECT 1 FROM reversals v"
+                            "  WHERE v.request_id = NEW.request_id)"
+                            " BEGIN SELECT RAISE(ABORT, 'payouts: the decision of this request"
+                            " was reversed'); END");
+    }
+    runAll(db, s);
+}
+
 using Step = void (*)(const QSqlDatabase &, const SqlDialect &);
 template <QStringList (*statements)(const SqlDialect &)>
 void plain(const QSqlDatabase &db, const SqlDialect &d)
@@ -883,7 +955,7 @@ void plain(const QSqlDatabase &db, const SqlDialect &d)
 }
 constexpr Step steps[] = {plain<migrateToV1>, plain<migrateToV2>, plain<migrateToV3>, migrateToV4,
                           plain<migrateToV5>, plain<migrateToV6>, plain<migrateToV7>, migrateToV8,
-                          plain<migrateToV9>, migrateToV10};
+                          plain<migrateToV9>, migrateToV10,       migrateToV11};
 
 } // namespace
 

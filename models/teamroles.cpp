@@ -17,7 +17,8 @@ const QStringList ownerOnly{QStringLiteral("schema_version"), QStringLiteral("au
 const QStringList appendOnly{QStringLiteral("audit_log"),        QStringLiteral("decisions"),
                              QStringLiteral("ledger_entries"),   QStringLiteral("outbox"),
                              QStringLiteral("external_ids"),     QStringLiteral("ingested_events"),
-                             QStringLiteral("processor_events"), QStringLiteral("approvals")};
+                             QStringLiteral("processor_events"), QStringLiteral("approvals"),
+                             QStringLiteral("reversals")};
 // Tables a lead writes beyond a reviewer; an admin beyond a lead.
 const QStringList leadTables{QStringLiteral("policy_profiles")};
 const QStringList adminTables{QStringLiteral("api_tokens"), QStringLiteral("desk_settings")};

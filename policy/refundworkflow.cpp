@@ -1,5 +1,6 @@
 #include "refundworkflow.h"
 
+#include "models/accountrepository.h"
 #include "models/approvalrepository.h"
 #include "models/auditrepository.h"
 #include "models/chargebackrepository.h"
@@ -11,6 +12,7 @@
 #include "models/desksettings.h"
 #include "models/ledgerrepository.h"
 #include "models/payoutrepository.h"
+#include "models/reversalrepository.h"
 #include "models/teamroles.h"
 #include "models/writetransaction.h"
 #include "outboxpublisher.h"
@@ -21,6 +23,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <limits>
@@ -365,6 +368,133 @@ DecisionResult RefundWorkflow::approveSecond(qint64 requestId, const QString &ap
             carryingOut.secondApprover = person;
             return apply(conn, b, profile, rec, d, carryingOut);
         });
+}
+
+ReversalResult RefundWorkflow::reverse(qint64 requestId, const QString &lead, const QString &reason)
+{
+    if (reason.trimmed().isEmpty())
+        refuse(tr("a reversal needs a reason"));
+    return inTransaction([&](const QSqlDatabase &conn) {
+        QString person = lead.trimmed();
+        signIn(conn, person);
+        if (person.isEmpty())
+            refuse(tr("a reversal needs the lead's name"));
+        RequestRepository requests(conn);
+        const auto r = requests.find(requestId, true);
+        if (!r)
+            refuse(tr("no refund request with id %1").arg(requestId));
+        const auto decision = DecisionRepository(conn).findForRequest(requestId);
+        if (!r->isDecided() || !decision)
+            refuse(tr("request %1 is not decided: there is nothing to reverse").arg(requestId));
+        if (const auto earlier = ReversalRepository(conn).findForRequest(requestId))
+            refuse(tr("the decision of request %1 was already reversed by %2; the case continues "
+                      "in request %3")
+                       .arg(requestId)
+                       .arg(earlier->actor)
+                       .arg(earlier->reopenedAs));
+        if (r->type == QLatin1String("chargeback"))
+            refuse(tr("request %1 is a chargeback case: the bank settles it, its decision is not "
+                      "reversed here")
+                       .arg(requestId));
+        for (const PayoutRecord &p : PayoutRepository(conn).forRequest(requestId)) {
+            if (p.status == QLatin1String("succeeded"))
+                refuse(tr("%1 went back to the card (payout %2): money paid out cannot be "
+                          "reversed here")
+                           .arg(formatMoney(p.amountCents, p.currency))
+                           .arg(p.id));
+            if (p.status != QLatin1String("failed"))
+                refuse(tr("payout %1 of %2 is %3: a decision is reversed only once its money "
+                          "did not leave (the payout failed)")
+                           .arg(p.id)
+                           .arg(formatMoney(p.amountCents, p.currency), p.status));
+        }
+        const QList<LedgerEntryRecord> entries = LedgerRepository(conn).forRequest(requestId);
+        qint64 taken = 0;    // from the account: what the decision restored
+        qint64 returned = 0; // to the account: what the decision took back
+        for (const LedgerEntryRecord &e : entries) {
+            if (e.entryType == QLatin1String("job_credit_back"))
+                refuse(tr("request %1 credited back failed job %2: a job's credit-back follows "
+                          "its failure and is not reversed")
+                           .arg(requestId)
+                           .arg(e.jobId));
+            if (e.credits > 0)
+                taken = Checked::add(taken, e.credits);
+            else
+                returned = Checked::sub(returned, e.credits);
+        }
+        const auto account = AccountRepository(conn).find(r->accountId);
+        if (taken > 0 && Checked::add(account->balanceCredits, returned) < taken)
+            refuse(tr("account %1 holds %2 credits but the decision restored %3: credits already "
+                      "spent cannot be taken back")
+                       .arg(r->accountId)
+                       .arg(account->balanceCredits)
+                       .arg(taken));
+
+        const qint64 at = now();
+        RequestRecord again;
+        again.accountId = r->accountId;
+        again.type = r->type;
+        again.purchaseId = r->purchaseId;
+        again.jobId = r->jobId;
+        again.claimedAmountCents = r->claimedAmountCents;
+        again.message = r->message;
+        again.receivedAt = at;
+        again.reopens = requestId;
+        const qint64 reopened = submitRequest(conn, again);
+
+        ReversalRecord v;
+        v.decisionId = decision->id;
+        v.requestId = requestId;
+        v.actor = person;
+        v.at = at;
+        v.reason = reason.trimmed();
+        v.reopenedAs = reopened;
+        ReversalRepository(conn).create(v);
+
+        // Back first what the decision took, then take what it gave: the lots never go below
+        // zero on the way.
+        QJsonArray reversing;
+        for (const bool giving : {true, false}) {
+            for (const LedgerEntryRecord &e : entries) {
+                if ((e.credits < 0) != giving)
+                    continue;
+                LedgerEntryRecord x;
+                x.accountId = e.accountId;
+                x.createdAt = at;
+                x.entryType = QStringLiteral("adjustment");
+                x.credits = -e.credits;
+                x.reversesEntryId = e.id;
+                x.createdBy = person;
+                x.note =
+                    tr("reversal of the decision of request %1: %2").arg(requestId).arg(v.reason);
+                reversing.append(giving ? grantCredits(conn, x, 0) : spendCredits(conn, x));
+            }
+        }
+        triageRequest(conn, reopened);
+
+        AuditRecord audit =
+            auditRow(at, person, QStringLiteral("reverse"), r->accountId, requestId, v.reason);
+        audit.details = details({{QStringLiteral("decision"), decision->id},
+                                 {QStringLiteral("reopened_as"), reopened},
+                                 {QStringLiteral("entries"), reversing},
+                                 {QStringLiteral("credits_taken"), taken},
+                                 {QStringLiteral("credits_returned"), returned}});
+        AuditRepository(conn).append(audit);
+        // The platform hears of every credit given or taken back (INTEGRATION.md has no reason
+        // for a reversal: taking back what was given is a clawback, giving back is goodwill).
+        OutboxPublisher out(conn);
+        if (returned > 0)
+            out.creditsRestored(at, r->accountId, returned, QStringLiteral("goodwill"), 0,
+                                r->purchaseId, requestId);
+        if (taken > 0)
+            out.creditsRevoked(at, r->accountId, taken, QStringLiteral("clawback"), r->purchaseId,
+                               requestId);
+        ReversalResult result;
+        result.reopenedAs = reopened;
+        result.creditsTaken = taken;
+        result.creditsReturned = returned;
+        return result;
+    });
 }
 
 void RefundWorkflow::sendBack(qint64 requestId, const QString &actor, const QString &note)

@@ -62,6 +62,14 @@ struct DecisionResult
     }
 };
 
+// What a reversal moved back, and where the customer's case continues.
+struct ReversalResult
+{
+    qint64 reopenedAs = 0;      // the new request, triaged
+    qint64 creditsTaken = 0;    // credits the decision restored, taken back from the account
+    qint64 creditsReturned = 0; // credits the decision took back (money refund), returned
+};
+
 struct TriageResult
 {
     qint64 evaluated = 0;
@@ -109,6 +117,13 @@ public:
     // approver: the first approval's decision is written and carried out, as decide() would.
     // Never throws.
     DecisionResult approveSecond(qint64 requestId, const QString &approver);
+    // Corrects a decision, never by UPDATE: a lead reverses it with a reason. The credits it
+    // moved move back (ledger entries naming the entries they reverse), and the request is
+    // reopened as a new one, triaged at once, which a reviewer decides afresh. Money that left
+    // for the card is not reversed: a decision with a payout that did not fail is refused, and
+    // so is a failed job's credit-back (it follows the job's failure) and a chargeback case.
+    // One transaction; throws DatabaseError saying why nothing was done.
+    ReversalResult reverse(qint64 requestId, const QString &lead, const QString &reason);
     // Sends a waiting request back to the queue with a note (a lead, or the first approver
     // withdrawing it). Throws DatabaseError.
     void sendBack(qint64 requestId, const QString &actor, const QString &note);

@@ -62,5 +62,7 @@ RequestDossier RequestDossier::load(Database &database, RefundWorkflow &workflow
     d.payouts = PayoutRepository(conn).forRequest(requestId);
     if (d.request.status == QLatin1String("awaiting_approval"))
         d.firstApproval = ApprovalRepository(conn).openProposal(requestId);
+    if (d.request.isDecided())
+        d.reversal = ReversalRepository(conn).findForRequest(requestId);
     return d;
 }

@@ -10,6 +10,7 @@
 #include "models/payoutrepository.h"
 #include "models/purchaserepository.h"
 #include "models/requestrepository.h"
+#include "models/reversalrepository.h"
 #include "rules/policyoutcome.h"
 #include "rules/policyprofile.h"
 
@@ -37,6 +38,8 @@ struct RequestDossier
     QList<PayoutRecord> payouts; // the money on its way back, a retry after the one it retried
     // Four-eyes: the first approval a waiting request waits with.
     std::optional<ApprovalRecord> firstApproval;
+    // A lead's reversal of its decision, when there is one.
+    std::optional<ReversalRecord> reversal;
 
     // The currency amounts of this request are in.
     QString currency() const { return purchase ? purchase->currency : summary.currency; }

@@ -546,6 +546,42 @@ private slots:
                  2);
         shop.expectInvariants();
 
+        // Corrections: only a lead reverses a decision, as the database checks too.
+        const qint64 unhappy = shop.request(a, QStringLiteral("dissatisfaction"), 0);
+        shop.workflow.triage();
+        ReviewDecision no = approval(unhappy, reviewer);
+        no.action = ReviewAction::Deny;
+        QCOMPARE(RefundWorkflow(*asReviewer).decide(no).status, DecisionResult::Status::Denied);
+        try {
+            RefundWorkflow(*asReviewer).reverse(unhappy, reviewer, QStringLiteral("too harsh"));
+            QFAIL("a reviewer reversed a decision");
+        } catch (const DatabaseError &e) {
+            QVERIFY2(e.message().contains(QLatin1String("only a lead")), qPrintable(e.message()));
+        }
+        const QString plain = refusal(
+            *asReviewer, QStringLiteral("INSERT INTO reversals (decision_id, request_id, actor, at,"
+                                        " reason) SELECT id, request_id, 'x', 0, 'x' FROM"
+                                        " decisions WHERE request_id = %1")
+                             .arg(unhappy));
+        QVERIFY2(plain.contains(QLatin1String("only a lead")), qPrintable(plain));
+        leadDesk.action(QStringLiteral("refresh"))->trigger();
+        status->setCurrentIndex(status->findText(QStringLiteral("All statuses")));
+        QTRY_VERIFY(leadDesk.queue()->selectRequest(unhappy));
+        QTRY_COMPARE(leadDesk.detail()->requestId(), unhappy);
+        QVERIFY(leadDesk.action(QStringLiteral("reverse"))->isEnabled());
+        leadDesk.action(QStringLiteral("reverse"))->trigger();
+        auto *why = leadDesk.findChild<NoteDialog *>(QStringLiteral("reverseDialog"));
+        QTRY_VERIFY(why && why->isVisible());
+        why->setNote(QStringLiteral("The image really was broken."));
+        why->accept();
+        QTRY_VERIFY(leadDesk.detail()->dossier().reversal.has_value());
+        QCOMPARE(leadDesk.detail()->dossier().reversal->actor, lead);
+        QVERIFY(!leadDesk.action(QStringLiteral("reverse"))->isEnabled());
+        QCOMPARE(scalar(t.db(),
+                        QStringLiteral("SELECT COUNT(*) FROM refund_requests WHERE reopens = ?"),
+                        {unhappy}),
+                 1);
+
         // check notices a second approval that is not on record, and a request waiting with
         // no first approval (written as the owner, whom no trigger holds).
         const qint64 forged = shop.request(a, QStringLiteral("dissatisfaction"), 0);

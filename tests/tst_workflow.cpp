@@ -12,6 +12,7 @@
 #include "models/purchaserepository.h"
 #include "models/requestrepository.h"
 #include "models/sqlstatement.h"
+#include "policy/payoutbook.h"
 #include "policy/refundworkflow.h"
 #include "support/queryvalues.h"
 #include "support/refundctlrun.h"
@@ -254,6 +255,109 @@ private slots:
                  qPrintable(d.error));
         QCOMPARE(shop.decide(same, ReviewAction::Deny).status, DecisionResult::Status::Denied);
         QCOMPARE(scalar(t.db(), QStringLiteral("SELECT SUM(amount_cents) FROM payouts")), 2000);
+        shop.expectInvariants();
+    }
+
+    // A lead corrects a decision by reversing it, never by UPDATE: the credits it moved move
+    // back, the request reopens as a new one, and money that left is never pulled back.
+    void reversalMovesCreditsBackAndReopens()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        Shop shop(t.db());
+        const qint64 a = shop.account(QStringLiteral("aiimagestudio"));
+        const qint64 p = shop.purchase(a, 300, 2000, 0, 1, false);
+        const qint64 r = shop.request(a, QStringLiteral("not_delivered"), p);
+        shop.workflow.triage();
+        QVERIFY_THROWS_EXCEPTION(
+            DatabaseError, shop.workflow.reverse(r, QStringLiteral("lea"), QStringLiteral("x")));
+        QCOMPARE(shop.decide(r, ReviewAction::Approve).credits, 300);
+        QCOMPARE(shop.balance(a), 300);
+        QVERIFY_THROWS_EXCEPTION(
+            DatabaseError, shop.workflow.reverse(r, QStringLiteral("lea"), QStringLiteral(" ")));
+        shop.clock += 3600;
+        const ReversalResult v =
+            shop.workflow.reverse(r, QStringLiteral("lea"), QStringLiteral("delivered by hand"));
+        QCOMPARE(v.creditsTaken, 300);
+        QCOMPARE(v.creditsReturned, 0);
+        QCOMPARE(shop.balance(a), 0);
+        QCOMPARE(shop.status(r), QStringLiteral("approved")); // the decision stays on record
+        const auto reopened = RequestRepository(t.db().connection()).find(v.reopenedAs);
+        QCOMPARE(reopened->reopens, r);
+        QCOMPARE(reopened->status, QStringLiteral("pending")); // triaged at once
+        QCOMPARE(reopened->purchaseId, p);
+        const QList<AuditRecord> audit = AuditRepository(t.db().connection()).forRequest(r);
+        QCOMPARE(audit.last().action, QStringLiteral("reverse"));
+        QCOMPARE(audit.last().actor, QStringLiteral("lea"));
+        QCOMPARE(audit.last().note, QStringLiteral("delivered by hand"));
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM outbox WHERE type ="
+                                               " 'credits.revoked' AND data LIKE '%clawback%'")),
+                 1);
+        shop.expectInvariants();
+        // Once.
+        try {
+            shop.workflow.reverse(r, QStringLiteral("lea"), QStringLiteral("again"));
+            QFAIL("a decision was reversed twice");
+        } catch (const DatabaseError &e) {
+            QVERIFY2(e.message().contains(QLatin1String("already reversed")),
+                     qPrintable(e.message()));
+        }
+        // The reversed decision gave nothing: the reopened request may give it again.
+        QCOMPARE(shop.decide(v.reopenedAs, ReviewAction::Approve).credits, 300);
+        QCOMPARE(shop.balance(a), 300);
+        shop.expectInvariants();
+        // Credits already spent are not taken back: refused, nothing moves.
+        shop.workflow.recordJob(a, 250, QStringLiteral("video-xl"));
+        try {
+            shop.workflow.reverse(v.reopenedAs, QStringLiteral("lea"), QStringLiteral("oops"));
+            QFAIL("spent credits were taken back");
+        } catch (const DatabaseError &e) {
+            QVERIFY2(e.message().contains(QLatin1String("already spent")), qPrintable(e.message()));
+        }
+        QCOMPARE(shop.balance(a), 50);
+
+        // Money: refused while the payout may still reach the card; once it failed, the
+        // credits the refund took back return, and no retry can pay it any more.
+        const qint64 b = shop.account(QStringLiteral("hummingbytes"));
+        const qint64 p2 = shop.purchase(b, 300, 2000, 88);
+        shop.clock += 2 * day;
+        const qint64 r2 = shop.request(b, QStringLiteral("unused_credits"), p2);
+        shop.workflow.triage();
+        const DecisionResult money = shop.decide(r2, ReviewAction::Approve);
+        QVERIFY2(money.status == DecisionResult::Status::Approved, qPrintable(money.error));
+        QCOMPARE(money.credits, 300);
+        QCOMPARE(shop.balance(b), 0);
+        try {
+            shop.workflow.reverse(r2, QStringLiteral("lea"), QStringLiteral("wrong purchase"));
+            QFAIL("a pending payout's decision was reversed");
+        } catch (const DatabaseError &e) {
+            QVERIFY2(e.message().contains(QLatin1String("pending")), qPrintable(e.message()));
+        }
+        PayoutBook book(t.db(), shop.workflow);
+        const qint64 payout = PayoutRepository(t.db().connection()).forRequest(r2).first().id;
+        book.markByHand(payout, false, {}, QStringLiteral("card closed"), QStringLiteral("ana"));
+        const ReversalResult back =
+            shop.workflow.reverse(r2, QStringLiteral("lea"), QStringLiteral("wrong purchase"));
+        QCOMPARE(back.creditsReturned, 300);
+        QCOMPARE(shop.balance(b), 300);
+        QVERIFY_THROWS_EXCEPTION(
+            DatabaseError, book.retry(payout, QStringLiteral("again"), QStringLiteral("ana")));
+        shop.expectInvariants();
+        // A failed job's credit-back follows the failure: not reversed.
+        const qint64 job = shop.workflow.recordJob(a, 20, QStringLiteral("image"));
+        const qint64 r3 = shop.request(a, QStringLiteral("failed_job"), 0, job);
+        shop.workflow.reportJobFailure(job, FailureCause::Unknown, QStringLiteral("timeout"));
+        shop.workflow.triage();
+        const DecisionResult credited =
+            shop.decide(r3, ReviewAction::Approve, QStringLiteral("our fault"), {}, true);
+        QVERIFY2(credited.processed(), qPrintable(credited.error));
+        QCOMPARE(credited.credits, 20);
+        try {
+            shop.workflow.reverse(r3, QStringLiteral("lea"), QStringLiteral("x"));
+            QFAIL("a job's credit-back was reversed");
+        } catch (const DatabaseError &e) {
+            QVERIFY2(e.message().contains(QLatin1String("credit-back")), qPrintable(e.message()));
+        }
         shop.expectInvariants();
     }
 

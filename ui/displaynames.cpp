@@ -119,6 +119,7 @@ QString DisplayNames::auditAction(const QString &action)
         {QStringLiteral("escalate"), QT_TR_NOOP("Escalated")},
         {QStringLiteral("awaiting_approval"), QT_TR_NOOP("First approval, waiting for a second")},
         {QStringLiteral("send_back"), QT_TR_NOOP("Sent back")},
+        {QStringLiteral("reverse"), QT_TR_NOOP("Decision reversed")},
         {QStringLiteral("assign"), QT_TR_NOOP("Assigned")},
         {QStringLiteral("note"), QT_TR_NOOP("Note")},
         {QStringLiteral("chargeback"), QT_TR_NOOP("Chargeback opened")},

@@ -54,11 +54,12 @@
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <memory>
 
 namespace {
 // What a viewer's session may not do (the database refuses it; the desk does not offer it).
-const char *const viewerCannot[] = {"newRequest", "approve",        "deny",     "escalate",
-                                    "assign",     "secondApproval", "sendBack", "note"};
+const char *const viewerCannot[] = {"newRequest",     "approve",  "deny",    "escalate", "assign",
+                                    "secondApproval", "sendBack", "reverse", "note"};
 } // namespace
 
 MainWindow::MainWindow(Database &database, QWidget *parent)
@@ -201,6 +202,8 @@ void MainWindow::createActions()
         QKeySequence(Qt::SHIFT | Qt::Key_A), [this] { approveSecond(); });
     add(QStringLiteral("sendBack"), tr("Send bac&k…"), QKeySequence(Qt::SHIFT | Qt::Key_B),
         [this] { sendBack(); });
+    add(QStringLiteral("reverse"), tr("&Reverse decision…"), QKeySequence(),
+        [this] { reverseDecision(); });
     add(QStringLiteral("assign"), tr("Assign to &me"), QKeySequence(Qt::Key_M),
         [this] { assignToMe(); });
     add(QStringLiteral("note"), tr("Add &note…"), QKeySequence(Qt::Key_N), [this] { addNote(); });
@@ -267,7 +270,8 @@ void MainWindow::createMenus()
     QMenu *request = menuBar()->addMenu(tr("&Request"));
     for (const char *name : std::initializer_list<const char *>{
              "newRequest", nullptr, "approve", "deny", "escalate", "secondApproval", "sendBack",
-             nullptr, "assign", "note", "copyReply", "openAccount", nullptr, "next", "previous"}) {
+             "reverse", nullptr, "assign", "note", "copyReply", "openAccount", nullptr, "next",
+             "previous"}) {
         if (name)
             request->addAction(action(QLatin1String(name)));
         else
@@ -514,6 +518,14 @@ void MainWindow::updateActions()
         : ownFirst ? tr("You gave the first approval: another lead gives the second.")
         : !lead    ? tr("Only a lead gives a second approval.")
                 : tr("Carry out %1's decision: it is paid or credited at once.").arg(first->actor));
+    QAction *reverse = action(QStringLiteral("reverse"));
+    const bool reversible = has && !undecided && !m_detail->dossier().reversal &&
+                            m_detail->dossier().request.type != QLatin1String("chargeback");
+    reverse->setEnabled(reversible && lead);
+    reverse->setToolTip(reversible && !lead
+                            ? tr("Only a lead reverses a decision.")
+                            : tr("Correct a decision: the credits it moved move back and the "
+                                 "request reopens as a new one."));
     QAction *back = action(QStringLiteral("sendBack"));
     back->setEnabled(first && (lead || ownFirst));
     back->setToolTip(first && !lead && !ownFirst
@@ -632,6 +644,39 @@ void MainWindow::approveSecond()
         refreshAfterWrite(id);
     });
     ask->open();
+}
+
+void MainWindow::reverseDecision()
+{
+    if (!m_detail->hasRequest() || !m_detail->dossier().request.isDecided())
+        return;
+    const qint64 id = m_detail->requestId();
+    auto reopened = std::make_shared<qint64>(0);
+    auto *dialog = new NoteDialog(
+        id,
+        [this, id, reopened](const QString &reason) {
+            try {
+                *reopened = m_workflow.reverse(id, m_reviewer, reason).reopenedAs;
+                return QString();
+            } catch (const DatabaseError &e) {
+                return e.message();
+            }
+        },
+        this);
+    dialog->setObjectName(QStringLiteral("reverseDialog"));
+    dialog->setPrompt(tr("Reverse the decision of request %1").arg(id),
+                      tr("Why it is reversed. The credits the decision moved move back, and the "
+                         "request reopens as a new one for a fresh decision; money already "
+                         "paid out is not reversed. This cannot be undone."),
+                      tr("&Reverse"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, id, reopened] {
+        statusBar()->showMessage(
+            tr("Request %1 reversed: the case continues in request %2.").arg(id).arg(*reopened),
+            8000);
+        refreshAfterWrite(id);
+    });
+    dialog->open();
 }
 
 void MainWindow::sendBack()

@@ -73,6 +73,7 @@ private:
     void decide(int action);
     void approveSecond();
     void sendBack();
+    void reverseDecision();
     void addNote();
     void assignToMe();
     void requestChanged(qint64 requestId);

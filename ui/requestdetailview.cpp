@@ -220,6 +220,21 @@ QString RequestDetailView::outcomeHtml() const
     const PolicyOutcome &o = *d.outcome;
     const QString verdict = PolicyNames::verdict(o.verdict);
     QString html;
+    if (d.reversal) {
+        const ReversalRecord &v = *d.reversal;
+        html += QStringLiteral("<p style='background:#f8d7da;color:#58151c;padding:4px'><b>%1</b>"
+                               "<br>%2</p>")
+                    .arg(esc(tr("Decision reversed")),
+                         esc(tr("%1 reversed it on %2: %3").arg(v.actor, when(v.at), v.reason)) +
+                             QStringLiteral("<br>") +
+                             esc(tr("The credits it moved went back; the case continues in "
+                                    "request %1.")
+                                     .arg(v.reopenedAs)));
+    }
+    if (d.request.reopens > 0)
+        html += QStringLiteral("<p style='color:#5c4400'>%1</p>")
+                    .arg(esc(tr("Reopens request %1, whose decision a lead reversed.")
+                                 .arg(d.request.reopens)));
     if (d.firstApproval) {
         // Four-eyes: what the first approval decided, waiting for another lead.
         const ApprovalRecord &a = *d.firstApproval;

@@ -77,6 +77,10 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("serve"),
          {QT_TRANSLATE_NOOP("refundctl", "serve the platform's intake and outbox over HTTP"),
           ServeCommands::serve}},
+        {QStringLiteral("reverse"),
+         {QT_TRANSLATE_NOOP("refundctl", "reverse a decision (a lead's correction) and reopen "
+                                         "its request"),
+          WorkflowCommands::reverse}},
         {QStringLiteral("settings"),
          {QT_TRANSLATE_NOOP("refundctl", "list, get or set the desk's shared settings"),
           TeamCommands::settings}},

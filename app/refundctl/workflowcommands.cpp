@@ -495,8 +495,9 @@ int WorkflowCommands::approvals(CliContext &cli)
     }
     if (ids.isEmpty())
         return sub.usageError(tr("name at least one request id"));
-    const QString name = parser.isSet(reviewerOption) ? parser.value(reviewerOption).trimmed()
-                                                      : qEnvironmentVariable("USER", QStringLiteral("refundctl"));
+    const QString name = parser.isSet(reviewerOption)
+                             ? parser.value(reviewerOption).trimmed()
+                             : qEnvironmentVariable("USER", QStringLiteral("refundctl"));
     if (action == QLatin1String("send-back") && parser.value(noteOption).trimmed().isEmpty())
         return sub.usageError(tr("--note TEXT is required: say why it goes back"));
     RefundWorkflow workflow(sub.database());
@@ -523,4 +524,51 @@ int WorkflowCommands::approvals(CliContext &cli)
         }
     }
     return all ? Exit::Ok : Exit::Failure;
+}
+
+int WorkflowCommands::reverse(CliContext &cli)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption reasonOption(QStringLiteral("reason"),
+                                          tr("Why the decision is reversed (required)."),
+                                          QStringLiteral("text"));
+    const QCommandLineOption reviewerOption(
+        QStringLiteral("reviewer"),
+        tr("The lead who reverses (on a team's database: the signed-in login, always)."),
+        QStringLiteral("name"));
+    parser.addOptions({reasonOption, reviewerOption});
+    parser.addPositionalArgument(QStringLiteral("ID"), tr("The decided request."));
+    int exitCode = 0;
+    if (!cli.parse(parser,
+                   tr("Reverses a decision (a lead's correction, never an UPDATE): the credits it "
+                      "moved move back and the request is reopened as a new one, triaged at "
+                      "once. Money that left for the card is not reversed."),
+                   &exitCode))
+        return exitCode;
+    const QStringList pos = parser.positionalArguments();
+    bool ok = false;
+    const qint64 id = pos.value(0).toLongLong(&ok);
+    if (pos.size() != 1 || !ok || id <= 0)
+        return cli.usageError(tr("name one decided request id"));
+    if (parser.value(reasonOption).trimmed().isEmpty())
+        return cli.usageError(tr("--reason TEXT is required: say why the decision is reversed"));
+    const QString name = parser.isSet(reviewerOption)
+                             ? parser.value(reviewerOption)
+                             : qEnvironmentVariable("USER", QStringLiteral("refundctl"));
+    try {
+        const ReversalResult r =
+            RefundWorkflow(cli.database()).reverse(id, name, parser.value(reasonOption));
+        cli.out() << tr("%1 reversed: reopened as request %2").arg(id).arg(r.reopenedAs);
+        if (r.creditsTaken > 0)
+            cli.out() << QStringLiteral(", ")
+                      << tr("%1 taken back").arg(creditCount(r.creditsTaken));
+        if (r.creditsReturned > 0)
+            cli.out() << QStringLiteral(", ")
+                      << tr("%1 returned").arg(creditCount(r.creditsReturned));
+        cli.out() << Qt::endl;
+        return Exit::Ok;
+    } catch (const DatabaseError &e) {
+        cli.err() << tr("refundctl reverse: %1").arg(e.message()) << Qt::endl;
+        return Exit::Failure;
+    }
 }

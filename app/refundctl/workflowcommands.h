@@ -11,4 +11,6 @@ int requests(CliContext &cli);
 int chargeback(CliContext &cli);
 // Four-eyes: list, approve or send back the requests waiting for a second approval.
 int approvals(CliContext &cli);
+// A lead's correction: reverses a decision and reopens its request.
+int reverse(CliContext &cli);
 } // namespace WorkflowCommands
