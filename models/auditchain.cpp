@@ -223,7 +223,9 @@ private:
     QByteArray m_buffer;
 };
 
-QString selectSql()
+} // namespace
+
+QString AuditChain::selectSql()
 {
     QStringList names;
     for (const char *c : columns)
@@ -232,13 +234,15 @@ QString selectSql()
         .arg(names.join(QStringLiteral(", ")));
 }
 
+namespace {
+
 // SQLite and PostgreSQL are read through their own libraries: a QVariant and a QString per
 // field cost more than the hash.
 bool walkSqlite(sqlite3 *handle, Walker &w, AuditChain::Result &r,
                 const std::function<void(qint64)> &progress)
 {
     sqlite3_stmt *stmt = nullptr;
-    const QByteArray sql = selectSql().toUtf8();
+    const QByteArray sql = AuditChain::selectSql().toUtf8();
     if (sqlite3_prepare_v2(handle, sql.constData(), int(sql.size()), &stmt, nullptr) != SQLITE_OK) {
         r.ok = false;
         r.problem =
@@ -333,7 +337,8 @@ bool walkPostgres(PGconn *conn, Walker &w, AuditChain::Result &r,
 {
     // COPY streams the rows as text, one buffer per row: far less per row than a result set
     // (single-row mode builds a PGresult for each), and the check keeps pace with the server.
-    const QByteArray sql = QStringLiteral("COPY (%1) TO STDOUT").arg(selectSql()).toUtf8();
+    const QByteArray sql =
+        QStringLiteral("COPY (%1) TO STDOUT").arg(AuditChain::selectSql()).toUtf8();
     auto failed = [&](const QString &why) {
         if (r.ok) {
             r.ok = false;

@@ -48,6 +48,8 @@ public:
         QString problem; // what is wrong there, in words
         QString head;    // the newest hash
     };
+    // The query verify reads: the chained columns, prev_hash and hash, in chain order.
+    static QString selectSql();
     // Recomputes the chain in order; `progress` gets the rows done now and then.
     static Result verify(const QSqlDatabase &db,
                          const std::function<void(qint64 rows)> &progress = {});

@@ -1,6 +1,7 @@
 #include "benchcommands.h"
 
 #include "clicontext.h"
+#include "models/auditchain.h"
 #include "models/backgroundreader.h"
 #include "models/csvexporter.h"
 #include "models/dashboardrepository.h"
@@ -11,6 +12,7 @@
 #include "models/purchasetablemodel.h"
 #include "models/requestqueuemodel.h"
 #include "models/sqlstatement.h"
+#include "models/writetransaction.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -153,6 +155,8 @@ int BenchCommands::run(CliContext &cli)
         return ingest(cli);
     if (args.contains(QLatin1String("payouts")))
         return payouts(cli);
+    if (args.contains(QLatin1String("audit")))
+        return audit(cli);
     if (args.contains(QLatin1String("--help")) || args.contains(QLatin1String("-h"))) {
         cli.out() << tr("Usage: refundctl bench views [--database URL] [--account ID]\n"
                         "       refundctl bench export [--database URL]\n"
@@ -160,6 +164,7 @@ int BenchCommands::run(CliContext &cli)
                         "       refundctl bench ingest [--database URL] [--accounts N]\n"
                         "       refundctl bench payouts [--database URL] [--count N] "
                         "--stripe-key-file F --stripe-api-base URL\n"
+                        "       refundctl bench audit [--database URL] [--rows N]\n"
                         "views: times the desk's table models on a (large) database next to the "
                         "same queries run by sqlite3 or psql.\n"
                         "export: exports the ledger as CSV and compares rows per second and "
@@ -169,10 +174,13 @@ int BenchCommands::run(CliContext &cli)
                         "ingest: the platform's events from a file and over HTTP, in events "
                         "per second (writes into the database: use a scratch one).\n"
                         "payouts: payouts through the payouts worker to a processor, and the "
-                        "worker's own time per payout (writes: use a scratch database).\n");
+                        "worker's own time per payout (writes: use a scratch database).\n"
+                        "audit: appends audit rows, then times audit verify next to sqlite3 or "
+                        "psql reading the same columns (writes: use a scratch database).\n");
         return Exit::Ok;
     }
-    return cli.usageError(tr("say what to benchmark: views, export, dashboard, ingest or payouts"));
+    return cli.usageError(
+        tr("say what to benchmark: views, export, dashboard, ingest, payouts or audit"));
 }
 
 int BenchCommands::views(CliContext &cli)
@@ -494,4 +502,98 @@ int BenchCommands::dashboard(CliContext &cli)
         return Exit::Failure;
     }
     return Exit::Ok;
+}
+
+int BenchCommands::audit(CliContext &cli)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption rowsOption(
+        QStringLiteral("rows"),
+        tr("Audit rows to append first (default 1000000; 0: time the rows already there)."),
+        QStringLiteral("N"), QStringLiteral("1000000"));
+    parser.addOption(rowsOption);
+    parser.addPositionalArgument(QStringLiteral("audit"), tr("What to benchmark."));
+    int exitCode = 0;
+    if (!cli.parse(parser,
+                   tr("Appends audit rows like a decision's (a recommendation and details "
+                      "each), then times audit verify, best of three, next to the database's "
+                      "own tool reading the same columns. Writes: use a scratch database."),
+                   &exitCode))
+        return exitCode;
+    bool ok = false;
+    const qint64 rows = parser.value(rowsOption).toLongLong(&ok);
+    if (!ok || rows < 0)
+        return cli.usageError(tr("--rows takes a whole number, 0 or more"));
+    Database &db = cli.database();
+    QTextStream &out = cli.out();
+    try {
+        if (rows > 0) {
+            // In transactions of 50,000, each one statement: the chain's trigger does the rest.
+            const QString recommendation = QStringLiteral(
+                R"({"verdict":"approve","remedy":"money_refund","refund_cents":1912,)"
+                R"("credits":300,"clauses":["hummingbytes/unused-7-days"],"respond_by":)"
+                R"("2026-03-12","explanation":"Unused credits within 7 days are refunded, less )"
+                R"(the processor fee.","profile":"hummingbytes","profile_version":1})");
+            const QString details =
+                QStringLiteral(R"({"payout":1,"refund_cents":1912,"credits":300,"remedy":)"
+                               R"("money_refund","override":false})");
+            QElapsedTimer clock;
+            clock.start();
+            for (qint64 done = 0; done < rows;) {
+                const qint64 batch = qMin<qint64>(50000, rows - done);
+                WriteTransaction::run(db, [&](const QSqlDatabase &conn) {
+                    SqlStatement::run(
+                        conn,
+                        QStringLiteral(
+                            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                            " WHERE i < %1) INSERT INTO audit_log (at, actor, action, profile,"
+                            " profile_version, recommendation, note, details)"
+                            " SELECT %2 + i, 'bench', 'approve', 'hummingbytes', 1, '%3',"
+                            " 'bench row ' || i, '%4' FROM n")
+                            .arg(batch)
+                            .arg(QDateTime::currentSecsSinceEpoch())
+                            .arg(recommendation, details));
+                    return true;
+                });
+                done += batch;
+                cli.err() << '\r' << tr("appended %1 of %2").arg(done).arg(rows) << Qt::flush;
+            }
+            cli.err() << Qt::endl;
+            const double s = double(clock.elapsed()) / 1000;
+            out << tr("appended %1 audit rows in %2 s (%3 rows/s)")
+                       .arg(rows)
+                       .arg(s, 0, 'f', 1)
+                       .arg(qint64(double(rows) / qMax(s, 0.001)))
+                << Qt::endl;
+        }
+        AuditChain::Result result;
+        const double ms = bestMs([&] { result = AuditChain::verify(db.connection()); });
+        if (!result.ok) {
+            cli.err() << tr("refundctl bench audit: %1").arg(result.problem) << Qt::endl;
+            return Exit::Failure;
+        }
+        out << tr("audit verify: %1 rows in %2 ms, %3 rows/s (goal: 1,000,000)")
+                   .arg(result.rows)
+                   .arg(ms, 0, 'f', 0)
+                   .arg(qint64(double(result.rows) / qMax(ms, 0.001) * 1000))
+            << Qt::endl;
+        const bool sqlite = db.dialect().isSqlite();
+        QString error;
+        const double bare =
+            bareMs(db.url(),
+                   sqlite ? AuditChain::selectSql()
+                          : QStringLiteral("COPY (%1) TO STDOUT").arg(AuditChain::selectSql()),
+                   &error);
+        if (bare > 0)
+            out << tr("%1 reading the same rows: %2 ms")
+                       .arg(sqlite ? QStringLiteral("sqlite3") : QStringLiteral("psql COPY"))
+                       .arg(bare, 0, 'f', 0)
+                << Qt::endl;
+        else
+            out << tr("(no bare figure: %1)").arg(error) << Qt::endl;
+        return Exit::Ok;
+    } catch (const DatabaseError &e) {
+        cli.err() << tr("refundctl bench audit: %1").arg(e.message()) << Qt::endl;
+        return Exit::Failure;
+    }
 }

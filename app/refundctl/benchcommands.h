@@ -17,4 +17,5 @@ private:
     static int dashboard(CliContext &cli);
     static int ingest(CliContext &cli);  // ingestbench.cpp
     static int payouts(CliContext &cli); // payoutbench.cpp
+    static int audit(CliContext &cli);
 };
