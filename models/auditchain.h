@@ -47,12 +47,17 @@ public:
         qint64 firstBadId = 0;
         QString problem; // what is wrong there, in words
         QString head;    // the newest hash
+        int parts = 1;   // read in one pass, or in two halves at once
     };
-    // The query verify reads: the chained columns, prev_hash and hash, in chain order.
-    static QString selectSql();
+    // The query verify reads: the chained columns, prev_hash and hash, in chain order (of the
+    // rows `where` selects, when given).
+    static QString selectSql(const QString &where = {});
     // Recomputes the chain in order; `progress` gets the rows done now and then.
+    // A chain longer than `splitAbove` rows is read in two halves at once, on a second
+    // connection of its own (tests lower it to check both halves on a short chain).
     static Result verify(const QSqlDatabase &db,
-                         const std::function<void(qint64 rows)> &progress = {});
+                         const std::function<void(qint64 rows)> &progress = {},
+                         qint64 splitAbove = 200000);
     // The newest position and hash as the database keeps them (audit_head).
     static std::pair<qint64, QString> head(const QSqlDatabase &db);
 };

@@ -201,7 +201,25 @@ private slots:
         two->start();
         QVERIFY(one->wait(60000) && two->wait(60000));
         const QSqlDatabase db = t.db().connection();
-        AuditChain::Result r = AuditChain::verify(db);
+        // Each check both ways: in one pass, and in two halves read at once on two
+        // connections (as a long chain is), which must name the same row.
+        auto verify = [](const QSqlDatabase &conn) {
+            AuditChain::Result whole = AuditChain::verify(conn);
+            const AuditChain::Result halves = AuditChain::verify(conn, {}, 10);
+            const bool agree =
+                halves.parts == 2 && whole.parts == 1 && whole.ok == halves.ok &&
+                whole.firstBadSeq == halves.firstBadSeq &&
+                (!whole.ok || (whole.rows == halves.rows && whole.head == halves.head));
+            if (!agree) {
+                whole.ok = false;
+                whole.firstBadSeq = -1;
+                qWarning("one pass and two halves disagree: %s / %s", qPrintable(whole.problem),
+                         qPrintable(halves.problem));
+                whole.problem = QStringLiteral("DISAGREE");
+            }
+            return whole;
+        };
+        AuditChain::Result r = verify(db);
         QVERIFY2(r.ok, qPrintable(r.problem));
         QCOMPARE(r.rows, 303);
         QCOMPARE(AuditChain::head(db), std::make_pair(qint64(303), r.head));
@@ -231,7 +249,7 @@ private slots:
                 .toLongLong();
         SqlStatement::run(db, QStringLiteral("UPDATE audit_log SET note = note || '!' WHERE"
                                              " chain_seq = 5"));
-        r = AuditChain::verify(db);
+        r = verify(db);
         QVERIFY(!r.ok);
         QCOMPARE(r.firstBadSeq, qint64(5));
         QCOMPARE(r.firstBadId, fifthId);
@@ -239,22 +257,43 @@ private slots:
         // Even with its hash recomputed, the next row no longer follows it.
         SqlStatement::run(db, QStringLiteral("UPDATE audit_log SET note = substr(note, 1,"
                                              " length(note) - 1) WHERE chain_seq = 5"));
-        QVERIFY(AuditChain::verify(db).ok);
+        QVERIFY(verify(db).ok);
         SqlStatement::run(db, QStringLiteral("UPDATE audit_log SET hash = '%1' WHERE chain_seq = 5")
                                   .arg(QString(64, QLatin1Char('f'))));
-        r = AuditChain::verify(db);
+        r = verify(db);
         QCOMPARE(r.firstBadSeq, qint64(5));
         SqlStatement::run(
             db, QStringLiteral("UPDATE audit_log SET hash = '%1' WHERE chain_seq = 5").arg(fifth));
-        QVERIFY(AuditChain::verify(db).ok);
+        QVERIFY(verify(db).ok);
+        // In the second half (positions 152 to 303 when read in two): a changed row, and a row
+        // whose link to the one before was rewritten where the halves meet.
+        SqlStatement::run(db, QStringLiteral("UPDATE audit_log SET note = note || '!' WHERE"
+                                             " chain_seq = 200"));
+        r = verify(db);
+        QCOMPARE(r.firstBadSeq, qint64(200));
+        SqlStatement::run(db, QStringLiteral("UPDATE audit_log SET note = substr(note, 1,"
+                                             " length(note) - 1) WHERE chain_seq = 200"));
+        const QString link =
+            SqlStatement::scalar(
+                db, QStringLiteral("SELECT prev_hash FROM audit_log WHERE chain_seq = 152"))
+                .toString();
+        SqlStatement::run(db, QStringLiteral("UPDATE audit_log SET prev_hash = '%1' WHERE"
+                                             " chain_seq = 152")
+                                  .arg(fifth));
+        r = verify(db);
+        QCOMPARE(r.firstBadSeq, qint64(152));
+        SqlStatement::run(db, QStringLiteral("UPDATE audit_log SET prev_hash = '%1' WHERE"
+                                             " chain_seq = 152")
+                                  .arg(link));
+        QVERIFY(verify(db).ok);
         // A deleted row: the next one names the gap.
         SqlStatement::run(db, QStringLiteral("DELETE FROM audit_log WHERE chain_seq = 9"));
-        r = AuditChain::verify(db);
+        r = verify(db);
         QCOMPARE(r.firstBadSeq, qint64(10));
         QVERIFY2(r.problem.contains(QLatin1String("deleted")), qPrintable(r.problem));
         // The newest rows deleted: the head says so.
         SqlStatement::run(db, QStringLiteral("DELETE FROM audit_log WHERE chain_seq >= 9"));
-        r = AuditChain::verify(db);
+        r = verify(db);
         QVERIFY(!r.ok);
         QVERIFY2(r.problem.contains(QLatin1String("head")), qPrintable(r.problem));
     }
