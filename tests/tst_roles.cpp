@@ -253,7 +253,22 @@ private slots:
                                             " FROM approvals WHERE request_id = %1")
                                  .arg(unhappy));
         QVERIFY2(ownSecond.contains(QLatin1String("own decision")), qPrintable(ownSecond));
-        // ...nor by a reviewer.
+        // ...nor by a reviewer, as plain SQL either; nor does a reviewer's plain-SQL override.
+        const QString reviewerSecond =
+            refusal(*asReviewer, QStringLiteral("INSERT INTO approvals (request_id, step,"
+                                                " proposal_id, actor, at) SELECT request_id,"
+                                                " 'approved', id, 'x', 0 FROM approvals WHERE"
+                                                " request_id = %1")
+                                     .arg(unhappy));
+        QVERIFY2(reviewerSecond.contains(QLatin1String("only a lead")), qPrintable(reviewerSecond));
+        const QString reviewerOverride = refusal(
+            *asReviewer, QStringLiteral("INSERT INTO decisions (request_id, verdict, remedy,"
+                                        " reviewer, decided_at, profile, profile_version,"
+                                        " is_override) VALUES (%1, 'approve', 'none', 'x', 0,"
+                                        " 'aiimagestudio', 1, TRUE)")
+                             .arg(unhappy));
+        QVERIFY2(reviewerOverride.contains(QLatin1String("only a lead")),
+                 qPrintable(reviewerOverride));
         result = asReviewerFlow.approveSecond(unhappy, reviewer);
         QVERIFY2(!result.processed() && result.error.contains(QLatin1String("only a lead")),
                  qPrintable(result.error));
