@@ -947,15 +947,37 @@ void migrateToV11(const QSqlDatabase &db, const SqlDialect &d)
     runAll(db, s);
 }
 
+// A company's policy profile is edited in the desk or imported, and versioned: a saved
+// version never changes (decisions name the version they were made under). On a team's
+// database the database records who saved it, and only a lead may (TeamRoles).
+QStringList migrateToV12(const SqlDialect &d)
+{
+    QStringList s = d.appendOnlyTriggers(QStringLiteral("policy_profiles"));
+    if (d.isPostgres()) {
+        s << QStringLiteral(
+            "CREATE FUNCTION policy_profiles_author() RETURNS trigger LANGUAGE plpgsql AS $$"
+            " BEGIN"
+            " IF refunddesk_role_of(session_user) IS NOT NULL THEN"
+            "  NEW.created_by := session_user;"
+            " END IF;"
+            " RETURN NEW; END $$");
+        s << QStringLiteral("CREATE TRIGGER policy_profiles_author BEFORE INSERT ON"
+                            " policy_profiles FOR EACH ROW EXECUTE FUNCTION"
+                            " policy_profiles_author()");
+    }
+    return s;
+}
+
 using Step = void (*)(const QSqlDatabase &, const SqlDialect &);
 template <QStringList (*statements)(const SqlDialect &)>
 void plain(const QSqlDatabase &db, const SqlDialect &d)
 {
     runAll(db, statements(d));
 }
-constexpr Step steps[] = {plain<migrateToV1>, plain<migrateToV2>, plain<migrateToV3>, migrateToV4,
-                          plain<migrateToV5>, plain<migrateToV6>, plain<migrateToV7>, migrateToV8,
-                          plain<migrateToV9>, migrateToV10,       migrateToV11};
+constexpr Step steps[] = {plain<migrateToV1>, plain<migrateToV2>, plain<migrateToV3>,
+                          migrateToV4,        plain<migrateToV5>, plain<migrateToV6>,
+                          plain<migrateToV7>, migrateToV8,        plain<migrateToV9>,
+                          migrateToV10,       migrateToV11,       plain<migrateToV12>};
 
 } // namespace
 

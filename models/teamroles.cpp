@@ -18,7 +18,7 @@ const QStringList appendOnly{QStringLiteral("audit_log"),        QStringLiteral(
                              QStringLiteral("ledger_entries"),   QStringLiteral("outbox"),
                              QStringLiteral("external_ids"),     QStringLiteral("ingested_events"),
                              QStringLiteral("processor_events"), QStringLiteral("approvals"),
-                             QStringLiteral("reversals")};
+                             QStringLiteral("reversals"),        QStringLiteral("policy_profiles")};
 // Tables a lead writes beyond a reviewer; an admin beyond a lead.
 const QStringList leadTables{QStringLiteral("policy_profiles")};
 const QStringList adminTables{QStringLiteral("api_tokens"), QStringLiteral("desk_settings")};

@@ -10,10 +10,13 @@ const PolicyProfile &ProfileCatalog::find(const QSqlDatabase &db, const QString 
     for (const PolicyProfile &p : PolicyProfile::builtIn())
         if (p.id == id)
             return p;
+    // A lead may have saved a newer version meanwhile: one index lookup says whether the one
+    // kept here is still the newest.
+    const ProfileRepository repository(db);
     const auto cached = m_stored.constFind(id);
-    if (cached != m_stored.cend())
+    if (cached != m_stored.cend() && cached->version == repository.latestVersion(id))
         return *cached;
-    const std::optional<StoredProfile> stored = ProfileRepository(db).latest(id);
+    const std::optional<StoredProfile> stored = repository.latest(id);
     if (!stored)
         throw DatabaseError(QCoreApplication::translate("ProfileCatalog",
                                                         "policy profile '%1' is neither built in "

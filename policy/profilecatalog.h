@@ -10,8 +10,9 @@
 class ProfileCatalog
 {
 public:
-    // Returns the profile, loading a stored one once. Throws DatabaseError naming the profile
-    // when it is neither built in nor stored, or when the stored one does not parse.
+    // Returns the profile: a built-in one, or the newest stored version of a company's (loaded
+    // again when a newer one was saved). Throws DatabaseError naming the profile when it is
+    // neither built in nor stored, or when the stored one does not parse.
     const PolicyProfile &find(const QSqlDatabase &db, const QString &id);
 
 private:

@@ -1,9 +1,13 @@
 // refundctl as a user runs it: init, demo, stats on both backends, and its usage errors.
 
+#include "models/databaseerror.h"
+#include "models/decisionrepository.h"
+#include "models/requestrepository.h"
 #include "models/sqlstatement.h"
 #include "support/refundctlrun.h"
 #include "support/tablesdigest.h"
 #include "support/testdatabase.h"
+#include "support/workflowshop.h"
 
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -245,6 +249,96 @@ private slots:
                   QStringLiteral("--size"), QStringLiteral("1280x720")});
         QCOMPARE(code, 0);
         QVERIFY2(QFileInfo(png).size() > 10000, err.constData());
+    }
+
+    // A company's own profile: imported as versions that never change, exported as imported,
+    // compared field by field, evaluated under its newest version, and a decision keeps the
+    // version it was made under.
+    void policyProfilesAreImportedVersionedAndExported()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        const QString url = t.url().toString();
+        auto run = [&](QStringList args, const QByteArray &input = {}) {
+            args << QStringLiteral("--database") << url;
+            return runRefundctl(args, input);
+        };
+        RefundctlRun r = run({QStringLiteral("init")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = run({QStringLiteral("policy"), QStringLiteral("export"), QStringLiteral("aidancing")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QJsonObject acme = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(acme.value(QStringLiteral("id")).toString(), QStringLiteral("aidancing"));
+        // A built-in id is not a company's.
+        r = run({QStringLiteral("policy"), QStringLiteral("import"), QStringLiteral("-")}, r.out);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("built-in"), r.err.constData());
+        acme.insert(QStringLiteral("id"), QStringLiteral("acme"));
+        acme.insert(QStringLiteral("company"), QStringLiteral("Acme"));
+        const QByteArray v1 = QJsonDocument(acme).toJson();
+        r = run({QStringLiteral("policy"), QStringLiteral("import"), QStringLiteral("-")}, v1);
+        QVERIFY2(r.exitCode == 0 && r.out.contains("acme version 1 saved"), r.out.constData());
+        // Export, then import what was exported: the same profile, not a new version.
+        r = run({QStringLiteral("policy"), QStringLiteral("export"), QStringLiteral("acme")});
+        QCOMPARE(QJsonDocument::fromJson(r.out).object(), acme);
+        r = run({QStringLiteral("policy"), QStringLiteral("import"), QStringLiteral("-")}, r.out);
+        QVERIFY2(r.out.contains("same as its version 1"), r.out.constData());
+        // A broken one is refused with its field, and nothing is saved.
+        QJsonObject broken = acme;
+        broken.insert(QStringLiteral("respond_within_business_days"), QStringLiteral("soon"));
+        r = run({QStringLiteral("policy"), QStringLiteral("import"), QStringLiteral("-")},
+                QJsonDocument(broken).toJson());
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("respond_within_business_days"), r.err.constData());
+
+        // An account on it; a request decided under version 1.
+        Shop shop(t.db());
+        const qint64 a = shop.account(QStringLiteral("acme"));
+        const qint64 request =
+            shop.request(a, QStringLiteral("dissatisfaction"), shop.purchase(a, 100, 1000));
+        shop.workflow.triage();
+        QCOMPARE(shop.decide(request, ReviewAction::Deny).status, DecisionResult::Status::Denied);
+
+        QJsonObject slower = acme;
+        slower.insert(QStringLiteral("respond_within_business_days"), 7);
+        r = run({QStringLiteral("policy"), QStringLiteral("import"), QStringLiteral("-")},
+                QJsonDocument(slower).toJson());
+        QVERIFY2(r.out.contains("acme version 2 saved"), r.out.constData());
+        r = run({QStringLiteral("policy"), QStringLiteral("versions"), QStringLiteral("acme")});
+        QCOMPARE(r.out.count('\n'), 2);
+        r = run({QStringLiteral("policy"), QStringLiteral("diff"), QStringLiteral("acme"),
+                 QStringLiteral("1"), QStringLiteral("2")});
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.out, QByteArray("- respond_within_business_days: 2\n"
+                                   "+ respond_within_business_days: 7\n"));
+        r = run({QStringLiteral("policy"), QStringLiteral("export"), QStringLiteral("acme"),
+                 QStringLiteral("--version"), QStringLiteral("1")});
+        QCOMPARE(QJsonDocument::fromJson(r.out).object(), acme);
+        // evaluate --profile takes the newest version.
+        QFile caseFile(
+            QStringLiteral(TESTS_SOURCE_DIR "/policy/cases/aidancing-accidental-denied.json"));
+        QVERIFY(caseFile.open(QIODevice::ReadOnly));
+        r = run({QStringLiteral("policy"), QStringLiteral("evaluate"), QStringLiteral("-"),
+                 QStringLiteral("--profile"), QStringLiteral("acme")},
+                caseFile.readAll());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(r.out).object().value(QStringLiteral("profile_version")),
+                 QJsonValue(2));
+
+        // The desk's workflow follows the new version at once; the old decision keeps its own.
+        const qint64 later =
+            shop.request(a, QStringLiteral("dissatisfaction"), shop.purchase(a, 100, 1000));
+        shop.workflow.triage();
+        QCOMPARE(RequestRepository(t.db().connection()).find(later)->recommendation.profileVersion,
+                 2);
+        QCOMPARE(DecisionRepository(t.db().connection()).findForRequest(request)->profileVersion,
+                 1);
+        // A version never changes.
+        QVERIFY_THROWS_EXCEPTION(
+            DatabaseError,
+            SqlStatement::run(t.db().connection(),
+                              QStringLiteral("UPDATE policy_profiles SET body = '{}' WHERE"
+                                             " profile = 'acme' AND version = 1")));
+        shop.expectInvariants();
     }
 
     void help()

@@ -6,6 +6,7 @@
 #include "models/databaseerror.h"
 #include "models/desksettings.h"
 #include "models/invariantchecker.h"
+#include "models/profilerepository.h"
 #include "models/sqlstatement.h"
 #include "models/teamroles.h"
 #include "support/queryvalues.h"
@@ -560,6 +561,19 @@ private slots:
                         {twice}),
                  2);
         shop.expectInvariants();
+
+        // Only a lead saves a company's policy profile; the database records who did.
+        const QByteArray body = R"({"id": "acme"})";
+        QVERIFY_THROWS_EXCEPTION(DatabaseError,
+                                 ProfileRepository(asReviewer->connection())
+                                     .store(QStringLiteral("acme"), QStringLiteral("Acme"), body, 0,
+                                            QStringLiteral("x")));
+        QCOMPARE(ProfileRepository(asLead->connection())
+                     .store(QStringLiteral("acme"), QStringLiteral("Acme"), body, 0,
+                            QStringLiteral("mallory")),
+                 1);
+        QCOMPARE(ProfileRepository(t.db().connection()).latest(QStringLiteral("acme"))->createdBy,
+                 lead);
 
         // Corrections: only a lead reverses a decision, as the database checks too.
         const qint64 unhappy = shop.request(a, QStringLiteral("dissatisfaction"), 0);

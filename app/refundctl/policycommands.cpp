@@ -1,13 +1,24 @@
 #include "policycommands.h"
 
 #include "clicontext.h"
+#include "models/database.h"
+#include "models/databaseerror.h"
+#include "models/profilerepository.h"
+#include "models/teamroles.h"
+#include "models/writetransaction.h"
+#include "policy/profilecatalog.h"
 #include "policy/rules/money.h"
 #include "policy/rules/policycasejson.h"
 #include "policy/rules/policyengine.h"
 #include "policy/rules/policyprofile.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
 
 namespace {
 QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
@@ -108,8 +119,16 @@ int evaluate(CliContext &cli, const QStringList &args)
         if (name.isEmpty())
             return badInput(cli, tr("profile: the case names no profile (or use --profile NAME)"));
         profile = PolicyProfile::findBuiltIn(name);
-        if (!profile)
-            return badInput(cli, tr("profile: unknown profile '%1'").arg(name));
+        if (!profile) {
+            // A company's own profile: its newest version, from the database.
+            try {
+                ProfileCatalog catalog;
+                profile = catalog.find(sub.database().connection(), name);
+            } catch (const DatabaseError &e) {
+                return badInput(cli,
+                                tr("profile: unknown profile '%1' (%2)").arg(name, e.message()));
+            }
+        }
     }
     PolicyOutcome outcome;
     try {
@@ -158,10 +177,16 @@ int show(CliContext &cli, const QStringList &args)
         return exitCode;
     if (parser.positionalArguments().size() != 1)
         return sub.usageError(tr("give one profile id"));
-    const auto found = PolicyProfile::findBuiltIn(parser.positionalArguments().first());
-    if (!found)
-        return badInput(
-            cli, tr("profile: unknown profile '%1'").arg(parser.positionalArguments().first()));
+    const QString name = parser.positionalArguments().first();
+    std::optional<PolicyProfile> found = PolicyProfile::findBuiltIn(name);
+    if (!found) {
+        try {
+            ProfileCatalog catalog;
+            found = catalog.find(sub.database().connection(), name);
+        } catch (const DatabaseError &e) {
+            return badInput(cli, tr("profile: unknown profile '%1' (%2)").arg(name, e.message()));
+        }
+    }
     const PolicyProfile &p = *found;
     QTextStream &out = cli.out();
     const auto verdictWord = [](Verdict v) {
@@ -234,6 +259,247 @@ int show(CliContext &cli, const QStringList &args)
         out << QStringLiteral("  [%1] %2\n    \"%3\"\n").arg(c.id, c.title, c.quote);
     return Exit::Ok;
 }
+
+// The stored JSON of a profile's version (0: the newest), or a built-in profile's own file.
+std::optional<QByteArray> profileJson(CliContext &sub, const QString &name, int version,
+                                      QString *error)
+{
+    if (PolicyProfile::findBuiltIn(name)) {
+        if (version > 1) {
+            *error = tr("built-in profile '%1' has only version 1").arg(name);
+            return std::nullopt;
+        }
+        QFile file(QStringLiteral(":/profiles/%1.json").arg(name));
+        if (file.open(QIODevice::ReadOnly))
+            return file.readAll();
+    }
+    const ProfileRepository repository(sub.database().connection());
+    const auto stored = version > 0 ? repository.version(name, version) : repository.latest(name);
+    if (!stored) {
+        *error = version > 0 ? tr("profile '%1' has no version %2").arg(name).arg(version)
+                             : tr("no profile '%1', built in or stored").arg(name);
+        return std::nullopt;
+    }
+    return stored->body;
+}
+
+// A profile's JSON flattened to "path: value" lines, for a diff people read.
+void flatten(const QJsonValue &v, const QString &path, QMap<QString, QString> &out)
+{
+    if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            flatten(it.value(), path.isEmpty() ? it.key() : path + QLatin1Char('.') + it.key(),
+                    out);
+    } else if (v.isArray()) {
+        const QJsonArray a = v.toArray();
+        // Clauses are told apart by their id, not their place in the list.
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            const QString id = a.at(i).toObject().value(QStringLiteral("id")).toString();
+            flatten(a.at(i),
+                    path + (id.isEmpty() ? QStringLiteral("[%1]").arg(i)
+                                         : QStringLiteral("[%1]").arg(id)),
+                    out);
+        }
+        if (a.isEmpty())
+            out.insert(path, QStringLiteral("[]"));
+    } else {
+        out.insert(path,
+                   QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact))
+                       .mid(1)
+                       .chopped(1));
+    }
+}
+
+int importProfile(CliContext &cli, const QStringList &args)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption byOption(
+        QStringLiteral("by"),
+        tr("Who saves it (on a team's database: the signed-in login, always)."),
+        QStringLiteral("name"));
+    parser.addOption(byOption);
+    parser.addPositionalArgument(QStringLiteral("file"), tr("The profile as JSON; - reads "
+                                                            "standard input."));
+    int exitCode = 0;
+    CliContext sub(QStringLiteral("policy import"), args);
+    if (!sub.parse(parser,
+                   tr("Saves a company's profile as its next version (versions never change). "
+                      "Checked first: the first wrong field is named and nothing is saved."),
+                   &exitCode))
+        return exitCode;
+    if (parser.positionalArguments().size() != 1)
+        return sub.usageError(tr("give one profile file (or - for standard input)"));
+    const QString path = parser.positionalArguments().first();
+    QByteArray json;
+    QString error;
+    if (!readFile(path, &json, &error))
+        return badInput(cli, error);
+    const std::optional<PolicyProfile> profile = PolicyProfile::fromJson(json, &error);
+    if (!profile)
+        return badInput(cli, tr("%1: %2").arg(path, error));
+    if (PolicyProfile::findBuiltIn(profile->id))
+        return badInput(cli, tr("%1: id: '%2' is a built-in profile; a company's own profile "
+                                "takes an id of its own")
+                                 .arg(path, profile->id));
+    try {
+        Database &db = sub.database();
+        QString by = parser.isSet(byOption)
+                         ? parser.value(byOption)
+                         : qEnvironmentVariable("USER", QStringLiteral("refundctl"));
+        const int version = WriteTransaction::run(db, [&](const QSqlDatabase &conn) {
+            if (db.dialect().isPostgres()) {
+                const TeamRoles::Session session = TeamRoles(conn).session();
+                if (!session.role.isEmpty())
+                    by = session.user;
+            }
+            // The same profile again (an export imported back) is not a new version.
+            ProfileRepository repository(conn);
+            if (const auto newest = repository.latest(profile->id)) {
+                QJsonObject before = QJsonDocument::fromJson(newest->body).object();
+                QJsonObject now = QJsonDocument::fromJson(json).object();
+                before.remove(QStringLiteral("version"));
+                now.remove(QStringLiteral("version"));
+                if (before == now)
+                    return -newest->version;
+            }
+            return repository.store(profile->id, profile->company, json,
+                                    QDateTime::currentSecsSinceEpoch(), by);
+        });
+        if (version < 0)
+            cli.out() << tr("%1 is the same as its version %2: nothing saved")
+                             .arg(profile->id)
+                             .arg(-version)
+                      << Qt::endl;
+        else
+            cli.out() << tr("%1 version %2 saved").arg(profile->id).arg(version) << Qt::endl;
+        return Exit::Ok;
+    } catch (const DatabaseError &e) {
+        cli.err() << tr("refundctl policy import: %1").arg(e.message()) << Qt::endl;
+        return Exit::Failure;
+    }
+}
+
+int exportProfile(CliContext &cli, const QStringList &args)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption versionOption(
+        QStringLiteral("version"), tr("This version (default: the newest)."), QStringLiteral("n"));
+    parser.addOption(versionOption);
+    parser.addPositionalArgument(QStringLiteral("name"), tr("The profile id."));
+    int exitCode = 0;
+    CliContext sub(QStringLiteral("policy export"), args);
+    if (!sub.parse(parser, tr("Prints a profile's JSON, as import reads it."), &exitCode))
+        return exitCode;
+    if (parser.positionalArguments().size() != 1)
+        return sub.usageError(tr("give one profile id"));
+    int version = 0;
+    if (parser.isSet(versionOption)) {
+        bool ok = false;
+        version = parser.value(versionOption).toInt(&ok);
+        if (!ok || version < 1)
+            return sub.usageError(tr("--version takes a version number, 1 or more"));
+    }
+    QString error;
+    try {
+        const auto json = profileJson(sub, parser.positionalArguments().first(), version, &error);
+        if (!json)
+            return badInput(cli, error);
+        cli.out() << QString::fromUtf8(*json);
+        if (!json->endsWith('\n'))
+            cli.out() << Qt::endl;
+        return Exit::Ok;
+    } catch (const DatabaseError &e) {
+        return badInput(cli, e.message());
+    }
+}
+
+int versions(CliContext &cli, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("name"), tr("The profile id."));
+    int exitCode = 0;
+    CliContext sub(QStringLiteral("policy versions"), args);
+    if (!sub.parse(parser, tr("Lists a company profile's versions: who saved each, and when."),
+                   &exitCode))
+        return exitCode;
+    if (parser.positionalArguments().size() != 1)
+        return sub.usageError(tr("give one profile id"));
+    const QString name = parser.positionalArguments().first();
+    if (PolicyProfile::findBuiltIn(name)) {
+        cli.out() << tr("%1 is built in: version 1, part of the program").arg(name) << Qt::endl;
+        return Exit::Ok;
+    }
+    try {
+        const QList<StoredProfile> all =
+            ProfileRepository(sub.database().connection()).versions(name);
+        if (all.isEmpty())
+            return badInput(cli, tr("no profile '%1', built in or stored").arg(name));
+        for (const StoredProfile &p : all)
+            cli.out() << QStringLiteral("%1  %2  %3  %4\n")
+                             .arg(p.version, 4)
+                             .arg(QDateTime::fromSecsSinceEpoch(p.createdAt, Qt::UTC)
+                                      .toString(Qt::ISODate))
+                             .arg(p.createdBy, -16)
+                             .arg(p.company);
+        return Exit::Ok;
+    } catch (const DatabaseError &e) {
+        return badInput(cli, e.message());
+    }
+}
+
+int diff(CliContext &cli, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("name"), tr("The profile id."));
+    parser.addPositionalArgument(QStringLiteral("v1"), tr("A version."));
+    parser.addPositionalArgument(QStringLiteral("v2"), tr("Another version."));
+    int exitCode = 0;
+    CliContext sub(QStringLiteral("policy diff"), args);
+    if (!sub.parse(parser,
+                   tr("What changed between two versions of a profile, field by field: - the "
+                      "first's value, + the second's. Exit 1 when they differ."),
+                   &exitCode))
+        return exitCode;
+    const QStringList pos = parser.positionalArguments();
+    bool ok1 = false, ok2 = false;
+    const int v1 = pos.value(1).toInt(&ok1), v2 = pos.value(2).toInt(&ok2);
+    if (pos.size() != 3 || !ok1 || !ok2 || v1 < 1 || v2 < 1)
+        return sub.usageError(tr("give a profile id and two version numbers"));
+    QString error;
+    try {
+        const auto a = profileJson(sub, pos.first(), v1, &error);
+        const auto b = a ? profileJson(sub, pos.first(), v2, &error) : std::nullopt;
+        if (!a || !b)
+            return badInput(cli, error);
+        QMap<QString, QString> left, right;
+        flatten(QJsonDocument::fromJson(*a).object(), {}, left);
+        flatten(QJsonDocument::fromJson(*b).object(), {}, right);
+        left.remove(QStringLiteral("version"));
+        right.remove(QStringLiteral("version"));
+        QStringList keys = left.keys() + right.keys();
+        keys.removeDuplicates();
+        std::sort(keys.begin(), keys.end());
+        int changed = 0;
+        for (const QString &k : std::as_const(keys)) {
+            const auto l = left.constFind(k), r = right.constFind(k);
+            if (l != left.cend() && r != right.cend() && *l == *r)
+                continue;
+            ++changed;
+            if (l != left.cend())
+                cli.out() << QStringLiteral("- %1: %2\n").arg(k, *l);
+            if (r != right.cend())
+                cli.out() << QStringLiteral("+ %1: %2\n").arg(k, *r);
+        }
+        if (changed == 0)
+            cli.out()
+                << tr("versions %1 and %2 of %3 are the same").arg(v1).arg(v2).arg(pos.first())
+                << Qt::endl;
+        return changed == 0 ? Exit::Ok : Exit::Failure;
+    } catch (const DatabaseError &e) {
+        return badInput(cli, e.message());
+    }
+}
 } // namespace
 
 int PolicyCommands::run(CliContext &cli)
@@ -246,14 +512,28 @@ int PolicyCommands::run(CliContext &cli)
         return list(cli, args);
     if (action == QLatin1String("show"))
         return show(cli, args);
+    if (action == QLatin1String("import"))
+        return importProfile(cli, args);
+    if (action == QLatin1String("export"))
+        return exportProfile(cli, args);
+    if (action == QLatin1String("versions"))
+        return versions(cli, args);
+    if (action == QLatin1String("diff"))
+        return diff(cli, args);
     if (action == QLatin1String("--help") || action == QLatin1String("-h")) {
         cli.out() << tr(
             "Usage: refundctl policy evaluate CASE.json [--profile NAME | --profile-file FILE]\n"
             "       refundctl policy list\n"
-            "       refundctl policy show NAME\n");
+            "       refundctl policy show NAME\n"
+            "       refundctl policy import FILE         (a company profile's next version)\n"
+            "       refundctl policy export NAME [--version N]\n"
+            "       refundctl policy versions NAME\n"
+            "       refundctl policy diff NAME V1 V2\n");
         return Exit::Ok;
     }
-    return cli.usageError(action.isEmpty()
-                              ? tr("say evaluate, list or show")
-                              : tr("unknown action '%1'; say evaluate, list or show").arg(action));
+    return cli.usageError(
+        action.isEmpty()
+            ? tr("say evaluate, list, show, import, export, versions or diff")
+            : tr("unknown action '%1'; say evaluate, list, show, import, export, versions or diff")
+                  .arg(action));
 }
