@@ -62,7 +62,9 @@ RequestDossier RequestDossier::load(Database &database, RefundWorkflow &workflow
     d.payouts = PayoutRepository(conn).forRequest(requestId);
     if (d.request.status == QLatin1String("awaiting_approval"))
         d.firstApproval = ApprovalRepository(conn).openProposal(requestId);
-    if (d.request.isDecided())
+    if (d.request.isDecided()) {
+        d.decision = DecisionRepository(conn).findForRequest(requestId);
         d.reversal = ReversalRepository(conn).findForRequest(requestId);
+    }
     return d;
 }

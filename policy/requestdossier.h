@@ -6,6 +6,7 @@
 #include "models/approvalrepository.h"
 #include "models/auditrepository.h"
 #include "models/compensationrepository.h"
+#include "models/decisionrepository.h"
 #include "models/jobrepository.h"
 #include "models/payoutrepository.h"
 #include "models/purchaserepository.h"
@@ -38,6 +39,8 @@ struct RequestDossier
     QList<PayoutRecord> payouts; // the money on its way back, a retry after the one it retried
     // Four-eyes: the first approval a waiting request waits with.
     std::optional<ApprovalRecord> firstApproval;
+    // Its decision, once decided (with the profile version it was made under).
+    std::optional<DecisionRecord> decision;
     // A lead's reversal of its decision, when there is one.
     std::optional<ReversalRecord> reversal;
 

@@ -4,6 +4,7 @@
 #include "models/decisionrepository.h"
 #include "models/requestrepository.h"
 #include "models/sqlstatement.h"
+#include "policy/requestdossier.h"
 #include "support/refundctlrun.h"
 #include "support/tablesdigest.h"
 #include "support/testdatabase.h"
@@ -332,6 +333,10 @@ private slots:
                  2);
         QCOMPARE(DecisionRepository(t.db().connection()).findForRequest(request)->profileVersion,
                  1);
+        // The request's page has both: the version it was decided under, and today's.
+        const RequestDossier dossier = RequestDossier::load(t.db(), shop.workflow, request);
+        QCOMPARE(dossier.decision->profileVersion, 1);
+        QCOMPARE(dossier.outcome->profileVersion, 2);
         // A version never changes.
         QVERIFY_THROWS_EXCEPTION(
             DatabaseError,

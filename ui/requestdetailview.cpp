@@ -282,6 +282,27 @@ QString RequestDetailView::outcomeHtml() const
                              .arg(o.profileVersion)
                              .arg(o.respondBy.isValid() ? o.respondBy.toString(Qt::ISODate)
                                                         : tr("no stated deadline"))));
+    // The versions it went through: triaged, decided, and what a newer one would say.
+    const StoredRecommendation &triaged = d.request.recommendation;
+    QStringList versions;
+    if (triaged.isSet() &&
+        (triaged.profile != o.profile || triaged.profileVersion != o.profileVersion))
+        versions
+            << tr("Triaged under %1 version %2.").arg(triaged.profile).arg(triaged.profileVersion);
+    if (d.decision) {
+        versions << tr("Decided under %1 version %2.")
+                        .arg(d.decision->profile)
+                        .arg(d.decision->profileVersion);
+        if ((d.decision->profile != o.profile || d.decision->profileVersion != o.profileVersion) &&
+            d.decision->recommendedVerdict != verdict)
+            versions << tr("%1 version %2 would now say \"%3\" (%4).")
+                            .arg(o.profile)
+                            .arg(o.profileVersion)
+                            .arg(RecommendationDelegate::label(verdict), o.clauses.value(0));
+    }
+    if (!versions.isEmpty())
+        html += QStringLiteral("<p style='color:palette(mid)'>%1</p>")
+                    .arg(esc(versions.join(QLatin1Char(' '))));
     if (d.request.recommendation.isSet() && d.request.recommendation.verdict != verdict)
         html += QStringLiteral("<p style='color:#b26a00'>%1</p>")
                     .arg(esc(
