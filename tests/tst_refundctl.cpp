@@ -11,6 +11,7 @@
 #include "support/workflowshop.h"
 
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -337,6 +338,40 @@ private slots:
         const RequestDossier dossier = RequestDossier::load(t.db(), shop.workflow, request);
         QCOMPARE(dossier.decision->profileVersion, 1);
         QCOMPARE(dossier.outcome->profileVersion, 2);
+        // Preview: a draft that refunds unused purchases within 14 days, on the requests of
+        // the accounts on acme, next to today's version.
+        const qint64 unused =
+            shop.request(a, QStringLiteral("unused_credits"), shop.purchase(a, 100, 1500, 45));
+        shop.workflow.triage();
+        QJsonObject draft = slower;
+        draft.insert(QStringLiteral("unused_refund_window_days"), 14);
+        r = run({QStringLiteral("policy"), QStringLiteral("preview"), QStringLiteral("-"),
+                 QStringLiteral("--json"), QStringLiteral("--from"), QStringLiteral("2026-02-01"),
+                 QStringLiteral("--to"), QStringLiteral("2026-02-28")},
+                QJsonDocument(draft).toJson());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject preview = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(preview.value(QStringLiteral("today_version")).toInt(), 2);
+        QCOMPARE(preview.value(QStringLiteral("evaluated")).toInt(), 3);
+        const QJsonArray changed = preview.value(QStringLiteral("changed")).toArray();
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.at(0)[QStringLiteral("request")].toInteger(), unused);
+        QCOMPARE(changed.at(0)[QStringLiteral("today")].toString(), QStringLiteral("deny"));
+        QCOMPARE(changed.at(0)[QStringLiteral("draft")].toString(), QStringLiteral("approve"));
+        QCOMPARE(changed.at(0)[QStringLiteral("draft_cents")].toInteger(), 1455); // less the fee
+        const QJsonObject all = preview.value(QStringLiteral("by_type"))
+                                    .toObject()
+                                    .value(QStringLiteral("all"))
+                                    .toObject();
+        QCOMPARE(
+            all.value(QStringLiteral("today")).toObject().value(QStringLiteral("deny")).toInt(), 3);
+        QCOMPARE(
+            all.value(QStringLiteral("draft")).toObject().value(QStringLiteral("deny")).toInt(), 2);
+        QCOMPARE(all.value(QStringLiteral("draft_cents"))
+                     .toObject()
+                     .value(QStringLiteral("USD"))
+                     .toInteger(),
+                 1455);
         // A version never changes.
         QVERIFY_THROWS_EXCEPTION(
             DatabaseError,

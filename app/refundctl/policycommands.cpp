@@ -6,6 +6,7 @@
 #include "models/profilerepository.h"
 #include "models/teamroles.h"
 #include "models/writetransaction.h"
+#include "policy/policypreview.h"
 #include "policy/profilecatalog.h"
 #include "policy/rules/money.h"
 #include "policy/rules/policycasejson.h"
@@ -14,6 +15,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -500,6 +502,156 @@ int diff(CliContext &cli, const QStringList &args)
         return badInput(cli, e.message());
     }
 }
+
+int preview(CliContext &cli, const QStringList &args)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption daysOption(QStringLiteral("days"),
+                                        tr("The requests received in the last N days (default "
+                                           "90)."),
+                                        QStringLiteral("n"), QStringLiteral("90"));
+    const QCommandLineOption profileOption(
+        QStringLiteral("of"),
+        tr("The requests of the accounts on this profile (default: the draft's id)."),
+        QStringLiteral("name"));
+    const QCommandLineOption fromOption(QStringLiteral("from"),
+                                        tr("Instead: the requests received from this day (UTC, "
+                                           "YYYY-MM-DD)..."),
+                                        QStringLiteral("date"));
+    const QCommandLineOption toOption(QStringLiteral("to"),
+                                      tr("...to this day, included (default: today)."),
+                                      QStringLiteral("date"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"), tr("One JSON object."));
+    parser.addOptions({daysOption, fromOption, toOption, profileOption, jsonOption});
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 tr("The draft profile as JSON; - reads standard input."));
+    int exitCode = 0;
+    CliContext sub(QStringLiteral("policy preview"), args);
+    if (!sub.parse(parser,
+                   tr("What a draft profile would change before it is saved: the requests of the "
+                      "accounts on the profile, evaluated under today's version and under the "
+                      "draft: verdicts and money by type, and every request whose outcome "
+                      "differs. Reads only."),
+                   &exitCode))
+        return exitCode;
+    if (parser.positionalArguments().size() != 1)
+        return sub.usageError(tr("give one draft profile file (or - for standard input)"));
+    bool ok = false;
+    const int days = parser.value(daysOption).toInt(&ok);
+    if (!ok || days < 1)
+        return sub.usageError(tr("--days takes a number of days, 1 or more"));
+    const QString path = parser.positionalArguments().first();
+    QByteArray json;
+    QString error;
+    if (!readFile(path, &json, &error))
+        return badInput(cli, error);
+    const std::optional<PolicyProfile> draft = PolicyProfile::fromJson(json, &error);
+    if (!draft)
+        return badInput(cli, tr("%1: %2").arg(path, error));
+    qint64 to = QDateTime::currentSecsSinceEpoch();
+    qint64 from = to - qint64(days) * 86400;
+    const auto dayStart = [](const QDate &d) { return d.startOfDay(Qt::UTC).toSecsSinceEpoch(); };
+    if (parser.isSet(fromOption)) {
+        const QDate d = QDate::fromString(parser.value(fromOption), Qt::ISODate);
+        if (!d.isValid())
+            return sub.usageError(tr("--from takes a day as YYYY-MM-DD"));
+        from = dayStart(d);
+    }
+    if (parser.isSet(toOption)) {
+        const QDate d = QDate::fromString(parser.value(toOption), Qt::ISODate);
+        if (!d.isValid())
+            return sub.usageError(tr("--to takes a day as YYYY-MM-DD"));
+        to = dayStart(d.addDays(1)) - 1; // the whole day
+    }
+    QElapsedTimer clock;
+    clock.start();
+    PreviewResult r;
+    try {
+        r = PolicyPreview::run(sub.database(), *draft, from, to, parser.value(profileOption));
+    } catch (const DatabaseError &e) {
+        return badInput(cli, e.message());
+    }
+    const qint64 ms = clock.elapsed();
+    QTextStream &out = cli.out();
+    if (parser.isSet(jsonOption)) {
+        QJsonObject types;
+        for (auto it = r.byType.cbegin(); it != r.byType.cend(); ++it) {
+            const auto map = [](const QMap<QString, qint64> &m) {
+                QJsonObject o;
+                for (auto i = m.cbegin(); i != m.cend(); ++i)
+                    o.insert(i.key(), i.value());
+                return o;
+            };
+            types.insert(it.key().isEmpty() ? QStringLiteral("all") : it.key(),
+                         QJsonObject{{QStringLiteral("today"), map(it->todayVerdicts)},
+                                     {QStringLiteral("draft"), map(it->draftVerdicts)},
+                                     {QStringLiteral("today_cents"), map(it->todayCents)},
+                                     {QStringLiteral("draft_cents"), map(it->draftCents)},
+                                     {QStringLiteral("today_credits"), it->todayCredits},
+                                     {QStringLiteral("draft_credits"), it->draftCredits}});
+        }
+        QJsonArray changed;
+        for (const PreviewChange &c : std::as_const(r.changed))
+            changed.append(QJsonObject{{QStringLiteral("request"), c.requestId},
+                                       {QStringLiteral("type"), c.type},
+                                       {QStringLiteral("today"), c.todayVerdict},
+                                       {QStringLiteral("draft"), c.draftVerdict},
+                                       {QStringLiteral("today_cents"), c.todayCents},
+                                       {QStringLiteral("draft_cents"), c.draftCents},
+                                       {QStringLiteral("today_clause"), c.todayClause},
+                                       {QStringLiteral("draft_clause"), c.draftClause}});
+        out << QJsonDocument(
+                   QJsonObject{{QStringLiteral("profile"), r.profile},
+                               {QStringLiteral("today_version"), r.todayVersion},
+                               {QStringLiteral("evaluated"), r.evaluated},
+                               {QStringLiteral("milliseconds"), ms},
+                               {QStringLiteral("by_type"), types},
+                               {QStringLiteral("changed"), changed},
+                               {QStringLiteral("errors"), QJsonArray::fromStringList(r.errors)}})
+                   .toJson(QJsonDocument::Indented);
+        return Exit::Ok;
+    }
+    out << tr("%1 requests received %2 to %3 on %4 (version %5 today) in %6 ms; %7 would "
+              "change")
+               .arg(r.evaluated)
+               .arg(QDateTime::fromSecsSinceEpoch(from, Qt::UTC).date().toString(Qt::ISODate),
+                    QDateTime::fromSecsSinceEpoch(to, Qt::UTC).date().toString(Qt::ISODate))
+               .arg(r.profile)
+               .arg(r.todayVersion)
+               .arg(ms)
+               .arg(r.changed.size())
+        << '\n';
+    const auto verdicts = [](const QMap<QString, qint64> &m) {
+        QStringList parts;
+        for (const char *v : {"approve", "review", "deny"})
+            parts << QStringLiteral("%1 %2").arg(m.value(QLatin1String(v))).arg(QLatin1String(v));
+        return parts.join(QStringLiteral(", "));
+    };
+    const auto money = [](const QMap<QString, qint64> &m) {
+        QStringList parts;
+        for (auto i = m.cbegin(); i != m.cend(); ++i)
+            parts << formatMoney(i.value(), i.key());
+        return parts.isEmpty() ? QStringLiteral("-") : parts.join(QStringLiteral(" + "));
+    };
+    for (auto it = r.byType.cbegin(); it != r.byType.cend(); ++it) {
+        out << QStringLiteral("%1\n  %2: %3; %4; %5 credits\n  %6: %7; %8; %9 credits\n")
+                   .arg(it.key().isEmpty() ? tr("all types") : it.key())
+                   .arg(tr("today"), verdicts(it->todayVerdicts), money(it->todayCents))
+                   .arg(it->todayCredits)
+                   .arg(tr("draft"), verdicts(it->draftVerdicts), money(it->draftCents))
+                   .arg(it->draftCredits);
+    }
+    for (const PreviewChange &c : std::as_const(r.changed))
+        out << QStringLiteral("request %1 (%2): %3 %4 -> %5 %6\n")
+                   .arg(c.requestId)
+                   .arg(c.type, c.todayVerdict,
+                        c.todayCents ? formatMoney(c.todayCents, c.currency) : c.todayClause,
+                        c.draftVerdict,
+                        c.draftCents ? formatMoney(c.draftCents, c.currency) : c.draftClause);
+    for (const QString &e : std::as_const(r.errors))
+        cli.err() << e << '\n';
+    return Exit::Ok;
+}
 } // namespace
 
 int PolicyCommands::run(CliContext &cli)
@@ -520,6 +672,8 @@ int PolicyCommands::run(CliContext &cli)
         return versions(cli, args);
     if (action == QLatin1String("diff"))
         return diff(cli, args);
+    if (action == QLatin1String("preview"))
+        return preview(cli, args);
     if (action == QLatin1String("--help") || action == QLatin1String("-h")) {
         cli.out() << tr(
             "Usage: refundctl policy evaluate CASE.json [--profile NAME | --profile-file FILE]\n"
@@ -528,12 +682,14 @@ int PolicyCommands::run(CliContext &cli)
             "       refundctl policy import FILE         (a company profile's next version)\n"
             "       refundctl policy export NAME [--version N]\n"
             "       refundctl policy versions NAME\n"
-            "       refundctl policy diff NAME V1 V2\n");
+            "       refundctl policy diff NAME V1 V2\n"
+            "       refundctl policy preview FILE [--days 90] [--of NAME] [--json]\n");
         return Exit::Ok;
     }
     return cli.usageError(
         action.isEmpty()
-            ? tr("say evaluate, list, show, import, export, versions or diff")
-            : tr("unknown action '%1'; say evaluate, list, show, import, export, versions or diff")
+            ? tr("say evaluate, list, show, import, export, versions, diff or preview")
+            : tr("unknown action '%1'; say evaluate, list, show, import, export, versions, diff "
+                 "or preview")
                   .arg(action));
 }
