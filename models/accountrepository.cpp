@@ -75,6 +75,37 @@ void AccountRepository::setStatus(qint64 id, const QString &status)
             QCoreApplication::translate("AccountRepository", "no account with id %1").arg(id));
 }
 
+qint64 AccountRepository::setProfile(const QString &profile, qint64 accountId, const QString &from)
+{
+    SqlStatement st(
+        m_db, accountId > 0 ? QStringLiteral("UPDATE accounts SET profile = ? WHERE id = ?")
+                            : QStringLiteral("UPDATE accounts SET profile = ? WHERE profile = ?"));
+    st.bindAll({profile, accountId > 0 ? QVariant(accountId) : QVariant(from)}).exec();
+    return st.numRowsAffected();
+}
+
+qint64 AccountRepository::countOnProfile(const QString &profile) const
+{
+    return SqlStatement::scalar(
+               m_db, QStringLiteral("SELECT COUNT(*) FROM accounts WHERE profile = ?"), {profile})
+        .toLongLong();
+}
+
+QList<AccountRecord> AccountRepository::onProfile(const QString &profile, int limit) const
+{
+    QList<AccountRecord> out;
+    SqlStatement st(m_db, QStringLiteral("SELECT id FROM accounts WHERE profile = ? ORDER BY id"
+                                         " LIMIT ?"));
+    st.bindAll({profile, limit}).exec();
+    QList<qint64> ids;
+    while (st.next())
+        ids << st.value(0).toLongLong();
+    for (const qint64 id : std::as_const(ids))
+        if (const auto a = find(id))
+            out << *a;
+    return out;
+}
+
 qint64 AccountRepository::count() const
 {
     return SqlStatement::scalar(m_db, QStringLiteral("SELECT COUNT(*) FROM accounts")).toLongLong();

@@ -44,6 +44,11 @@ public:
     // What the platform says of an account now: email, name, profile and status.
     void update(const AccountRecord &account);
     qint64 count() const;
+    // The policy profile of one account (0: of every account on `from`). Returns how many moved.
+    qint64 setProfile(const QString &profile, qint64 accountId, const QString &from = {});
+    // How many accounts are on the profile, and the first `limit` of them by id.
+    qint64 countOnProfile(const QString &profile) const;
+    QList<AccountRecord> onProfile(const QString &profile, int limit) const;
     AccountSummary summary(qint64 id) const;
 
 private:

@@ -968,6 +968,26 @@ QStringList migrateToV12(const SqlDialect &d)
     return s;
 }
 
+// Which policy an account is on is a lead's to change on a team's database (the platform's own
+// service login, which is no desk person, still updates what it says of its accounts).
+QStringList migrateToV13(const SqlDialect &d)
+{
+    if (d.isSqlite())
+        return {};
+    return {QStringLiteral(
+                "CREATE FUNCTION accounts_profile_guard() RETURNS trigger LANGUAGE plpgsql AS $$"
+                " DECLARE r text := refunddesk_role_of(session_user);"
+                " BEGIN"
+                " IF r IS NOT NULL AND r NOT IN ('refunddesk_lead', 'refunddesk_admin') THEN"
+                "  RAISE EXCEPTION 'accounts: only a lead puts an account on another policy"
+                " profile (% is a %)', session_user, substr(r, length('refunddesk_') + 1);"
+                " END IF;"
+                " RETURN NEW; END $$"),
+            QStringLiteral("CREATE TRIGGER accounts_profile_guard BEFORE UPDATE OF profile ON"
+                           " accounts FOR EACH ROW WHEN (OLD.profile IS DISTINCT FROM"
+                           " NEW.profile) EXECUTE FUNCTION accounts_profile_guard()")};
+}
+
 using Step = void (*)(const QSqlDatabase &, const SqlDialect &);
 template <QStringList (*statements)(const SqlDialect &)>
 void plain(const QSqlDatabase &db, const SqlDialect &d)
@@ -977,7 +997,8 @@ void plain(const QSqlDatabase &db, const SqlDialect &d)
 constexpr Step steps[] = {plain<migrateToV1>, plain<migrateToV2>, plain<migrateToV3>,
                           migrateToV4,        plain<migrateToV5>, plain<migrateToV6>,
                           plain<migrateToV7>, migrateToV8,        plain<migrateToV9>,
-                          migrateToV10,       migrateToV11,       plain<migrateToV12>};
+                          migrateToV10,       migrateToV11,       plain<migrateToV12>,
+                          plain<migrateToV13>};
 
 } // namespace
 

@@ -497,6 +497,31 @@ ReversalResult RefundWorkflow::reverse(qint64 requestId, const QString &lead, co
     });
 }
 
+qint64 RefundWorkflow::assignProfile(const QString &profile, qint64 accountId, const QString &from,
+                                     const QString &actor)
+{
+    if (accountId <= 0 && from.isEmpty())
+        refuse(tr("say which accounts: one account, or every account on a profile"));
+    return inTransaction([&](const QSqlDatabase &conn) {
+        QString person = actor;
+        signIn(conn, person);
+        m_profiles.find(conn, profile); // throws when neither built in nor stored
+        AccountRepository accounts(conn);
+        if (accountId > 0 && !accounts.find(accountId))
+            refuse(tr("no account with id %1").arg(accountId));
+        const QString before = accountId > 0 ? accounts.find(accountId)->profile : from;
+        const qint64 moved = accounts.setProfile(profile, accountId, from);
+        AuditRecord audit =
+            auditRow(now(), person, QStringLiteral("assign_profile"), accountId > 0 ? accountId : 0,
+                     0, tr("policy profile %1 -> %2").arg(before, profile));
+        audit.details = details({{QStringLiteral("from"), before},
+                                 {QStringLiteral("to"), profile},
+                                 {QStringLiteral("accounts"), moved}});
+        AuditRepository(conn).append(audit);
+        return moved;
+    });
+}
+
 void RefundWorkflow::sendBack(qint64 requestId, const QString &actor, const QString &note)
 {
     if (note.trimmed().isEmpty())

@@ -124,6 +124,12 @@ public:
     // so is a failed job's credit-back (it follows the job's failure) and a chargeback case.
     // One transaction; throws DatabaseError saying why nothing was done.
     ReversalResult reverse(qint64 requestId, const QString &lead, const QString &reason);
+    // Puts one account (or, with accountId 0, every account on `from`) on a policy profile,
+    // built in or stored, in one transaction with its audit row. Later recommendations follow
+    // the new profile; decisions made keep theirs. Returns how many accounts moved. Throws
+    // DatabaseError (an unknown profile or account; on a team's database, no lead).
+    qint64 assignProfile(const QString &profile, qint64 accountId, const QString &from,
+                         const QString &actor);
     // Sends a waiting request back to the queue with a note (a lead, or the first approver
     // withdrawing it). Throws DatabaseError.
     void sendBack(qint64 requestId, const QString &actor, const QString &note);

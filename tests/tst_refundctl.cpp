@@ -5,6 +5,7 @@
 #include "models/requestrepository.h"
 #include "models/sqlstatement.h"
 #include "policy/requestdossier.h"
+#include "support/queryvalues.h"
 #include "support/refundctlrun.h"
 #include "support/tablesdigest.h"
 #include "support/testdatabase.h"
@@ -372,6 +373,24 @@ private slots:
                      .value(QStringLiteral("USD"))
                      .toInteger(),
                  1455);
+        // Accounts move onto the profile, one or all of another's, with their audit row.
+        const qint64 other = shop.account(QStringLiteral("aiimagestudio"));
+        shop.account(QStringLiteral("aiimagestudio"));
+        r = run({QStringLiteral("policy"), QStringLiteral("assign"), QStringLiteral("nosuch"),
+                 QStringLiteral("--account"), QString::number(other)});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("neither built in nor stored"), r.err.constData());
+        r = run({QStringLiteral("policy"), QStringLiteral("assign"), QStringLiteral("acme"),
+                 QStringLiteral("--account"), QString::number(other)});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("1 account(s) now on acme"), r.out.constData());
+        r = run({QStringLiteral("policy"), QStringLiteral("assign"), QStringLiteral("acme"),
+                 QStringLiteral("--from"), QStringLiteral("aiimagestudio")});
+        QVERIFY2(r.out.contains("1 account(s) now on acme"), r.out.constData());
+        r = run({QStringLiteral("policy"), QStringLiteral("accounts"), QStringLiteral("acme")});
+        QVERIFY2(r.out.startsWith("3 account(s) on acme"), r.out.constData());
+        QCOMPARE(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE action ="
+                                               " 'assign_profile'")),
+                 2);
         // A version never changes.
         QVERIFY_THROWS_EXCEPTION(
             DatabaseError,

@@ -575,6 +575,12 @@ private slots:
         QCOMPARE(ProfileRepository(t.db().connection()).latest(QStringLiteral("acme"))->createdBy,
                  lead);
 
+        // Which policy an account is on is a lead's to change.
+        const QString moved =
+            refusal(*asReviewer,
+                    QStringLiteral("UPDATE accounts SET profile = 'acme' WHERE id = %1").arg(a));
+        QVERIFY2(moved.contains(QLatin1String("only a lead")), qPrintable(moved));
+
         // Corrections: only a lead reverses a decision, as the database checks too.
         const qint64 unhappy = shop.request(a, QStringLiteral("dissatisfaction"), 0);
         shop.workflow.triage();

@@ -1,6 +1,7 @@
 #include "policycommands.h"
 
 #include "clicontext.h"
+#include "models/accountrepository.h"
 #include "models/database.h"
 #include "models/databaseerror.h"
 #include "models/profilerepository.h"
@@ -8,6 +9,7 @@
 #include "models/writetransaction.h"
 #include "policy/policypreview.h"
 #include "policy/profilecatalog.h"
+#include "policy/refundworkflow.h"
 #include "policy/rules/money.h"
 #include "policy/rules/policycasejson.h"
 #include "policy/rules/policyengine.h"
@@ -21,6 +23,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMap>
+#include <climits>
 
 namespace {
 QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
@@ -652,6 +655,82 @@ int preview(CliContext &cli, const QStringList &args)
         cli.err() << e << '\n';
     return Exit::Ok;
 }
+
+int assign(CliContext &cli, const QStringList &args)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption accountOption(QStringLiteral("account"), tr("One account."),
+                                           QStringLiteral("id"));
+    const QCommandLineOption fromOption(
+        QStringLiteral("from"), tr("Every account on this profile."), QStringLiteral("name"));
+    const QCommandLineOption byOption(
+        QStringLiteral("by"), tr("Who (on a team's database: the signed-in login, always)."),
+        QStringLiteral("name"));
+    parser.addOptions({accountOption, fromOption, byOption});
+    parser.addPositionalArgument(QStringLiteral("name"), tr("The profile to put them on."));
+    int exitCode = 0;
+    CliContext sub(QStringLiteral("policy assign"), args);
+    if (!sub.parse(parser,
+                   tr("Puts one account, or every account on a profile, on a policy profile "
+                      "(built in or stored). Later recommendations follow it; decisions made "
+                      "keep theirs."),
+                   &exitCode))
+        return exitCode;
+    if (parser.positionalArguments().size() != 1 ||
+        parser.isSet(accountOption) == parser.isSet(fromOption))
+        return sub.usageError(tr("give one profile and either --account ID or --from PROFILE"));
+    qint64 account = 0;
+    if (parser.isSet(accountOption)) {
+        bool ok = false;
+        account = parser.value(accountOption).toLongLong(&ok);
+        if (!ok || account <= 0)
+            return sub.usageError(tr("--account takes an account id"));
+    }
+    try {
+        RefundWorkflow workflow(sub.database());
+        const qint64 moved = workflow.assignProfile(
+            parser.positionalArguments().first(), account, parser.value(fromOption),
+            parser.isSet(byOption) ? parser.value(byOption)
+                                   : qEnvironmentVariable("USER", QStringLiteral("refundctl")));
+        cli.out() << tr("%n account(s) now on %1", nullptr, int(qMin<qint64>(moved, INT_MAX)))
+                         .arg(parser.positionalArguments().first())
+                  << Qt::endl;
+        return Exit::Ok;
+    } catch (const DatabaseError &e) {
+        cli.err() << tr("refundctl policy assign: %1").arg(e.message()) << Qt::endl;
+        return Exit::Failure;
+    }
+}
+
+int accounts(CliContext &cli, const QStringList &args)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption limitOption(QStringLiteral("limit"),
+                                         tr("List at most this many (default 20)."),
+                                         QStringLiteral("n"), QStringLiteral("20"));
+    parser.addOption(limitOption);
+    parser.addPositionalArgument(QStringLiteral("name"), tr("The profile id."));
+    int exitCode = 0;
+    CliContext sub(QStringLiteral("policy accounts"), args);
+    if (!sub.parse(parser, tr("How many accounts are on a profile, and the first of them."),
+                   &exitCode))
+        return exitCode;
+    bool ok = false;
+    const int limit = parser.value(limitOption).toInt(&ok);
+    if (parser.positionalArguments().size() != 1 || !ok || limit < 0)
+        return sub.usageError(tr("give one profile id (and --limit N)"));
+    try {
+        const AccountRepository repository(sub.database().connection());
+        const QString name = parser.positionalArguments().first();
+        const qint64 n = repository.countOnProfile(name);
+        cli.out() << tr("%1 account(s) on %2").arg(n).arg(name) << '\n';
+        for (const AccountRecord &a : repository.onProfile(name, limit))
+            cli.out() << QStringLiteral("%1  %2  %3\n").arg(a.id, 8).arg(a.email, a.displayName);
+        return Exit::Ok;
+    } catch (const DatabaseError &e) {
+        return badInput(cli, e.message());
+    }
+}
 } // namespace
 
 int PolicyCommands::run(CliContext &cli)
@@ -674,6 +753,10 @@ int PolicyCommands::run(CliContext &cli)
         return diff(cli, args);
     if (action == QLatin1String("preview"))
         return preview(cli, args);
+    if (action == QLatin1String("assign"))
+        return assign(cli, args);
+    if (action == QLatin1String("accounts"))
+        return accounts(cli, args);
     if (action == QLatin1String("--help") || action == QLatin1String("-h")) {
         cli.out() << tr(
             "Usage: refundctl policy evaluate CASE.json [--profile NAME | --profile-file FILE]\n"
@@ -683,13 +766,16 @@ int PolicyCommands::run(CliContext &cli)
             "       refundctl policy export NAME [--version N]\n"
             "       refundctl policy versions NAME\n"
             "       refundctl policy diff NAME V1 V2\n"
-            "       refundctl policy preview FILE [--days 90] [--of NAME] [--json]\n");
+            "       refundctl policy preview FILE [--days 90] [--of NAME] [--json]\n"
+            "       refundctl policy assign NAME --account ID | --from PROFILE\n"
+            "       refundctl policy accounts NAME [--limit N]\n");
         return Exit::Ok;
     }
     return cli.usageError(
         action.isEmpty()
-            ? tr("say evaluate, list, show, import, export, versions, diff or preview")
-            : tr("unknown action '%1'; say evaluate, list, show, import, export, versions, diff "
-                 "or preview")
+            ? tr("say evaluate, list, show, import, export, versions, diff, preview, assign or "
+                 "accounts")
+            : tr("unknown action '%1'; say evaluate, list, show, import, export, versions, diff, "
+                 "preview, assign or accounts")
                   .arg(action));
 }
