@@ -5,8 +5,7 @@
 #include "models/database.h"
 #include "models/databaseerror.h"
 #include "models/profilerepository.h"
-#include "models/teamroles.h"
-#include "models/writetransaction.h"
+#include "policy/policylibrary.h"
 #include "policy/policypreview.h"
 #include "policy/profilecatalog.h"
 #include "policy/refundworkflow.h"
@@ -265,57 +264,6 @@ int show(CliContext &cli, const QStringList &args)
     return Exit::Ok;
 }
 
-// The stored JSON of a profile's version (0: the newest), or a built-in profile's own file.
-std::optional<QByteArray> profileJson(CliContext &sub, const QString &name, int version,
-                                      QString *error)
-{
-    if (PolicyProfile::findBuiltIn(name)) {
-        if (version > 1) {
-            *error = tr("built-in profile '%1' has only version 1").arg(name);
-            return std::nullopt;
-        }
-        QFile file(QStringLiteral(":/profiles/%1.json").arg(name));
-        if (file.open(QIODevice::ReadOnly))
-            return file.readAll();
-    }
-    const ProfileRepository repository(sub.database().connection());
-    const auto stored = version > 0 ? repository.version(name, version) : repository.latest(name);
-    if (!stored) {
-        *error = version > 0 ? tr("profile '%1' has no version %2").arg(name).arg(version)
-                             : tr("no profile '%1', built in or stored").arg(name);
-        return std::nullopt;
-    }
-    return stored->body;
-}
-
-// A profile's JSON flattened to "path: value" lines, for a diff people read.
-void flatten(const QJsonValue &v, const QString &path, QMap<QString, QString> &out)
-{
-    if (v.isObject()) {
-        const QJsonObject o = v.toObject();
-        for (auto it = o.begin(); it != o.end(); ++it)
-            flatten(it.value(), path.isEmpty() ? it.key() : path + QLatin1Char('.') + it.key(),
-                    out);
-    } else if (v.isArray()) {
-        const QJsonArray a = v.toArray();
-        // Clauses are told apart by their id, not their place in the list.
-        for (qsizetype i = 0; i < a.size(); ++i) {
-            const QString id = a.at(i).toObject().value(QStringLiteral("id")).toString();
-            flatten(a.at(i),
-                    path + (id.isEmpty() ? QStringLiteral("[%1]").arg(i)
-                                         : QStringLiteral("[%1]").arg(id)),
-                    out);
-        }
-        if (a.isEmpty())
-            out.insert(path, QStringLiteral("[]"));
-    } else {
-        out.insert(path,
-                   QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact))
-                       .mid(1)
-                       .chopped(1));
-    }
-}
-
 int importProfile(CliContext &cli, const QStringList &args)
 {
     QCommandLineParser parser;
@@ -348,36 +296,18 @@ int importProfile(CliContext &cli, const QStringList &args)
                                 "takes an id of its own")
                                  .arg(path, profile->id));
     try {
-        Database &db = sub.database();
-        QString by = parser.isSet(byOption)
-                         ? parser.value(byOption)
-                         : qEnvironmentVariable("USER", QStringLiteral("refundctl"));
-        const int version = WriteTransaction::run(db, [&](const QSqlDatabase &conn) {
-            if (db.dialect().isPostgres()) {
-                const TeamRoles::Session session = TeamRoles(conn).session();
-                if (!session.role.isEmpty())
-                    by = session.user;
-            }
-            // The same profile again (an export imported back) is not a new version.
-            ProfileRepository repository(conn);
-            if (const auto newest = repository.latest(profile->id)) {
-                QJsonObject before = QJsonDocument::fromJson(newest->body).object();
-                QJsonObject now = QJsonDocument::fromJson(json).object();
-                before.remove(QStringLiteral("version"));
-                now.remove(QStringLiteral("version"));
-                if (before == now)
-                    return -newest->version;
-            }
-            return repository.store(profile->id, profile->company, json,
-                                    QDateTime::currentSecsSinceEpoch(), by);
-        });
-        if (version < 0)
+        const PolicyLibrary::Saved saved =
+            PolicyLibrary(sub.database())
+                .save(json, parser.isSet(byOption)
+                                ? parser.value(byOption)
+                                : qEnvironmentVariable("USER", QStringLiteral("refundctl")));
+        if (saved.unchanged)
             cli.out() << tr("%1 is the same as its version %2: nothing saved")
-                             .arg(profile->id)
-                             .arg(-version)
+                             .arg(saved.id)
+                             .arg(saved.version)
                       << Qt::endl;
         else
-            cli.out() << tr("%1 version %2 saved").arg(profile->id).arg(version) << Qt::endl;
+            cli.out() << tr("%1 version %2 saved").arg(saved.id).arg(saved.version) << Qt::endl;
         return Exit::Ok;
     } catch (const DatabaseError &e) {
         cli.err() << tr("refundctl policy import: %1").arg(e.message()) << Qt::endl;
@@ -407,7 +337,8 @@ int exportProfile(CliContext &cli, const QStringList &args)
     }
     QString error;
     try {
-        const auto json = profileJson(sub, parser.positionalArguments().first(), version, &error);
+        const auto json = PolicyLibrary(sub.database())
+                              .json(parser.positionalArguments().first(), version, &error);
         if (!json)
             return badInput(cli, error);
         cli.out() << QString::fromUtf8(*json);
@@ -473,29 +404,19 @@ int diff(CliContext &cli, const QStringList &args)
         return sub.usageError(tr("give a profile id and two version numbers"));
     QString error;
     try {
-        const auto a = profileJson(sub, pos.first(), v1, &error);
-        const auto b = a ? profileJson(sub, pos.first(), v2, &error) : std::nullopt;
+        PolicyLibrary library(sub.database());
+        const auto a = library.json(pos.first(), v1, &error);
+        const auto b = a ? library.json(pos.first(), v2, &error) : std::nullopt;
         if (!a || !b)
             return badInput(cli, error);
-        QMap<QString, QString> left, right;
-        flatten(QJsonDocument::fromJson(*a).object(), {}, left);
-        flatten(QJsonDocument::fromJson(*b).object(), {}, right);
-        left.remove(QStringLiteral("version"));
-        right.remove(QStringLiteral("version"));
-        QStringList keys = left.keys() + right.keys();
-        keys.removeDuplicates();
-        std::sort(keys.begin(), keys.end());
-        int changed = 0;
-        for (const QString &k : std::as_const(keys)) {
-            const auto l = left.constFind(k), r = right.constFind(k);
-            if (l != left.cend() && r != right.cend() && *l == *r)
-                continue;
-            ++changed;
-            if (l != left.cend())
-                cli.out() << QStringLiteral("- %1: %2\n").arg(k, *l);
-            if (r != right.cend())
-                cli.out() << QStringLiteral("+ %1: %2\n").arg(k, *r);
+        const QList<ProfileChange> changes = PolicyLibrary::diff(*a, *b);
+        for (const ProfileChange &c : changes) {
+            if (c.hadBefore)
+                cli.out() << QStringLiteral("- %1: %2\n").arg(c.path, c.before);
+            if (c.hasAfter)
+                cli.out() << QStringLiteral("+ %1: %2\n").arg(c.path, c.after);
         }
+        const qsizetype changed = changes.size();
         if (changed == 0)
             cli.out()
                 << tr("versions %1 and %2 of %3 are the same").arg(v1).arg(v2).arg(pos.first())
