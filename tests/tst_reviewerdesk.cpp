@@ -5,6 +5,7 @@
 #include "models/decisionrepository.h"
 #include "models/externalidrepository.h"
 #include "models/payouttablemodel.h"
+#include "models/profilerepository.h"
 #include "models/requestqueuemodel.h"
 #include "models/requestrepository.h"
 #include "models/sqlstatement.h"
@@ -12,6 +13,7 @@
 #include "policy/demodatagenerator.h"
 #include "policy/payoutbook.h"
 #include "policy/refundworkflow.h"
+#include "policy/rules/policyprofile.h"
 #include "support/queryvalues.h"
 #include "support/testdatabase.h"
 #include "support/workflowshop.h"
@@ -24,6 +26,7 @@
 #include "ui/newrequestdialog.h"
 #include "ui/notedialog.h"
 #include "ui/payoutsview.h"
+#include "ui/policyeditor.h"
 #include "ui/queueview.h"
 #include "ui/recordtableview.h"
 #include "ui/reportdialog.h"
@@ -53,8 +56,10 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 #include <QTimer>
 #include <QToolButton>
 
@@ -213,6 +218,78 @@ private slots:
         dialog.accept();
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
         QVERIFY(QFile::exists(typo));
+    }
+
+    // A lead edits the company's policy by keyboard: opens a built-in profile, saves it under
+    // the company's id as version 1, is told the first wrong field, previews and compares.
+    void policyEditorByKeyboard()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        PolicyEditor editor(t.db());
+        editor.setAuthor(QStringLiteral("lea"));
+        editor.resize(1400, 900);
+        editor.show();
+        QApplication::setActiveWindow(&editor);
+        QVERIFY(editor.open(QStringLiteral("aidancing")));
+        auto type = [&](const char *field, const QString &text) {
+            QWidget *w =
+                editor.findChild<QWidget *>(QLatin1String("field_") + QLatin1String(field));
+            QVERIFY(w);
+            w->setFocus();
+            QTest::keyClick(w, Qt::Key_A, Qt::ControlModifier);
+            QTest::keyClicks(w, text);
+        };
+        type("id", QStringLiteral("acme"));
+        type("company", QStringLiteral("Acme"));
+        type("respond_within_business_days", QStringLiteral("5"));
+        QTest::keyClick(&editor, Qt::Key_S, Qt::ControlModifier);
+        QVERIFY2(editor.problem().contains(QLatin1String("version 1")),
+                 qPrintable(editor.problem()));
+        const auto stored = ProfileRepository(t.db().connection()).latest(QStringLiteral("acme"));
+        QVERIFY(stored);
+        QCOMPARE(stored->createdBy, QStringLiteral("lea"));
+        const auto saved = PolicyProfile::fromJson(stored->body, nullptr);
+        QCOMPARE(saved->respondWithinBusinessDays, std::optional<int>(5));
+        QCOMPARE(saved->company, QStringLiteral("Acme"));
+        // Nothing changed: nothing saved.
+        QTest::keyClick(&editor, Qt::Key_S, Qt::ControlModifier);
+        QVERIFY2(editor.problem().contains(QLatin1String("Nothing changed")),
+                 qPrintable(editor.problem()));
+        // A built-in id, then a broken field: refused, naming it, and the field has the focus.
+        type("id", QStringLiteral("aidancing"));
+        QTest::keyClick(&editor, Qt::Key_S, Qt::ControlModifier);
+        QVERIFY2(editor.problem().contains(QLatin1String("built-in")),
+                 qPrintable(editor.problem()));
+        type("id", QStringLiteral("Acme Corp"));
+        QTest::keyClick(&editor, Qt::Key_S, Qt::ControlModifier);
+        QVERIFY2(editor.problem().startsWith(QLatin1String("Not saved: id")),
+                 qPrintable(editor.problem()));
+        QCOMPARE(QApplication::focusWidget(),
+                 editor.findChild<QWidget *>(QStringLiteral("field_id")));
+        QCOMPARE(ProfileRepository(t.db().connection()).latestVersion(QStringLiteral("acme")), 1);
+        // Compared with version 1: the one field changed, side by side.
+        type("id", QStringLiteral("acme"));
+        type("company", QStringLiteral("Acme Inc"));
+        QVERIFY(editor.open(QStringLiteral("acme")) && editor.draftJson().contains("\"Acme\""));
+        type("company", QStringLiteral("Acme Inc"));
+        auto *versions = editor.findChild<QTableWidget *>(QStringLiteral("versions"));
+        QCOMPARE(versions->rowCount(), 1);
+        versions->selectRow(0);
+        for (QPushButton *b : editor.findChildren<QPushButton *>())
+            if (b->text().contains(QLatin1String("Co&mpare")))
+                b->click();
+        auto *diff = editor.findChild<QTableWidget *>(QStringLiteral("diff"));
+        QCOMPARE(diff->rowCount(), 1);
+        QCOMPARE(diff->item(0, 0)->text(), QStringLiteral("company"));
+        QCOMPARE(diff->item(0, 1)->text(), QStringLiteral("\"Acme\""));
+        QCOMPARE(diff->item(0, 2)->text(), QStringLiteral("\"Acme Inc\""));
+        // The preview runs on its own thread and says what it evaluated.
+        editor.findChild<QPushButton *>(QStringLiteral("previewButton"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!editor.isPreviewRunning(), 20000);
+        const QString result =
+            editor.findChild<QTextBrowser *>(QStringLiteral("previewResult"))->toPlainText();
+        QVERIFY2(result.contains(QLatin1String("evaluated in")), qPrintable(result));
     }
 
     void aRememberedPasswordNeverStaysInTheSettingsFile()

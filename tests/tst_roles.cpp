@@ -422,6 +422,11 @@ private slots:
                     ->toolTip()
                     .contains(QLatin1String("another lead")));
 
+        // The policy editor is a lead's: a reviewer cannot save it, and is told who can.
+        auto *saveProfile = reviewerDesk.findChild<QPushButton *>(QStringLiteral("saveProfile"));
+        QVERIFY(saveProfile && !saveProfile->isEnabled());
+        QVERIFY(saveProfile->toolTip().contains(QLatin1String("Only a lead")));
+
         // Plain SQL cannot pay it, credit it or decide it without the second lead.
         const QString payout = refusal(
             *asReviewer,

@@ -25,6 +25,7 @@
 #include "notedialog.h"
 #include "payoutsview.h"
 #include "policy/rules/money.h"
+#include "policyeditor.h"
 #include "queueview.h"
 #include "recordtableview.h"
 #include "reportdialog.h"
@@ -279,8 +280,9 @@ void MainWindow::createMenus()
     }
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    const QStringList pages{tr("&Queue"),     tr("A&ccounts"), tr("&Ledger"),
-                            tr("&Purchases"), tr("&Jobs"),     tr("&Dashboard")};
+    // In the tabs' order (Ctrl+1 to Ctrl+8).
+    const QStringList pages{tr("&Queue"), tr("A&ccounts"), tr("&Ledger"),    tr("&Purchases"),
+                            tr("&Jobs"),  tr("Pa&youts"),  tr("&Dashboard"), tr("P&olicy")};
     for (int i = 0; i < pages.size(); ++i) {
         QAction *a = view->addAction(pages.at(i), this, [this, i] { showPage(i); });
         a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
@@ -388,6 +390,11 @@ void MainWindow::createTabs()
                 view->table()->setFocus();
             });
 
+    // A company's own policy: edited, previewed and versioned here (a lead saves).
+    m_policy = new PolicyEditor(m_database);
+    m_policy->setAuthor(m_reviewer);
+    m_tabs->addTab(m_policy, tr("Policy"));
+
     // The large tables load when first shown, not at start.
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         QWidget *page = m_tabs->widget(index);
@@ -429,6 +436,11 @@ void MainWindow::applySessionRole()
     }
     if (m_sessionRole.isEmpty())
         return;
+    if (m_policy && m_sessionRole != QLatin1String("lead") &&
+        m_sessionRole != QLatin1String("admin"))
+        m_policy->setMaySave(false, tr("Only a lead saves a policy profile (you are signed in as "
+                                       "%1).")
+                                        .arg(DisplayNames::value(m_sessionRole)));
     // The database records the login whatever name is typed: the desk says so.
     setReviewer(login);
     if (QAction *name = action(QStringLiteral("reviewer"))) {
@@ -448,6 +460,8 @@ void MainWindow::setReviewer(const QString &name)
 {
     m_reviewer = name.trimmed();
     m_queue->setReviewer(m_reviewer);
+    if (m_policy)
+        m_policy->setAuthor(m_reviewer);
     if (m_payouts)
         m_payouts->setReviewer(m_reviewer);
     m_reviewerLabel->setText(

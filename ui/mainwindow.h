@@ -117,6 +117,7 @@ private:
     RecordTableView *m_jobs;
     PayoutsView *m_payouts = nullptr;
     class DashboardView *m_dashboard;
+    class PolicyEditor *m_policy = nullptr;
     QSplitter *m_splitter;
     QTabWidget *m_tabs;
     ConnectionBanner *m_banner;

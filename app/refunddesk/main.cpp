@@ -158,10 +158,10 @@ int main(int argc, char *argv[])
         MainWindow window(database);
         window.show();
         if (parser.isSet(pageOption)) {
-            const QStringList pages{QStringLiteral("queue"),  QStringLiteral("accounts"),
-                                    QStringLiteral("ledger"), QStringLiteral("purchases"),
-                                    QStringLiteral("jobs"),   QStringLiteral("payouts"),
-                                    QStringLiteral("dashboard")};
+            const QStringList pages{QStringLiteral("queue"),     QStringLiteral("accounts"),
+                                    QStringLiteral("ledger"),    QStringLiteral("purchases"),
+                                    QStringLiteral("jobs"),      QStringLiteral("payouts"),
+                                    QStringLiteral("dashboard"), QStringLiteral("policy")};
             const int page = pages.indexOf(parser.value(pageOption).toLower());
             if (page < 0) {
                 QMessageBox::critical(
