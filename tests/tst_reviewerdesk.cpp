@@ -1,6 +1,7 @@
 // The reviewer's desk on both backends, offscreen: the queue and its filters, the decision
 // dialogs, keyboard triage, and what another reviewer does meanwhile.
 
+#include "models/accountrepository.h"
 #include "models/changewatcher.h"
 #include "models/decisionrepository.h"
 #include "models/externalidrepository.h"
@@ -284,6 +285,20 @@ private slots:
         QCOMPARE(diff->item(0, 0)->text(), QStringLiteral("company"));
         QCOMPARE(diff->item(0, 1)->text(), QStringLiteral("\"Acme\""));
         QCOMPARE(diff->item(0, 2)->text(), QStringLiteral("\"Acme Inc\""));
+        // An account goes on the profile from here, with its audit row.
+        AccountRecord customer;
+        customer.email = QStringLiteral("acme-customer@example.com");
+        customer.displayName = QStringLiteral("Acme customer");
+        customer.profile = QStringLiteral("aidancing");
+        customer.createdAt = 1'772'000'000;
+        const qint64 id = AccountRepository(t.db().connection()).create(customer);
+        auto *account = editor.findChild<QLineEdit *>(QStringLiteral("assignAccount"));
+        account->setFocus();
+        QTest::keyClicks(account, QString::number(id));
+        editor.findChild<QPushButton *>(QStringLiteral("assignOne"))->click();
+        QCOMPARE(AccountRepository(t.db().connection()).find(id)->profile, QStringLiteral("acme"));
+        QVERIFY2(editor.problem().contains(QLatin1String("1 account(s) now on acme")),
+                 qPrintable(editor.problem()));
         // The preview runs on its own thread and says what it evaluated.
         editor.findChild<QPushButton *>(QStringLiteral("previewButton"))->click();
         QTRY_VERIFY_WITH_TIMEOUT(!editor.isPreviewRunning(), 20000);

@@ -438,8 +438,8 @@ void MainWindow::applySessionRole()
         return;
     if (m_policy && m_sessionRole != QLatin1String("lead") &&
         m_sessionRole != QLatin1String("admin"))
-        m_policy->setMaySave(false, tr("Only a lead saves a policy profile (you are signed in as "
-                                       "%1).")
+        m_policy->setMaySave(false, tr("Only a lead saves a policy profile or puts accounts on it "
+                                       "(you are signed in as %1).")
                                         .arg(DisplayNames::value(m_sessionRole)));
     // The database records the login whatever name is typed: the desk says so.
     setReviewer(login);

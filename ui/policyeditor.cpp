@@ -6,6 +6,7 @@
 #include "models/databaseerror.h"
 #include "models/profilerepository.h"
 #include "policy/policylibrary.h"
+#include "policy/refundworkflow.h"
 #include "policy/rules/money.h"
 #include "policy/rules/policyprofile.h"
 
@@ -25,6 +26,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpressionValidator>
 #include <QScrollArea>
 #include <QShortcut>
 #include <QSpinBox>
@@ -76,9 +78,10 @@ QString word(const QString &value)
 } // namespace
 
 PolicyEditor::PolicyEditor(Database &database, QWidget *parent)
-    : QWidget(parent), m_database(database), m_start(new QComboBox), m_title(new QLabel),
-      m_clauses(new QTableWidget), m_problem(new QLabel), m_save(new QPushButton),
-      m_days(new QSpinBox), m_previewButton(new QPushButton), m_progress(new QProgressBar),
+    : QWidget(parent), m_database(database), m_start(new QComboBox), m_account(new QLineEdit),
+      m_from(new QComboBox), m_title(new QLabel), m_clauses(new QTableWidget),
+      m_problem(new QLabel), m_save(new QPushButton), m_days(new QSpinBox),
+      m_previewButton(new QPushButton), m_progress(new QProgressBar),
       m_previewText(new QTextBrowser), m_versions(new QTableWidget), m_diff(new QTableWidget)
 {
     auto *outer = new QVBoxLayout(this);
@@ -96,6 +99,31 @@ PolicyEditor::PolicyEditor(Database &database, QWidget *parent)
     top->addSpacing(16);
     top->addWidget(m_title, 1);
     outer->addLayout(top);
+    // Which accounts the profile applies to: one, or every account of another profile.
+    auto *assign = new QHBoxLayout;
+    auto *accountLabel = new QLabel(tr("Put on this profile: account &id"));
+    m_account->setObjectName(QStringLiteral("assignAccount"));
+    m_account->setValidator(
+        new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9]{1,18}")), this));
+    m_account->setMaximumWidth(120);
+    accountLabel->setBuddy(m_account);
+    auto *one = new QPushButton(tr("Put &account"));
+    one->setObjectName(QStringLiteral("assignOne"));
+    connect(one, &QPushButton::clicked, this, [this] { assignAccounts(false); });
+    auto *fromLabel = new QLabel(tr("or every account on"));
+    fromLabel->setBuddy(m_from);
+    auto *all = new QPushButton(tr("Move them a&ll…"));
+    all->setObjectName(QStringLiteral("assignAll"));
+    connect(all, &QPushButton::clicked, this, [this] { assignAccounts(true); });
+    assign->addWidget(accountLabel);
+    assign->addWidget(m_account);
+    assign->addWidget(one);
+    assign->addSpacing(16);
+    assign->addWidget(fromLabel);
+    assign->addWidget(m_from);
+    assign->addWidget(all);
+    assign->addStretch(1);
+    outer->addLayout(assign);
 
     auto *split = new QSplitter;
     auto *scroll = new QScrollArea;
@@ -193,6 +221,7 @@ PolicyEditor::PolicyEditor(Database &database, QWidget *parent)
 
     try {
         m_start->addItems(PolicyLibrary(m_database).names());
+        m_from->addItems(PolicyLibrary(m_database).names());
     } catch (const DatabaseError &e) {
         say(e.message(), true);
     }
@@ -321,9 +350,12 @@ void PolicyEditor::buildForm(QWidget *form)
 
 void PolicyEditor::setMaySave(bool may, const QString &why)
 {
-    m_save->setEnabled(may);
-    if (!may)
-        m_save->setToolTip(why);
+    for (QPushButton *b : {m_save, findChild<QPushButton *>(QStringLiteral("assignOne")),
+                           findChild<QPushButton *>(QStringLiteral("assignAll"))}) {
+        b->setEnabled(may);
+        if (!may)
+            b->setToolTip(why);
+    }
 }
 
 bool PolicyEditor::open(const QString &name, int version)
@@ -665,6 +697,49 @@ void PolicyEditor::reloadVersions()
             m_versions->selectRow(0);
     } catch (const DatabaseError &e) {
         say(e.message(), true);
+    }
+}
+
+void PolicyEditor::assignAccounts(bool all)
+{
+    QString missing;
+    if (!PolicyLibrary(m_database).json(m_openName, 0, &missing)) {
+        say(tr("Save the profile first: accounts go on a saved profile (%1).").arg(missing), true);
+        return;
+    }
+    const qint64 account = all ? 0 : m_account->text().toLongLong();
+    const QString from = all ? m_from->currentText() : QString();
+    if (!all && account <= 0) {
+        say(tr("Give the account's id."), true);
+        m_account->setFocus();
+        return;
+    }
+    if (all) {
+        if (from == m_openName)
+            return;
+        qint64 count = 0;
+        try {
+            count = AccountRepository(m_database.connection()).countOnProfile(from);
+        } catch (const DatabaseError &e) {
+            say(e.message(), true);
+            return;
+        }
+        if (QMessageBox::question(
+                this, tr("Move accounts"),
+                tr("Put all %n account(s) on %1 on %2? Their later requests follow %2; decisions "
+                   "already made keep theirs.",
+                   nullptr, int(qMin<qint64>(count, INT_MAX)))
+                    .arg(from, m_openName)) != QMessageBox::Yes)
+            return;
+    }
+    try {
+        const qint64 moved =
+            RefundWorkflow(m_database).assignProfile(m_openName, account, from, m_author);
+        say(tr("%n account(s) now on %1.", nullptr, int(qMin<qint64>(moved, INT_MAX)))
+                .arg(m_openName),
+            false);
+    } catch (const DatabaseError &e) {
+        say(tr("Not moved: %1").arg(e.message()), true);
     }
 }
 

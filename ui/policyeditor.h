@@ -71,6 +71,8 @@ private:
     void showPreview(const PreviewResult &result, qint64 ms);
     void reloadVersions();
     void compare();
+    // Puts one account, or every account of another profile, on the profile opened.
+    void assignAccounts(bool all);
     void say(const QString &text, bool bad);
 
     Database &m_database;
@@ -79,6 +81,8 @@ private:
     QJsonObject m_base; // what was opened, for the keys the form does not show
     QList<Field> m_fields;
     QComboBox *m_start;
+    class QLineEdit *m_account;
+    QComboBox *m_from;
     QLabel *m_title;
     QTableWidget *m_clauses;
     QLabel *m_problem;
