@@ -97,6 +97,8 @@ PolicyEditor::PolicyEditor(Database &database, QWidget *parent)
     top->addWidget(m_start);
     top->addWidget(openButton);
     top->addSpacing(16);
+    m_title->setWordWrap(true); // a long title must not widen the window
+    m_problem->setMinimumWidth(0);
     top->addWidget(m_title, 1);
     outer->addLayout(top);
     // Which accounts the profile applies to: one, or every account of another profile.
