@@ -141,14 +141,20 @@ void QueueView::buildFilterBar(QWidget *bar)
     connect(
         new QShortcut(QKeySequence(Qt::Key_Escape), m_search, nullptr, nullptr, Qt::WidgetShortcut),
         &QShortcut::activated, this, [this] { m_table->setFocus(Qt::ShortcutFocusReason); });
-    m_search->setMinimumWidth(260);
+    m_search->setMinimumWidth(180);
+    // The combos shrink to a few characters on a small screen (their lists still show the
+    // whole names), so the bar fits a 1280-pixel window.
+    for (QComboBox *combo : {m_status, m_type, m_profile, m_views}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(9);
+    }
 
     m_status->setObjectName(QStringLiteral("statusFilter"));
     m_views->setObjectName(QStringLiteral("savedViews"));
     m_saveView->setObjectName(QStringLiteral("saveView"));
     m_deleteView->setObjectName(QStringLiteral("deleteView"));
     m_views->setToolTip(tr("Saved views"));
-    m_views->setMinimumWidth(140);
+    m_views->setMinimumWidth(110);
     m_saveView->setText(tr("Save view…"));
     m_saveView->setToolTip(tr("Save the current filters under a name"));
     m_deleteView->setText(tr("Delete view"));
