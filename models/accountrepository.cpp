@@ -16,15 +16,12 @@ qint64 AccountRepository::create(const AccountRecord &a)
     return st.value(0).toLongLong();
 }
 
-std::optional<AccountRecord> AccountRepository::findWhere(const QString &condition,
-                                                          const QVariant &value) const
+namespace {
+const QString accountColumns =
+    QStringLiteral("id, email, display_name, status, profile, balance_credits, created_at");
+
+AccountRecord readAccount(const SqlStatement &st)
 {
-    SqlStatement st(m_db, QStringLiteral("SELECT id, email, display_name, status, profile,"
-                                         " balance_credits, created_at FROM accounts WHERE ") +
-                              condition);
-    st.bind(value).exec();
-    if (!st.next())
-        return std::nullopt;
     AccountRecord a;
     a.id = st.value(0).toLongLong();
     a.email = st.value(1).toString();
@@ -34,6 +31,32 @@ std::optional<AccountRecord> AccountRepository::findWhere(const QString &conditi
     a.balanceCredits = st.value(5).toLongLong();
     a.createdAt = st.value(6).toLongLong();
     return a;
+}
+} // namespace
+
+std::optional<AccountRecord> AccountRepository::findWhere(const QString &condition,
+                                                          const QVariant &value) const
+{
+    SqlStatement st(m_db, QStringLiteral("SELECT %1 FROM accounts WHERE ").arg(accountColumns) +
+                              condition);
+    st.bind(value).exec();
+    if (!st.next())
+        return std::nullopt;
+    return readAccount(st);
+}
+
+QList<AccountRecord> AccountRepository::where(const QString &condition,
+                                              const QVariantList &values) const
+{
+    SqlStatement st(m_db, QStringLiteral("SELECT %1 FROM accounts WHERE ").arg(accountColumns) +
+                              condition);
+    for (const QVariant &v : values)
+        st.bind(v);
+    st.exec();
+    QList<AccountRecord> out;
+    while (st.next())
+        out << readAccount(st);
+    return out;
 }
 
 std::optional<AccountRecord> AccountRepository::find(qint64 id) const

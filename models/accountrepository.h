@@ -48,6 +48,8 @@ public:
     qint64 setProfile(const QString &profile, qint64 accountId, const QString &from = {});
     // How many accounts are on the profile, and the first `limit` of them by id.
     qint64 countOnProfile(const QString &profile) const;
+    // The accounts a condition selects (values bound in order), for reading in bulk.
+    QList<AccountRecord> where(const QString &condition, const QVariantList &values) const;
     QList<AccountRecord> onProfile(const QString &profile, int limit) const;
     AccountSummary summary(qint64 id) const;
 

@@ -1,10 +1,12 @@
 #pragma once
 // What already went back to the customer for one purchase: the facts of rule 11 (POLICIES.md).
 
+#include <QHash>
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
+#include <QVariantList>
 
 struct PriorGrant
 {
@@ -35,6 +37,11 @@ public:
     // Read under the purchase's lock (PurchaseRepository::lock) when it decides anything.
     // What `exceptRequest` itself received is left out: a request is judged on what others got.
     PurchaseCompensation forPurchase(qint64 purchaseId, qint64 exceptRequest = 0) const;
+    // The same for every purchase `purchaseIds` selects (an SQL subquery, values bound in
+    // order), every request's grants included: leave out the one judged with withoutRequest().
+    QHash<qint64, PurchaseCompensation> forPurchases(const QString &purchaseIds,
+                                                     const QVariantList &values) const;
+    static PurchaseCompensation withoutRequest(PurchaseCompensation c, qint64 requestId);
 
 private:
     QSqlDatabase m_db;

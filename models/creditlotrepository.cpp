@@ -79,3 +79,19 @@ qint64 CreditLotRepository::leftOfPurchase(qint64 purchaseId) const
                {purchaseId}, 0)
         .toLongLong();
 }
+
+QHash<qint64, std::pair<qint64, qint64>>
+CreditLotRepository::ofPurchases(const QString &purchaseIds, const QVariantList &values) const
+{
+    SqlStatement st(m_db, QStringLiteral("SELECT purchase_id, credits_total - credits_remaining,"
+                                         " credits_remaining FROM credit_lots"
+                                         " WHERE purchase_id IN (%1)")
+                              .arg(purchaseIds));
+    for (const QVariant &v : values)
+        st.bind(v);
+    st.exec();
+    QHash<qint64, std::pair<qint64, qint64>> out;
+    while (st.next())
+        out.insert(st.value(0).toLongLong(), {st.value(1).toLongLong(), st.value(2).toLongLong()});
+    return out;
+}

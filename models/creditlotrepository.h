@@ -3,8 +3,11 @@
 
 #include "databaseerror.h"
 
+#include <QHash>
 #include <QSqlDatabase>
+#include <QVariantList>
 #include <optional>
+#include <utility>
 
 class CreditLotRepository
 {
@@ -25,6 +28,10 @@ public:
     std::optional<qint64> usedOfPurchase(qint64 purchaseId) const;
     // Credits still left in the purchase's own lot; 0 when it has none.
     qint64 leftOfPurchase(qint64 purchaseId) const;
+    // Credits used and left of the lots of every purchase `purchaseIds` selects (an SQL
+    // subquery, values bound in order).
+    QHash<qint64, std::pair<qint64, qint64>> ofPurchases(const QString &purchaseIds,
+                                                         const QVariantList &values) const;
 
 private:
     QSqlDatabase m_db;

@@ -33,6 +33,19 @@ JobRecord readJob(const SqlStatement &st)
 }
 } // namespace
 
+QList<JobRecord> JobRepository::where(const QString &condition, const QVariantList &values) const
+{
+    SqlStatement st(m_db,
+                    QStringLiteral("SELECT %1 FROM jobs WHERE ").arg(jobColumns) + condition);
+    for (const QVariant &v : values)
+        st.bind(v);
+    st.exec();
+    QList<JobRecord> out;
+    while (st.next())
+        out << readJob(st);
+    return out;
+}
+
 std::optional<JobRecord> JobRepository::find(qint64 id) const
 {
     SqlStatement st(m_db, QStringLiteral("SELECT %1 FROM jobs WHERE id = ?").arg(jobColumns));

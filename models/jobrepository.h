@@ -24,6 +24,8 @@ public:
     explicit JobRepository(const QSqlDatabase &db) : m_db(db) {}
 
     qint64 create(const JobRecord &job);
+    // The jobs a condition selects (values bound in order), for reading in bulk.
+    QList<JobRecord> where(const QString &condition, const QVariantList &values) const;
     std::optional<JobRecord> find(qint64 id) const;
     // The account's latest jobs, newest first.
     QList<JobRecord> recentForAccount(qint64 accountId, int limit) const;

@@ -76,3 +76,18 @@ bool LedgerRepository::hasCreditBack(qint64 jobId) const
                {jobId})
                .toLongLong() > 0;
 }
+
+QSet<qint64> LedgerRepository::creditedBack(const QString &jobIds, const QVariantList &values) const
+{
+    SqlStatement st(m_db, QStringLiteral("SELECT job_id FROM ledger_entries"
+                                         " WHERE entry_type = 'job_credit_back'"
+                                         " AND job_id IN (%1)")
+                              .arg(jobIds));
+    for (const QVariant &v : values)
+        st.bind(v);
+    st.exec();
+    QSet<qint64> out;
+    while (st.next())
+        out.insert(st.value(0).toLongLong());
+    return out;
+}

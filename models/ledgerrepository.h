@@ -2,8 +2,10 @@
 // Appends to the credit ledger (never changes or removes an entry) and reads balances.
 
 #include <QList>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QString>
+#include <QVariantList>
 
 struct LedgerEntryRecord
 {
@@ -31,6 +33,8 @@ public:
     qint64 sumForAccount(qint64 accountId) const;
     // Has the job already been credited back (automatically or for a request)?
     bool hasCreditBack(qint64 jobId) const;
+    // The jobs among those `jobIds` selects (an SQL subquery) that were credited back.
+    QSet<qint64> creditedBack(const QString &jobIds, const QVariantList &values) const;
     // The entries a request's decision wrote (not those reversing them), oldest first.
     QList<LedgerEntryRecord> forRequest(qint64 requestId) const;
 

@@ -42,6 +42,20 @@ qint64 PurchaseRepository::create(const PurchaseRecord &p)
     return st.value(0).toLongLong();
 }
 
+QList<PurchaseRecord> PurchaseRepository::where(const QString &condition,
+                                                const QVariantList &values) const
+{
+    SqlStatement st(m_db, QStringLiteral("SELECT %1 FROM purchases WHERE ").arg(columns) +
+                              condition);
+    for (const QVariant &v : values)
+        st.bind(v);
+    st.exec();
+    QList<PurchaseRecord> out;
+    while (st.next())
+        out << read(st);
+    return out;
+}
+
 std::optional<PurchaseRecord> PurchaseRepository::find(qint64 id) const
 {
     SqlStatement st(m_db, QStringLiteral("SELECT %1 FROM purchases WHERE id = ?").arg(columns));

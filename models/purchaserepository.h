@@ -29,6 +29,8 @@ public:
     explicit PurchaseRepository(const QSqlDatabase &db) : m_db(db) {}
 
     qint64 create(const PurchaseRecord &purchase);
+    // The purchases a condition selects (values bound in order), for reading in bulk.
+    QList<PurchaseRecord> where(const QString &condition, const QVariantList &values) const;
     std::optional<PurchaseRecord> find(qint64 id) const;
     // Reads the purchase and locks it for the rest of the write transaction: the purchase is
     // the unit of locking for every compensation of it (PostgreSQL: FOR UPDATE; SQLite's

@@ -66,6 +66,20 @@ qint64 RequestRepository::create(const RequestRecord &r)
     return st.value(0).toLongLong();
 }
 
+QList<RequestRecord> RequestRepository::where(const QString &condition,
+                                              const QVariantList &values) const
+{
+    SqlStatement st(m_db, QStringLiteral("SELECT %1 FROM refund_requests WHERE ").arg(columns) +
+                              condition);
+    for (const QVariant &v : values)
+        st.bind(v);
+    st.exec();
+    QList<RequestRecord> out;
+    while (st.next())
+        out << read(st);
+    return out;
+}
+
 std::optional<RequestRecord> RequestRepository::find(qint64 id, bool lock) const
 {
     SqlStatement st(m_db, QStringLiteral("SELECT %1 FROM refund_requests WHERE id = ?%2")

@@ -64,6 +64,8 @@ public:
     qint64 create(const RequestRecord &request);
     // With `lock`, the row stays locked until the transaction ends (PostgreSQL), so two
     // reviewers deciding one request are serialised on it.
+    // The requests a condition selects (values bound in order), for reading in bulk.
+    QList<RequestRecord> where(const QString &condition, const QVariantList &values) const;
     std::optional<RequestRecord> find(qint64 id, bool lock = false) const;
     QList<RequestRecord> list(const RequestFilter &filter) const;
     // Open requests triage should evaluate: new ones, and open ones without a recommendation.

@@ -7,6 +7,7 @@
 #include "models/outagerepository.h"
 
 #include <QCoreApplication>
+#include <limits>
 
 namespace {
 QString tr(const char *text)
@@ -43,12 +44,52 @@ BuiltCase CaseBuilder::buildDraft(const RequestRecord &draft) const
     return buildFrom(draft);
 }
 
-BuiltCase CaseBuilder::buildFrom(const RequestRecord &request) const
+BuiltCase CaseBuilder::build(const RequestRecord &request, const CaseFacts &facts) const
+{
+    return buildFrom(request, &facts);
+}
+
+namespace {
+template <typename T> std::optional<T> cached(const QHash<qint64, T> &facts, qint64 id)
+{
+    const auto it = facts.constFind(id);
+    return it == facts.cend() ? std::nullopt : std::optional<T>(*it);
+}
+} // namespace
+
+CaseFacts CaseFacts::load(const QSqlDatabase &db, const QString &condition,
+                          const QVariantList &values)
+{
+    CaseFacts f;
+    f.requests = RequestRepository(db).where(
+        condition + QStringLiteral(" ORDER BY received_at, id"), values);
+    const auto of = [&](const char *column) {
+        return QStringLiteral("SELECT %1 FROM refund_requests WHERE %2")
+            .arg(QLatin1String(column), condition);
+    };
+    for (const AccountRecord &a :
+         AccountRepository(db).where(QStringLiteral("id IN (%1)").arg(of("account_id")), values))
+        f.accounts.insert(a.id, a);
+    for (const PurchaseRecord &p :
+         PurchaseRepository(db).where(QStringLiteral("id IN (%1)").arg(of("purchase_id")), values))
+        f.purchases.insert(p.id, p);
+    f.lots = CreditLotRepository(db).ofPurchases(of("purchase_id"), values);
+    f.compensation = CompensationRepository(db).forPurchases(of("purchase_id"), values);
+    for (const JobRecord &j :
+         JobRepository(db).where(QStringLiteral("id IN (%1)").arg(of("job_id")), values))
+        f.jobs.insert(j.id, j);
+    f.creditedBack = LedgerRepository(db).creditedBack(of("job_id"), values);
+    f.outages = OutageRepository(db).overlapping(0, std::numeric_limits<qint64>::max());
+    return f;
+}
+
+BuiltCase CaseBuilder::buildFrom(const RequestRecord &request, const CaseFacts *facts) const
 {
     BuiltCase b;
     b.request = request;
     const RequestRecord &r = b.request;
-    const std::optional<AccountRecord> account = AccountRepository(m_db).find(r.accountId);
+    const std::optional<AccountRecord> account =
+        facts ? cached(facts->accounts, r.accountId) : AccountRepository(m_db).find(r.accountId);
     if (!account)
         throw DatabaseError(tr("request %1: account %2 does not exist").arg(r.id).arg(r.accountId));
     b.account = *account;
@@ -62,15 +103,24 @@ BuiltCase CaseBuilder::buildFrom(const RequestRecord &request) const
     c.request.amountCents = r.claimedAmountCents;
 
     if (r.purchaseId > 0) {
-        b.purchase = PurchaseRepository(m_db).find(r.purchaseId);
+        b.purchase = facts ? cached(facts->purchases, r.purchaseId)
+                           : PurchaseRepository(m_db).find(r.purchaseId);
         if (!b.purchase)
             throw DatabaseError(
                 tr("request %1: purchase %2 does not exist").arg(r.id).arg(r.purchaseId));
         const PurchaseRecord &p = *b.purchase;
-        const CreditLotRepository lots(m_db);
-        b.purchaseCreditsUsed = lots.usedOfPurchase(p.id).value_or(0);
-        b.purchaseCreditsLeft = lots.leftOfPurchase(p.id);
-        b.compensation = CompensationRepository(m_db).forPurchase(p.id, r.id);
+        if (facts) {
+            const auto lot = facts->lots.value(p.id, {0, 0});
+            b.purchaseCreditsUsed = lot.first;
+            b.purchaseCreditsLeft = lot.second;
+            b.compensation =
+                CompensationRepository::withoutRequest(facts->compensation.value(p.id), r.id);
+        } else {
+            const CreditLotRepository lots(m_db);
+            b.purchaseCreditsUsed = lots.usedOfPurchase(p.id).value_or(0);
+            b.purchaseCreditsLeft = lots.leftOfPurchase(p.id);
+            b.compensation = CompensationRepository(m_db).forPurchase(p.id, r.id);
+        }
         CasePurchase cp;
         cp.id = QString::number(p.id);
         cp.at = p.createdAt;
@@ -92,7 +142,7 @@ BuiltCase CaseBuilder::buildFrom(const RequestRecord &request) const
         c.request.purchase = 0;
     }
     if (r.jobId > 0) {
-        b.job = JobRepository(m_db).find(r.jobId);
+        b.job = facts ? cached(facts->jobs, r.jobId) : JobRepository(m_db).find(r.jobId);
         if (!b.job)
             throw DatabaseError(tr("request %1: job %2 does not exist").arg(r.id).arg(r.jobId));
         const JobRecord &j = *b.job;
@@ -105,7 +155,8 @@ BuiltCase CaseBuilder::buildFrom(const RequestRecord &request) const
         cj.failure = j.failure.isEmpty() ? FailureCause::None
                                          : known(PolicyNames::toFailureCause(j.failure),
                                                  QStringLiteral("failure cause"), j.failure, r.id);
-        cj.compensated = LedgerRepository(m_db).hasCreditBack(j.id);
+        cj.compensated =
+            facts ? facts->creditedBack.contains(j.id) : LedgerRepository(m_db).hasCreditBack(j.id);
         c.jobs << cj;
         c.request.job = 0;
     }
@@ -120,9 +171,12 @@ BuiltCase CaseBuilder::buildFrom(const RequestRecord &request) const
                 .arg(r.id)
                 .arg(r.type, missing == QLatin1String("job_id") ? tr("job") : tr("purchase")));
     if (c.request.type == RequestType::Outage && b.purchase) {
-        for (const OutageRecord &o :
-             OutageRepository(m_db).overlapping(b.purchase->createdAt, r.receivedAt))
-            c.outages << CaseOutage{o.startedAt, o.endedAt};
+        const QList<OutageRecord> outages =
+            facts ? facts->outages
+                  : OutageRepository(m_db).overlapping(b.purchase->createdAt, r.receivedAt);
+        for (const OutageRecord &o : outages)
+            if (o.endedAt >= b.purchase->createdAt && o.startedAt <= r.receivedAt)
+                c.outages << CaseOutage{o.startedAt, o.endedAt};
     }
     if (c.request.type == RequestType::Chargeback) {
         if (const auto cb = ChargebackRepository(m_db).findForRequest(r.id))

@@ -45,27 +45,26 @@ PreviewResult PolicyPreview::run(Database &database, const PolicyProfile &draft,
     const PolicyProfile &today = catalog.find(conn, result.profile);
     result.todayVersion = today.version;
 
-    QList<qint64> ids;
-    {
-        SqlStatement st(conn, QStringLiteral("SELECT r.id FROM refund_requests r"
-                                             " JOIN accounts a ON a.id = r.account_id"
-                                             " WHERE a.profile = ? AND r.received_at >= ?"
-                                             " AND r.received_at <= ? AND r.type <> 'chargeback'"
-                                             " ORDER BY r.received_at, r.id"));
-        st.bindAll({result.profile, from, to}).exec();
-        while (st.next())
-            ids << st.value(0).toLongLong();
-    }
+    // Every fact of every request in a few statements (one query per request and table
+    // would cost a round trip each on PostgreSQL).
+    const CaseFacts facts = CaseFacts::load(
+        conn,
+        QStringLiteral("id IN (SELECT r.id FROM refund_requests r JOIN accounts a"
+                       " ON a.id = r.account_id WHERE a.profile = ? AND r.received_at >= ?"
+                       " AND r.received_at <= ? AND r.type <> 'chargeback')"),
+        {result.profile, from, to});
+    const QList<RequestRecord> &requests = facts.requests;
     const CaseBuilder builder(conn);
-    for (qsizetype i = 0; i < ids.size(); ++i) {
+    for (qsizetype i = 0; i < requests.size(); ++i) {
         if (cancel && cancel->load()) {
             result.cancelled = true;
             break;
         }
         if (progress && i % 500 == 0)
-            progress(i, ids.size());
+            progress(i, requests.size());
+        const qint64 id = requests.at(i).id;
         try {
-            const BuiltCase b = builder.build(ids.at(i));
+            const BuiltCase b = builder.build(requests.at(i), facts);
             const PolicyOutcome now = PolicyEngine::evaluate(b.policyCase, today);
             const PolicyOutcome then = PolicyEngine::evaluate(b.policyCase, draft);
             const QString currency = b.purchase ? b.purchase->currency : QStringLiteral("USD");
@@ -89,15 +88,15 @@ PreviewResult PolicyPreview::run(Database &database, const PolicyProfile &draft,
             }
         } catch (const DatabaseError &e) {
             result.errors << QCoreApplication::translate("PolicyPreview", "request %1: %2")
-                                 .arg(ids.at(i))
+                                 .arg(id)
                                  .arg(e.message());
         } catch (const ArithmeticOverflow &) {
             result.errors << QCoreApplication::translate("PolicyPreview",
                                                          "request %1: a figure is out of range")
-                                 .arg(ids.at(i));
+                                 .arg(id);
         }
     }
     if (progress)
-        progress(result.evaluated, ids.size());
+        progress(result.evaluated, requests.size());
     return result;
 }

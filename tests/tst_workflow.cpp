@@ -12,8 +12,11 @@
 #include "models/purchaserepository.h"
 #include "models/requestrepository.h"
 #include "models/sqlstatement.h"
+#include "policy/casebuilder.h"
 #include "policy/payoutbook.h"
 #include "policy/refundworkflow.h"
+#include "policy/rules/policycasejson.h"
+#include "policy/rules/policyengine.h"
 #include "support/queryvalues.h"
 #include "support/refundctlrun.h"
 #include "support/tablesdigest.h"
@@ -359,6 +362,44 @@ private slots:
             QVERIFY2(e.message().contains(QLatin1String("credit-back")), qPrintable(e.message()));
         }
         shop.expectInvariants();
+    }
+
+    // The preview reads the facts of thousands of requests in a few statements: each case it
+    // builds is the case the workflow builds one query at a time, decided requests, credited
+    // jobs, refunds, restorations and outages included.
+    void bulkFactsBuildTheSameCases()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        RefundctlRun run = runRefundctl({QStringLiteral("demo"), QStringLiteral("--accounts"),
+                                         QStringLiteral("400"), QStringLiteral("--until"),
+                                         QStringLiteral("2026-11-01"), QStringLiteral("--quiet"),
+                                         QStringLiteral("--database"), t.url().toString()});
+        QCOMPARE(run.exitCode, 0);
+        t.db().open();
+        RefundWorkflow workflow(t.db());
+        workflow.triage();
+        const QSqlDatabase conn = t.db().connection();
+        const CaseFacts facts = CaseFacts::load(conn, QStringLiteral("id > ?"), {0});
+        QVERIFY(facts.requests.size() > 40);
+        QVERIFY(scalar(t.db(), QStringLiteral("SELECT COUNT(*) FROM decisions")) > 5);
+        const CaseBuilder builder(conn);
+        int compared = 0;
+        for (const RequestRecord &r : facts.requests) {
+            const BuiltCase one = builder.build(r.id);
+            const BuiltCase bulk = builder.build(r, facts);
+            QCOMPARE(bulk.purchaseCreditsUsed, one.purchaseCreditsUsed);
+            QCOMPARE(bulk.purchaseCreditsLeft, one.purchaseCreditsLeft);
+            QCOMPARE(bulk.compensation.grants.size(), one.compensation.grants.size());
+            QCOMPARE(bulk.compensation.returnedCents(), one.compensation.returnedCents());
+            QCOMPARE(bulk.compensation.restoredCredits, one.compensation.restoredCredits);
+            QCOMPARE(bulk.policyCase.outages.size(), one.policyCase.outages.size());
+            const PolicyProfile &profile = workflow.profile(one.account.profile);
+            const PolicyOutcome a = PolicyEngine::evaluate(one.policyCase, profile);
+            const PolicyOutcome b = PolicyEngine::evaluate(bulk.policyCase, profile);
+            QCOMPARE(PolicyCaseJson::outcomeToJson(b), PolicyCaseJson::outcomeToJson(a));
+            ++compared;
+        }
+        QCOMPARE(compared, facts.requests.size());
     }
 
     void overrideNeedsConfirmationAndNote()
