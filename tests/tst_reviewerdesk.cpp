@@ -285,6 +285,18 @@ private slots:
         QCOMPARE(diff->item(0, 0)->text(), QStringLiteral("company"));
         QCOMPARE(diff->item(0, 1)->text(), QStringLiteral("\"Acme\""));
         QCOMPARE(diff->item(0, 2)->text(), QStringLiteral("\"Acme Inc\""));
+        // Two saved versions side by side: open one (double-click), compare with the other.
+        QTest::keyClick(&editor, Qt::Key_S, Qt::ControlModifier); // version 2: "Acme Inc"
+        QCOMPARE(versions->rowCount(), 2);
+        emit versions->cellDoubleClicked(1, 0); // version 1 into the form
+        QVERIFY(editor.draftJson().contains("\"Acme\""));
+        versions->selectRow(0); // version 2
+        for (QPushButton *b : editor.findChildren<QPushButton *>())
+            if (b->text().contains(QLatin1String("Co&mpare")))
+                b->click();
+        QCOMPARE(diff->rowCount(), 1);
+        QCOMPARE(diff->item(0, 1)->text(), QStringLiteral("\"Acme Inc\""));
+        QCOMPARE(diff->item(0, 2)->text(), QStringLiteral("\"Acme\""));
         // An account goes on the profile from here, with its audit row.
         AccountRecord customer;
         customer.email = QStringLiteral("acme-customer@example.com");

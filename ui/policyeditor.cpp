@@ -187,6 +187,12 @@ PolicyEditor::PolicyEditor(Database &database, QWidget *parent)
     m_versions->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_versions->horizontalHeader()->setStretchLastSection(true);
     m_versions->setMaximumHeight(160);
+    m_versions->setToolTip(tr("Double-click a version to open it in the form; then compare it "
+                              "with another"));
+    connect(m_versions, &QTableWidget::cellDoubleClicked, this, [this](int row) {
+        if (!PolicyProfile::findBuiltIn(m_openName))
+            open(m_openName, m_versions->item(row, 0)->text().toInt());
+    });
     auto *compareButton = new QPushButton(tr("Co&mpare the selected version with the draft"));
     connect(compareButton, &QPushButton::clicked, this, &PolicyEditor::compare);
     m_diff->setObjectName(QStringLiteral("diff"));
