@@ -16,6 +16,7 @@
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QThread>
+#include <QUrl>
 #include <sqlite3.h>
 
 namespace {
@@ -175,8 +176,23 @@ QSqlDatabase Database::openConnection(const QString &name)
             QDir().mkpath(file.path()); // first start: the user's data folder may not exist yet
         if (!file.dir().exists())
             throw DatabaseError(describe(tr("the folder %1 does not exist").arg(file.path())));
-        db.setDatabaseName(m_url.path());
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=30000"));
+        // A file we may not write, or in a folder where its journal cannot be created (WAL
+        // needs its -wal and -shm files), is read as it is.
+        m_readOnly = file.exists() && (!file.isWritable() || !QFileInfo(file.path()).isWritable());
+        if (m_readOnly) {
+            const bool journalMissing = !QFileInfo::exists(m_url.path() + QStringLiteral("-shm"));
+            db.setDatabaseName(
+                QStringLiteral("file:%1?mode=ro%2")
+                    .arg(QString::fromLatin1(QUrl::toPercentEncoding(m_url.path(), "/")),
+                         !QFileInfo(file.path()).isWritable() && journalMissing
+                             ? QStringLiteral("&immutable=1")
+                             : QString()));
+            db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_URI;QSQLITE_OPEN_READONLY;"
+                                                "QSQLITE_BUSY_TIMEOUT=30000"));
+        } else {
+            db.setDatabaseName(m_url.path());
+            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=30000"));
+        }
     } else {
         db.setHostName(m_url.host());
         db.setPort(m_url.port());
@@ -203,8 +219,10 @@ QSqlDatabase Database::openConnection(const QString &name)
         if (m_dialect.isSqlite()) {
             // A file that is not a database (or is damaged) fails here, not at open().
             SqlStatement::run(db, QStringLiteral("PRAGMA foreign_keys = ON"));
-            SqlStatement::scalar(db, QStringLiteral("PRAGMA journal_mode = WAL"));
-            SqlStatement::run(db, QStringLiteral("PRAGMA synchronous = NORMAL"));
+            if (!m_readOnly) {
+                SqlStatement::scalar(db, QStringLiteral("PRAGMA journal_mode = WAL"));
+                SqlStatement::run(db, QStringLiteral("PRAGMA synchronous = NORMAL"));
+            }
             SqlStatement::scalar(db, QStringLiteral("SELECT count(*) FROM sqlite_master"));
             if (auto *handle = static_cast<sqlite3 *>(nativeHandle(db, "sqlite3*"))) {
                 sqlite3_create_function_v2(handle, "lower", 1,
@@ -250,6 +268,12 @@ void Database::migrate(int target)
                          .arg(latest)));
     if (current >= target)
         return;
+    if (m_readOnly)
+        throw DatabaseError(describe(
+            tr("the file is read-only and has schema version %1, older than this program's %2; "
+               "open it once where it may be written to upgrade it")
+                .arg(current)
+                .arg(target)));
 
     if (current == 0) {
         WriteTransaction tx(*this);

@@ -34,6 +34,9 @@ public:
     void reconnect();
 
     const DatabaseUrl &url() const { return m_url; }
+    // A SQLite file this user may read but not write (or in a folder it may not write): it
+    // is opened read-only, nothing is upgraded, and every write fails with a clear message.
+    bool isReadOnly() const { return m_readOnly; }
     const SqlDialect &dialect() const { return m_dialect; }
 
     // Schema version stored in the database; 0 for an empty one.
@@ -57,4 +60,5 @@ private:
     QString m_prefix;
     QMutex m_mutex;
     QStringList m_connectionNames;
+    bool m_readOnly = false;
 };

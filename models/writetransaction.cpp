@@ -1,12 +1,19 @@
 #include "writetransaction.h"
 
 #include "database.h"
+#include "databaseerror.h"
 #include "sqlstatement.h"
 
+#include <QCoreApplication>
 #include <QSqlQuery>
 
 WriteTransaction::WriteTransaction(Database &database) : m_db(database.connection())
 {
+    if (database.isReadOnly())
+        throw DatabaseError(QCoreApplication::translate("WriteTransaction",
+                                                        "%1 is read-only here: nothing can be "
+                                                        "written to it")
+                                .arg(database.url().toDisplayString()));
     // Not QSqlDatabase::transaction(): on SQLite that issues a deferred BEGIN, and two
     // writers upgrading their read locks at once fail with "database is locked".
     SqlStatement::run(m_db, database.dialect().beginWrite());

@@ -11,6 +11,7 @@
 #include "support/testdatabase.h"
 #include "support/workflowshop.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,6 +21,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <tuple>
+#include <unistd.h>
 
 namespace {
 using Run = RefundctlRun;
@@ -398,6 +400,59 @@ private slots:
                               QStringLiteral("UPDATE policy_profiles SET body = '{}' WHERE"
                                              " profile = 'acme' AND version = 1")));
         shop.expectInvariants();
+    }
+
+    // A database file this user may read but not write (a copy handed to an auditor, a
+    // backup on a read-only share) is read as it is; a write is refused saying so, and the
+    // file stays as it was. As root, the check runs as "nobody" (root may write anything).
+    void aReadOnlyFileIsReadNotWritten()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        if (backend != QLatin1String("sqlite"))
+            QSKIP("a SQLite file's permissions; PostgreSQL has roles (tst_roles)");
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("shared.db"));
+        const QString url = QStringLiteral("sqlite:") + file;
+        QCOMPARE(runRefundctl({QStringLiteral("demo"), QStringLiteral("--accounts"),
+                               QStringLiteral("30"), QStringLiteral("--quiet"),
+                               QStringLiteral("--database"), url})
+                     .exitCode,
+                 0);
+        const QByteArray before = [&] {
+            QFile f(file);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        }();
+        QVERIFY(!before.isEmpty());
+        QFile::remove(file + QStringLiteral("-wal"));
+        QFile::remove(file + QStringLiteral("-shm"));
+        QFile(file).setPermissions(QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther);
+        QFile(dir.path())
+            .setPermissions(QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup |
+                            QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther);
+        auto asReader = [&](const QStringList &args) {
+            QProcess p;
+            if (geteuid() == 0)
+                p.start(QStringLiteral("runuser"),
+                        QStringList{QStringLiteral("-u"), QStringLiteral("nobody"),
+                                    QStringLiteral("--"), QStringLiteral(REFUNDCTL_PATH)} +
+                            args);
+            else
+                p.start(QStringLiteral(REFUNDCTL_PATH), args);
+            p.waitForFinished(60000);
+            return std::make_pair(p.exitCode(),
+                                  p.readAllStandardOutput() + p.readAllStandardError());
+        };
+        auto [code, out] = asReader({QStringLiteral("requests"), QStringLiteral("--limit"),
+                                     QStringLiteral("3"), QStringLiteral("--database"), url});
+        QVERIFY2(code == 0 && out.count('\n') == 4, out.constData());
+        std::tie(code, out) =
+            asReader({QStringLiteral("triage"), QStringLiteral("--database"), url});
+        QCOMPARE(code, 1);
+        QVERIFY2(out.contains("read-only"), out.constData());
+        QFile(dir.path()).setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll() == before);
     }
 
     void help()

@@ -119,7 +119,10 @@ MainWindow::MainWindow(Database &database, QWidget *parent)
     setCentralWidget(central);
 
     statusBar()->addPermanentWidget(m_reviewerLabel);
-    statusBar()->addPermanentWidget(new QLabel(m_database.url().toDisplayString()));
+    statusBar()->addPermanentWidget(new QLabel(
+        m_database.isReadOnly()
+            ? tr("%1 (read-only: nothing can be changed)").arg(m_database.url().toDisplayString())
+            : m_database.url().toDisplayString()));
     setReviewer(m_reviewer);
 
     connect(m_queue, &QueueView::currentRequestChanged, this, &MainWindow::requestChanged);
@@ -549,10 +552,15 @@ void MainWindow::updateActions()
         action(QLatin1String(name))->setEnabled(has);
     for (const char *name : {"next", "previous"})
         action(QLatin1String(name))->setEnabled(onQueue);
-    // A viewer's session: the database refuses these, the desk does not offer them.
-    if (m_sessionRole == QLatin1String("viewer"))
-        for (const char *name : viewerCannot)
+    // A viewer's session, or a file this user may not write: the database refuses these, the
+    // desk does not offer them.
+    if (m_sessionRole == QLatin1String("viewer") || m_database.isReadOnly())
+        for (const char *name : viewerCannot) {
             action(QLatin1String(name))->setEnabled(false);
+            if (m_database.isReadOnly())
+                action(QLatin1String(name))
+                    ->setToolTip(tr("This database file is read-only here."));
+        }
 }
 
 void MainWindow::decide(int actionValue)
