@@ -319,6 +319,34 @@ private slots:
         QVERIFY2(result.contains(QLatin1String("evaluated in")), qPrintable(result));
     }
 
+    // A 1280x720 laptop: the window fits, and the queue's filters wrap onto a second row
+    // instead of covering one another.
+    void theDeskFitsA1280PixelScreen()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        AccountRecord someone; // a desk with data shows its tabs, not the welcome page
+        someone.email = QStringLiteral("someone@example.com");
+        someone.displayName = QStringLiteral("Someone");
+        someone.profile = QStringLiteral("aidancing");
+        someone.createdAt = 1'772'000'000;
+        AccountRepository(t.db().connection()).create(someone);
+        MainWindow w(t.db());
+        QVERIFY2(w.minimumSizeHint().width() <= 1280,
+                 qPrintable(QString::number(w.minimumSizeHint().width())));
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCOMPARE(w.width(), 1280);
+        auto *views = w.queue()->findChild<QComboBox *>(QStringLiteral("savedViews"));
+        auto *status = w.queue()->findChild<QComboBox *>(QStringLiteral("statusFilter"));
+        QVERIFY(views && status);
+        const QRect a(views->mapTo(&w, QPoint(0, 0)), views->size());
+        const QRect b(status->mapTo(&w, QPoint(0, 0)), status->size());
+        QVERIFY(!a.intersects(b));
+        QVERIFY(w.rect().contains(a) && w.rect().contains(b));
+    }
+
     void aRememberedPasswordNeverStaysInTheSettingsFile()
     {
         QFETCH_GLOBAL(QString, backend);

@@ -1,5 +1,7 @@
 #include "queueview.h"
 
+#include "flowlayout.h"
+
 #include "deadlinedelegate.h"
 #include "displaynames.h"
 #include "policy/rules/policyprofile.h"
@@ -115,8 +117,12 @@ QueueView::QueueView(RequestQueueModel *model, QWidget *parent)
 
 void QueueView::buildFilterBar(QWidget *bar)
 {
-    auto *row = new QHBoxLayout(bar);
+    // The filters wrap onto a second row on a small screen instead of widening the window.
+    auto *row = new FlowLayout(bar);
     row->setContentsMargins(6, 6, 6, 0);
+    QSizePolicy policy = bar->sizePolicy();
+    policy.setHeightForWidth(true);
+    bar->setSizePolicy(policy);
 
     m_status->addItem(tr("Open"), RequestQueueModel::openStatuses());
     for (const char *s : {"new", "pending", "escalated", "awaiting_approval", "approved", "denied"})
@@ -141,7 +147,7 @@ void QueueView::buildFilterBar(QWidget *bar)
     connect(
         new QShortcut(QKeySequence(Qt::Key_Escape), m_search, nullptr, nullptr, Qt::WidgetShortcut),
         &QShortcut::activated, this, [this] { m_table->setFocus(Qt::ShortcutFocusReason); });
-    m_search->setMinimumWidth(180);
+    m_search->setMinimumWidth(260);
     // The combos shrink to a few characters on a small screen (their lists still show the
     // whole names), so the bar fits a 1280-pixel window.
     for (QComboBox *combo : {m_status, m_type, m_profile, m_views}) {
@@ -166,7 +172,7 @@ void QueueView::buildFilterBar(QWidget *bar)
     row->addWidget(m_profile);
     row->addWidget(m_mine);
     row->addWidget(m_overdue);
-    row->addWidget(m_search, 1);
+    row->addWidget(m_search);
     row->addWidget(m_views);
     row->addWidget(m_saveView);
     row->addWidget(m_deleteView);
