@@ -116,17 +116,7 @@ qint64 AccountRepository::countOnProfile(const QString &profile) const
 
 QList<AccountRecord> AccountRepository::onProfile(const QString &profile, int limit) const
 {
-    QList<AccountRecord> out;
-    SqlStatement st(m_db, QStringLiteral("SELECT id FROM accounts WHERE profile = ? ORDER BY id"
-                                         " LIMIT ?"));
-    st.bindAll({profile, limit}).exec();
-    QList<qint64> ids;
-    while (st.next())
-        ids << st.value(0).toLongLong();
-    for (const qint64 id : std::as_const(ids))
-        if (const auto a = find(id))
-            out << *a;
-    return out;
+    return where(QStringLiteral("profile = ? ORDER BY id LIMIT ?"), {profile, limit});
 }
 
 qint64 AccountRepository::count() const

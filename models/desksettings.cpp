@@ -28,12 +28,17 @@ std::optional<QString> DeskSettings::value(const QString &key) const
     return st.value(0).toString();
 }
 
-void DeskSettings::set(const QString &key, const QString &value)
+void DeskSettings::requireSettable(const QString &key)
 {
     if (!settable().contains(key))
         throw DatabaseError(
             QCoreApplication::translate("DeskSettings", "no setting \"%1\"; the settings are: %2")
                 .arg(key, settable().join(QStringLiteral(", "))));
+}
+
+void DeskSettings::set(const QString &key, const QString &value)
+{
+    requireSettable(key);
     bool ok = false;
     const qint64 cents = value.trimmed().toLongLong(&ok);
     if (!ok || cents < 0)

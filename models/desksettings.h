@@ -16,6 +16,8 @@ public:
     // The settings a person may change, each with its default: four_eyes_above_cents.
     static QStringList settable();
     static QString defaultValue(const QString &key);
+    // Throws DatabaseError naming the settings when `key` is none of them.
+    static void requireSettable(const QString &key);
 
     std::optional<QString> value(const QString &key) const;
     // Checks the key and the value (four_eyes_above_cents: a whole number of cents, 0 or

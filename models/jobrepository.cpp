@@ -35,8 +35,7 @@ JobRecord readJob(const SqlStatement &st)
 
 QList<JobRecord> JobRepository::where(const QString &condition, const QVariantList &values) const
 {
-    SqlStatement st(m_db,
-                    QStringLiteral("SELECT %1 FROM jobs WHERE ").arg(jobColumns) + condition);
+    SqlStatement st(m_db, QStringLiteral("SELECT %1 FROM jobs WHERE ").arg(jobColumns) + condition);
     for (const QVariant &v : values)
         st.bind(v);
     st.exec();

@@ -45,8 +45,8 @@ qint64 PurchaseRepository::create(const PurchaseRecord &p)
 QList<PurchaseRecord> PurchaseRepository::where(const QString &condition,
                                                 const QVariantList &values) const
 {
-    SqlStatement st(m_db, QStringLiteral("SELECT %1 FROM purchases WHERE ").arg(columns) +
-                              condition);
+    SqlStatement st(m_db,
+                    QStringLiteral("SELECT %1 FROM purchases WHERE ").arg(columns) + condition);
     for (const QVariant &v : values)
         st.bind(v);
     st.exec();

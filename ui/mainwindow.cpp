@@ -668,36 +668,51 @@ void MainWindow::approveSecond()
     ask->open();
 }
 
+NoteDialog *MainWindow::noteDialog(qint64 requestId, std::function<void(const QString &)> write,
+                                   std::function<QString()> done, int shownFor)
+{
+    auto *dialog = new NoteDialog(
+        requestId,
+        [write = std::move(write)](const QString &text) {
+            try {
+                write(text);
+                return QString();
+            } catch (const DatabaseError &e) {
+                return e.message(); // shown in the dialog, which stays open
+            }
+        },
+        this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, requestId, done = std::move(done), shownFor] {
+        statusBar()->showMessage(done(), shownFor);
+        refreshAfterWrite(requestId);
+    });
+    return dialog;
+}
+
 void MainWindow::reverseDecision()
 {
     if (!m_detail->hasRequest() || !m_detail->dossier().request.isDecided())
         return;
     const qint64 id = m_detail->requestId();
     auto reopened = std::make_shared<qint64>(0);
-    auto *dialog = new NoteDialog(
+    NoteDialog *dialog = noteDialog(
         id,
         [this, id, reopened](const QString &reason) {
-            try {
-                *reopened = m_workflow.reverse(id, m_reviewer, reason).reopenedAs;
-                return QString();
-            } catch (const DatabaseError &e) {
-                return e.message();
-            }
+            *reopened = m_workflow.reverse(id, m_reviewer, reason).reopenedAs;
         },
-        this);
+        [this, id, reopened] {
+            return tr("Request %1 reversed: the case continues in request %2.")
+                .arg(id)
+                .arg(*reopened);
+        },
+        8000);
     dialog->setObjectName(QStringLiteral("reverseDialog"));
     dialog->setPrompt(tr("Reverse the decision of request %1").arg(id),
                       tr("Why it is reversed. The credits the decision moved move back, and the "
                          "request reopens as a new one for a fresh decision; money already "
                          "paid out is not reversed. This cannot be undone."),
                       tr("&Reverse"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, id, reopened] {
-        statusBar()->showMessage(
-            tr("Request %1 reversed: the case continues in request %2.").arg(id).arg(*reopened),
-            8000);
-        refreshAfterWrite(id);
-    });
     dialog->open();
 }
 
@@ -706,26 +721,13 @@ void MainWindow::sendBack()
     if (!m_detail->hasRequest() || !m_detail->dossier().firstApproval)
         return;
     const qint64 id = m_detail->requestId();
-    auto *dialog = new NoteDialog(
-        id,
-        [this, id](const QString &note) {
-            try {
-                m_workflow.sendBack(id, m_reviewer, note);
-                return QString();
-            } catch (const DatabaseError &e) {
-                return e.message();
-            }
-        },
-        this);
+    NoteDialog *dialog = noteDialog(
+        id, [this, id](const QString &note) { m_workflow.sendBack(id, m_reviewer, note); },
+        [this, id] { return tr("Request %1 sent back to the queue.").arg(id); }, 5000);
     dialog->setObjectName(QStringLiteral("sendBackDialog"));
     dialog->setPrompt(tr("Send request %1 back").arg(id),
                       tr("Why it goes back (the first approver and the queue see this):"),
                       tr("Send &back"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, id] {
-        statusBar()->showMessage(tr("Request %1 sent back to the queue.").arg(id), 5000);
-        refreshAfterWrite(id);
-    });
     dialog->open();
 }
 
@@ -734,23 +736,10 @@ void MainWindow::addNote()
     if (!m_detail->hasRequest())
         return;
     const qint64 id = m_detail->requestId();
-    auto *dialog = new NoteDialog(
-        id,
-        [this, id](const QString &note) {
-            try {
-                m_workflow.addNote(id, m_reviewer, note);
-                return QString();
-            } catch (const DatabaseError &e) {
-                return e.message();
-            }
-        },
-        this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, id] {
-        statusBar()->showMessage(tr("Note added to request %1.").arg(id), 5000);
-        refreshAfterWrite(id);
-    });
-    dialog->open();
+    noteDialog(
+        id, [this, id](const QString &note) { m_workflow.addNote(id, m_reviewer, note); },
+        [this, id] { return tr("Note added to request %1.").arg(id); }, 5000)
+        ->open();
 }
 
 void MainWindow::assignToMe()

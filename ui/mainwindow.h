@@ -6,6 +6,7 @@
 #include "policy/refundworkflow.h"
 
 #include <QMainWindow>
+#include <functional>
 
 class AccountTableModel;
 class BackgroundReader;
@@ -74,6 +75,10 @@ private:
     void approveSecond();
     void sendBack();
     void reverseDecision();
+    // A note dialog for the request: `write` stores the text (its DatabaseError is shown in the
+    // dialog); once stored, `done`'s words show in the status bar and the views refresh.
+    class NoteDialog *noteDialog(qint64 requestId, std::function<void(const QString &)> write,
+                                 std::function<QString()> done, int shownFor);
     void addNote();
     void assignToMe();
     void requestChanged(qint64 requestId);

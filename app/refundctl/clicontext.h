@@ -21,6 +21,9 @@ public:
     ~CliContext();
 
     const QString &command() const { return m_command; }
+    // Who a command acts as when not told (--reviewer, --by): the operating-system user. On a
+    // team's database the database records the signed-in login instead.
+    static QString osUser() { return qEnvironmentVariable("USER", QStringLiteral("refundctl")); }
     const QStringList &arguments() const { return m_arguments; }
     // Parses the subcommand's arguments (adds --database and --help). Returns false and sets
     // `exitCode` when the caller should stop: help was printed, or the usage was wrong.

@@ -32,11 +32,6 @@ QString isoTime(qint64 secs)
 const QString keyFileOption = QStringLiteral("stripe-key-file");
 const QString apiBaseOption = QStringLiteral("stripe-api-base");
 
-QString actor()
-{
-    return qEnvironmentVariable("USER", QStringLiteral("refundctl"));
-}
-
 // The payout id of `payouts mark ID` or `payouts retry ID`; 0 when it is not one.
 qint64 payoutId(const QCommandLineParser &parser)
 {
@@ -80,7 +75,7 @@ int markPayout(CliContext &cli)
         const PayoutRecord p =
             PayoutBook(cli.database(), workflow)
                 .markByHand(id, parser.isSet(paidOption), parser.value(refOption),
-                            parser.value(noteOption), actor());
+                            parser.value(noteOption), CliContext::osUser());
         cli.out() << tr("payout %1 (%2): %3")
                          .arg(p.id)
                          .arg(formatMoney(p.amountCents, p.currency), p.status)
@@ -113,8 +108,8 @@ int retryPayout(CliContext &cli)
                                  "--note \"the customer has a new card\""));
     try {
         RefundWorkflow workflow(cli.database());
-        const PayoutRecord p =
-            PayoutBook(cli.database(), workflow).retry(id, parser.value(noteOption), actor());
+        const PayoutRecord p = PayoutBook(cli.database(), workflow)
+                                   .retry(id, parser.value(noteOption), CliContext::osUser());
         cli.out() << tr("payout %1 retried as payout %2 (%3): pending")
                          .arg(id)
                          .arg(p.id)

@@ -78,6 +78,21 @@ bool readFile(const QString &path, QByteArray *data, QString *error)
     return true;
 }
 
+// A built-in profile, or a company's own in its newest stored version (the database is
+// opened only then). Sets `error` naming the profile when it is neither.
+std::optional<PolicyProfile> findProfile(CliContext &sub, const QString &name, QString *error)
+{
+    if (auto builtIn = PolicyProfile::findBuiltIn(name))
+        return builtIn;
+    try {
+        ProfileCatalog catalog;
+        return catalog.find(sub.database().connection(), name);
+    } catch (const DatabaseError &e) {
+        *error = tr("profile: unknown profile '%1' (%2)").arg(name, e.message());
+        return std::nullopt;
+    }
+}
+
 int evaluate(CliContext &cli, const QStringList &args)
 {
     QCommandLineParser parser;
@@ -122,17 +137,9 @@ int evaluate(CliContext &cli, const QStringList &args)
             parser.isSet(profileOption) ? parser.value(profileOption) : parsed->profile;
         if (name.isEmpty())
             return badInput(cli, tr("profile: the case names no profile (or use --profile NAME)"));
-        profile = PolicyProfile::findBuiltIn(name);
-        if (!profile) {
-            // A company's own profile: its newest version, from the database.
-            try {
-                ProfileCatalog catalog;
-                profile = catalog.find(sub.database().connection(), name);
-            } catch (const DatabaseError &e) {
-                return badInput(cli,
-                                tr("profile: unknown profile '%1' (%2)").arg(name, e.message()));
-            }
-        }
+        profile = findProfile(sub, name, &error);
+        if (!profile)
+            return badInput(cli, error);
     }
     PolicyOutcome outcome;
     try {
@@ -182,15 +189,10 @@ int show(CliContext &cli, const QStringList &args)
     if (parser.positionalArguments().size() != 1)
         return sub.usageError(tr("give one profile id"));
     const QString name = parser.positionalArguments().first();
-    std::optional<PolicyProfile> found = PolicyProfile::findBuiltIn(name);
-    if (!found) {
-        try {
-            ProfileCatalog catalog;
-            found = catalog.find(sub.database().connection(), name);
-        } catch (const DatabaseError &e) {
-            return badInput(cli, tr("profile: unknown profile '%1' (%2)").arg(name, e.message()));
-        }
-    }
+    QString error;
+    const std::optional<PolicyProfile> found = findProfile(sub, name, &error);
+    if (!found)
+        return badInput(cli, error);
     const PolicyProfile &p = *found;
     QTextStream &out = cli.out();
     const auto verdictWord = [](Verdict v) {
@@ -298,9 +300,7 @@ int importProfile(CliContext &cli, const QStringList &args)
     try {
         const PolicyLibrary::Saved saved =
             PolicyLibrary(sub.database())
-                .save(json, parser.isSet(byOption)
-                                ? parser.value(byOption)
-                                : qEnvironmentVariable("USER", QStringLiteral("refundctl")));
+                .save(json, parser.isSet(byOption) ? parser.value(byOption) : CliContext::osUser());
         if (saved.unchanged)
             cli.out() << tr("%1 is the same as its version %2: nothing saved")
                              .arg(saved.id)
@@ -611,8 +611,7 @@ int assign(CliContext &cli, const QStringList &args)
         RefundWorkflow workflow(sub.database());
         const qint64 moved = workflow.assignProfile(
             parser.positionalArguments().first(), account, parser.value(fromOption),
-            parser.isSet(byOption) ? parser.value(byOption)
-                                   : qEnvironmentVariable("USER", QStringLiteral("refundctl")));
+            parser.isSet(byOption) ? parser.value(byOption) : CliContext::osUser());
         cli.out() << tr("%n account(s) now on %1", nullptr, int(qMin<qint64>(moved, INT_MAX)))
                          .arg(parser.positionalArguments().first())
                   << Qt::endl;

@@ -190,10 +190,7 @@ int TeamCommands::settings(CliContext &cli)
             for (const auto &[key, value] : settings.all())
                 cli.out() << key << QLatin1Char('=') << value << QLatin1Char('\n');
         } else if (action == QLatin1String("get")) {
-            if (!DeskSettings::settable().contains(pos.first()))
-                throw DatabaseError(
-                    tr("no setting \"%1\"; the settings are: %2")
-                        .arg(pos.first(), DeskSettings::settable().join(QStringLiteral(", "))));
+            DeskSettings::requireSettable(pos.first());
             cli.out()
                 << settings.value(pos.first()).value_or(DeskSettings::defaultValue(pos.first()))
                 << QLatin1Char('\n');

@@ -495,9 +495,8 @@ int WorkflowCommands::approvals(CliContext &cli)
     }
     if (ids.isEmpty())
         return sub.usageError(tr("name at least one request id"));
-    const QString name = parser.isSet(reviewerOption)
-                             ? parser.value(reviewerOption).trimmed()
-                             : qEnvironmentVariable("USER", QStringLiteral("refundctl"));
+    const QString name = parser.isSet(reviewerOption) ? parser.value(reviewerOption).trimmed()
+                                                      : CliContext::osUser();
     if (action == QLatin1String("send-back") && parser.value(noteOption).trimmed().isEmpty())
         return sub.usageError(tr("--note TEXT is required: say why it goes back"));
     RefundWorkflow workflow(sub.database());
@@ -552,9 +551,8 @@ int WorkflowCommands::reverse(CliContext &cli)
         return cli.usageError(tr("name one decided request id"));
     if (parser.value(reasonOption).trimmed().isEmpty())
         return cli.usageError(tr("--reason TEXT is required: say why the decision is reversed"));
-    const QString name = parser.isSet(reviewerOption)
-                             ? parser.value(reviewerOption)
-                             : qEnvironmentVariable("USER", QStringLiteral("refundctl"));
+    const QString name =
+        parser.isSet(reviewerOption) ? parser.value(reviewerOption) : CliContext::osUser();
     try {
         const ReversalResult r =
             RefundWorkflow(cli.database()).reverse(id, name, parser.value(reasonOption));
