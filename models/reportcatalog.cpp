@@ -10,6 +10,8 @@ QString tr(const char *text)
 }
 
 using K = ReportColumn::Kind;
+// Column headers are identifiers, the same in every language: spreadsheets and scripts
+// downstream read them by name. The descriptions are translated.
 
 // Every report filters on one time column (UTC days) and on the account's profile.
 QString scope(const QString &timeColumn, const ReportParameters &p, QVariantList &values)
@@ -46,17 +48,17 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
     r.name = name;
     if (name == QLatin1String("transactions")) {
         r.description = tr("every ledger entry: purchases, usage, credit-backs, refunds");
-        r.columns = {{tr("entry_id"), K::Integer},
-                     {tr("time_utc"), K::Timestamp},
-                     {tr("account_id"), K::Integer},
-                     {tr("email"), K::Text},
-                     {tr("entry_type"), K::Text},
-                     {tr("credits"), K::Integer},
-                     {tr("purchase_id"), K::Integer},
-                     {tr("job_id"), K::Integer},
-                     {tr("request_id"), K::Integer},
-                     {tr("created_by"), K::Text},
-                     {tr("note"), K::Text}};
+        r.columns = {{QStringLiteral("entry_id"), K::Integer},
+                     {QStringLiteral("time_utc"), K::Timestamp},
+                     {QStringLiteral("account_id"), K::Integer},
+                     {QStringLiteral("email"), K::Text},
+                     {QStringLiteral("entry_type"), K::Text},
+                     {QStringLiteral("credits"), K::Integer},
+                     {QStringLiteral("purchase_id"), K::Integer},
+                     {QStringLiteral("job_id"), K::Integer},
+                     {QStringLiteral("request_id"), K::Integer},
+                     {QStringLiteral("created_by"), K::Text},
+                     {QStringLiteral("note"), K::Text}};
         r.sql = QStringLiteral("SELECT l.id, l.created_at, l.account_id, a.email, l.entry_type,"
                                " l.credits, l.purchase_id, l.job_id, l.request_id, l.created_by,"
                                " l.note FROM ledger_entries l JOIN accounts a ON a.id ="
@@ -65,13 +67,20 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
                 QStringLiteral(" ORDER BY l.id");
     } else if (name == QLatin1String("purchases")) {
         r.description = tr("purchases with what was paid, refunded and disputed");
-        r.columns = {{tr("purchase_id"), K::Integer}, {tr("time_utc"), K::Timestamp},
-                     {tr("account_id"), K::Integer},  {tr("email"), K::Text},
-                     {tr("package"), K::Text},        {tr("credits"), K::Integer},
-                     {tr("amount"), K::Money},        {tr("fee"), K::Money},
-                     {tr("currency"), K::Text},       {tr("charge_count"), K::Integer},
-                     {tr("refunded"), K::Money},      {tr("delivered"), K::Boolean},
-                     {tr("disputed"), K::Boolean},    {tr("payment_ref"), K::Text}};
+        r.columns = {{QStringLiteral("purchase_id"), K::Integer},
+                     {QStringLiteral("time_utc"), K::Timestamp},
+                     {QStringLiteral("account_id"), K::Integer},
+                     {QStringLiteral("email"), K::Text},
+                     {QStringLiteral("package"), K::Text},
+                     {QStringLiteral("credits"), K::Integer},
+                     {QStringLiteral("amount"), K::Money},
+                     {QStringLiteral("fee"), K::Money},
+                     {QStringLiteral("currency"), K::Text},
+                     {QStringLiteral("charge_count"), K::Integer},
+                     {QStringLiteral("refunded"), K::Money},
+                     {QStringLiteral("delivered"), K::Boolean},
+                     {QStringLiteral("disputed"), K::Boolean},
+                     {QStringLiteral("payment_ref"), K::Text}};
         r.sql = QStringLiteral("SELECT p.id, p.created_at, p.account_id, a.email, p.package,"
                                " p.credits, p.amount_cents, p.fee_cents, p.currency,"
                                " p.charge_count, (SELECT COALESCE(SUM(x.amount_cents), 0) FROM"
@@ -82,15 +91,23 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
                 QStringLiteral(" ORDER BY p.id");
     } else if (name == QLatin1String("requests")) {
         r.description = tr("refund requests with the policy's recommendation");
-        r.columns = {{tr("request_id"), K::Integer},  {tr("received_utc"), K::Timestamp},
-                     {tr("account_id"), K::Integer},  {tr("email"), K::Text},
-                     {tr("name"), K::Text},           {tr("profile"), K::Text},
-                     {tr("type"), K::Text},           {tr("status"), K::Text},
-                     {tr("recommendation"), K::Text}, {tr("remedy"), K::Text},
-                     {tr("amount"), K::Money},        {tr("currency"), K::Text},
-                     {tr("credits"), K::Integer},     {tr("respond_by"), K::Text},
-                     {tr("assigned_to"), K::Text},    {tr("decided_utc"), K::Timestamp},
-                     {tr("message"), K::Text}};
+        r.columns = {{QStringLiteral("request_id"), K::Integer},
+                     {QStringLiteral("received_utc"), K::Timestamp},
+                     {QStringLiteral("account_id"), K::Integer},
+                     {QStringLiteral("email"), K::Text},
+                     {QStringLiteral("name"), K::Text},
+                     {QStringLiteral("profile"), K::Text},
+                     {QStringLiteral("type"), K::Text},
+                     {QStringLiteral("status"), K::Text},
+                     {QStringLiteral("recommendation"), K::Text},
+                     {QStringLiteral("remedy"), K::Text},
+                     {QStringLiteral("amount"), K::Money},
+                     {QStringLiteral("currency"), K::Text},
+                     {QStringLiteral("credits"), K::Integer},
+                     {QStringLiteral("respond_by"), K::Text},
+                     {QStringLiteral("assigned_to"), K::Text},
+                     {QStringLiteral("decided_utc"), K::Timestamp},
+                     {QStringLiteral("message"), K::Text}};
         r.sql = QStringLiteral("SELECT r.id, r.received_at, r.account_id, a.email, a.display_name,"
                                " a.profile, r.type, r.status, r.rec_verdict, r.rec_remedy,"
                                " r.rec_refund_cents, p.currency, r.rec_credits, r.rec_respond_by,"
@@ -101,14 +118,22 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
                 QStringLiteral(" ORDER BY r.id");
     } else if (name == QLatin1String("refunds")) {
         r.description = tr("decided requests with the amounts, credits and remedies granted");
-        r.columns = {{tr("request_id"), K::Integer}, {tr("decided_utc"), K::Timestamp},
-                     {tr("account_id"), K::Integer}, {tr("email"), K::Text},
-                     {tr("name"), K::Text},          {tr("profile"), K::Text},
-                     {tr("type"), K::Text},          {tr("verdict"), K::Text},
-                     {tr("remedy"), K::Text},        {tr("amount"), K::Money},
-                     {tr("currency"), K::Text},      {tr("credits"), K::Integer},
-                     {tr("reviewer"), K::Text},      {tr("override"), K::Boolean},
-                     {tr("recommended"), K::Text},   {tr("note"), K::Text}};
+        r.columns = {{QStringLiteral("request_id"), K::Integer},
+                     {QStringLiteral("decided_utc"), K::Timestamp},
+                     {QStringLiteral("account_id"), K::Integer},
+                     {QStringLiteral("email"), K::Text},
+                     {QStringLiteral("name"), K::Text},
+                     {QStringLiteral("profile"), K::Text},
+                     {QStringLiteral("type"), K::Text},
+                     {QStringLiteral("verdict"), K::Text},
+                     {QStringLiteral("remedy"), K::Text},
+                     {QStringLiteral("amount"), K::Money},
+                     {QStringLiteral("currency"), K::Text},
+                     {QStringLiteral("credits"), K::Integer},
+                     {QStringLiteral("reviewer"), K::Text},
+                     {QStringLiteral("override"), K::Boolean},
+                     {QStringLiteral("recommended"), K::Text},
+                     {QStringLiteral("note"), K::Text}};
         r.sql =
             QStringLiteral("SELECT d.request_id, d.decided_at, r.account_id, a.email,"
                            " a.display_name, a.profile, r.type, d.verdict, d.remedy,"
@@ -118,16 +143,16 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
             scope(QStringLiteral("d.decided_at"), p, r.values) + QStringLiteral(" ORDER BY d.id");
     } else if (name == QLatin1String("failed-jobs")) {
         r.description = tr("failed generation jobs and whether they were credited back");
-        r.columns = {{tr("job_id"), K::Integer},
-                     {tr("time_utc"), K::Timestamp},
-                     {tr("account_id"), K::Integer},
-                     {tr("email"), K::Text},
-                     {tr("model"), K::Text},
-                     {tr("credits"), K::Integer},
-                     {tr("cause"), K::Text},
-                     {tr("detail"), K::Text},
-                     {tr("credited_back"), K::Boolean},
-                     {tr("credited_back_utc"), K::Timestamp}};
+        r.columns = {{QStringLiteral("job_id"), K::Integer},
+                     {QStringLiteral("time_utc"), K::Timestamp},
+                     {QStringLiteral("account_id"), K::Integer},
+                     {QStringLiteral("email"), K::Text},
+                     {QStringLiteral("model"), K::Text},
+                     {QStringLiteral("credits"), K::Integer},
+                     {QStringLiteral("cause"), K::Text},
+                     {QStringLiteral("detail"), K::Text},
+                     {QStringLiteral("credited_back"), K::Boolean},
+                     {QStringLiteral("credited_back_utc"), K::Timestamp}};
         r.sql = QStringLiteral("SELECT j.id, j.created_at, j.account_id, a.email, j.model,"
                                " j.credits, j.failure, j.error_detail, c.id IS NOT NULL,"
                                " c.created_at FROM jobs j JOIN accounts a ON a.id = j.account_id"
@@ -137,18 +162,18 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
                 QStringLiteral(" ORDER BY j.id");
     } else if (name == QLatin1String("chargebacks")) {
         r.description = tr("chargebacks the banks reported and how they ended");
-        r.columns = {{tr("chargeback_id"), K::Integer},
-                     {tr("opened_utc"), K::Timestamp},
-                     {tr("purchase_id"), K::Integer},
-                     {tr("account_id"), K::Integer},
-                     {tr("email"), K::Text},
-                     {tr("amount"), K::Money},
-                     {tr("currency"), K::Text},
-                     {tr("reason"), K::Text},
-                     {tr("status"), K::Text},
-                     {tr("resolved_utc"), K::Timestamp},
-                     {tr("contacted_support_first"), K::Boolean},
-                     {tr("request_id"), K::Integer}};
+        r.columns = {{QStringLiteral("chargeback_id"), K::Integer},
+                     {QStringLiteral("opened_utc"), K::Timestamp},
+                     {QStringLiteral("purchase_id"), K::Integer},
+                     {QStringLiteral("account_id"), K::Integer},
+                     {QStringLiteral("email"), K::Text},
+                     {QStringLiteral("amount"), K::Money},
+                     {QStringLiteral("currency"), K::Text},
+                     {QStringLiteral("reason"), K::Text},
+                     {QStringLiteral("status"), K::Text},
+                     {QStringLiteral("resolved_utc"), K::Timestamp},
+                     {QStringLiteral("contacted_support_first"), K::Boolean},
+                     {QStringLiteral("request_id"), K::Integer}};
         r.sql = QStringLiteral("SELECT c.id, c.opened_at, c.purchase_id, c.account_id, a.email,"
                                " c.amount_cents, c.currency, c.reason, c.status, c.resolved_at,"
                                " c.contacted_support_first, c.request_id FROM chargebacks c JOIN"
@@ -157,11 +182,15 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
                 QStringLiteral(" ORDER BY c.id");
     } else if (name == QLatin1String("sla")) {
         r.description = tr("each request's answer date and when it was answered");
-        r.columns = {{tr("request_id"), K::Integer},    {tr("received_utc"), K::Timestamp},
-                     {tr("profile"), K::Text},          {tr("type"), K::Text},
-                     {tr("status"), K::Text},           {tr("respond_by"), K::Text},
-                     {tr("decided_utc"), K::Timestamp}, {tr("answered_on"), K::Text},
-                     {tr("on_time"), K::Text}};
+        r.columns = {{QStringLiteral("request_id"), K::Integer},
+                     {QStringLiteral("received_utc"), K::Timestamp},
+                     {QStringLiteral("profile"), K::Text},
+                     {QStringLiteral("type"), K::Text},
+                     {QStringLiteral("status"), K::Text},
+                     {QStringLiteral("respond_by"), K::Text},
+                     {QStringLiteral("decided_utc"), K::Timestamp},
+                     {QStringLiteral("answered_on"), K::Text},
+                     {QStringLiteral("on_time"), K::Text}};
         const QString answered = d.utcDate(QStringLiteral("r.decided_at"));
         r.sql = QStringLiteral("SELECT r.id, r.received_at, a.profile, r.type, r.status,"
                                " r.rec_respond_by, r.decided_at, %1, CASE WHEN r.decided_at IS"
@@ -173,9 +202,10 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
                 QStringLiteral(" ORDER BY r.id");
     } else if (name == QLatin1String("monthly-summary")) {
         r.description = tr("per month and currency: revenue, refunds and their share");
-        r.columns = {{tr("month"), K::Text},        {tr("currency"), K::Text},
-                     {tr("purchases"), K::Integer}, {tr("revenue"), K::Money},
-                     {tr("refunds"), K::Integer},   {tr("refunded"), K::Money}};
+        r.columns = {
+            {QStringLiteral("month"), K::Text},        {QStringLiteral("currency"), K::Text},
+            {QStringLiteral("purchases"), K::Integer}, {QStringLiteral("revenue"), K::Money},
+            {QStringLiteral("refunds"), K::Integer},   {QStringLiteral("refunded"), K::Money}};
         // Two aggregates over indexed time columns, merged by month and currency.
         r.sql = QStringLiteral("SELECT month, currency, SUM(purchases), SUM(revenue), SUM(refunds),"
                                " SUM(refunded) FROM (SELECT %1 AS month, p.currency AS currency,"

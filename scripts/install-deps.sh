@@ -5,7 +5,7 @@ set -euo pipefail
 
 common=(cmake ninja-build g++ pkg-config
         qt6-base-dev qt6-base-dev-tools libgl-dev
-        qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+        qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
         libqcustomplot-dev libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 qt6-httpserver-dev qtkeychain-qt6-dev
         libsqlite3-dev libpq-dev libssl-dev)
 case "${1:-run}" in

@@ -15,6 +15,7 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -115,8 +116,8 @@ void AccountView::showHeader()
                 .arg(DisplayNames::status(account->status), account->profile.toHtmlEscaped())
                 .arg(account->balanceCredits)
                 .arg(s.purchases)
-                .arg(formatMoney(s.purchasedCents, s.currency),
-                     formatMoney(s.refundedCents, s.currency))
+                .arg(formatMoney(s.purchasedCents, s.currency, QLocale()),
+                     formatMoney(s.refundedCents, s.currency, QLocale()))
                 .arg(s.creditBacks)
                 .arg(s.creditBackCredits));
     } catch (const DatabaseError &e) {

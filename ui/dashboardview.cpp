@@ -1,4 +1,5 @@
 #include "dashboardview.h"
+#include "ui/displaynames.h"
 
 #include "dashboard/chartformat.h"
 #include "dashboard/chartpoints.h"
@@ -143,7 +144,7 @@ QWidget *DashboardView::buildBar()
     m_period->setToolTip(tr("The days the figures cover (UTC days)"));
     for (QDateEdit *edit : {m_from, m_to}) {
         edit->setCalendarPopup(true);
-        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+        edit->setDisplayFormat(DisplayNames::dateFormat());
         edit->setMinimumDate(QDate(2000, 1, 1));
     }
     m_from->setToolTip(tr("From this UTC day"));

@@ -10,6 +10,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
@@ -200,14 +201,16 @@ void DecisionDialog::buildAmount(QLayout *layout)
     m_amount->setValidator(new QRegularExpressionValidator(
         QRegularExpression(QStringLiteral("\\d{1,13}([.,]\\d{0,2})?")), m_amount));
     if (recommended > 0)
-        m_amount->setText(formatMoney(recommended, QString()).trimmed());
+        m_amount->setText(formatMoney(recommended, QString())
+                              .trimmed()
+                              .replace(QLatin1Char('.'), QLocale().decimalPoint()));
     m_amount->setAccessibleName(tr("Amount to refund"));
     auto *label = new QLabel(
         recommended > 0
             ? tr("Money refund of up to %1 (recommended); it may be lowered, never raised.")
-                  .arg(formatMoney(m_maxCents, d.purchase->currency))
+                  .arg(formatMoney(m_maxCents, d.purchase->currency, QLocale()))
             : tr("The policy names no amount. At most %1 is still refundable on purchase %2.")
-                  .arg(formatMoney(m_maxCents, d.purchase->currency))
+                  .arg(formatMoney(m_maxCents, d.purchase->currency, QLocale()))
                   .arg(d.purchase->id));
     label->setWordWrap(true);
     form->addRow(tr("Remedy:"), label);
@@ -276,8 +279,8 @@ std::optional<ReviewDecision> DecisionDialog::decision(QString *error) const
         }
         if (*cents > m_maxCents) {
             *error = tr("%1 is more than the %2 allowed here.")
-                         .arg(formatMoney(*cents, m_dossier.currency()),
-                              formatMoney(m_maxCents, m_dossier.currency()));
+                         .arg(formatMoney(*cents, m_dossier.currency(), QLocale()),
+                              formatMoney(m_maxCents, m_dossier.currency(), QLocale()));
             return std::nullopt;
         }
         const qint64 recommended =

@@ -1,5 +1,7 @@
 #include "displaynames.h"
 
+#include <QLocale>
+
 #include "models/compensationrepository.h"
 #include "policy/rules/money.h"
 
@@ -141,7 +143,7 @@ QStringList DisplayNames::priorGrants(const PurchaseCompensation &c, const QStri
     for (const PriorGrant &g : c.grants)
         given << (g.remedy == QLatin1String("money_refund")
                       ? tr("%1 refunded by request %2 (%3)")
-                            .arg(formatMoney(g.refundCents, currency))
+                            .arg(formatMoney(g.refundCents, currency, QLocale()))
                             .arg(g.requestId)
                             .arg(requestType(g.type))
                       : tr("%1 credits restored by request %2 (%3)")
@@ -149,7 +151,26 @@ QStringList DisplayNames::priorGrants(const PurchaseCompensation &c, const QStri
                             .arg(g.requestId)
                             .arg(requestType(g.type)));
     if (c.lostChargebackCents > 0)
-        given
-            << tr("%1 charged back by the bank").arg(formatMoney(c.lostChargebackCents, currency));
+        given << tr("%1 charged back by the bank")
+                     .arg(formatMoney(c.lostChargebackCents, currency, QLocale()));
     return given;
+}
+
+QString DisplayNames::dateFormat()
+{
+    const QLocale locale;
+    if (locale.language() == QLocale::C)
+        return QStringLiteral("yyyy-MM-dd");
+    QString format = locale.dateFormat(QLocale::ShortFormat);
+    if (!format.contains(QLatin1String("yyyy")))
+        format.replace(QLatin1String("yy"), QLatin1String("yyyy"));
+    return format;
+}
+
+QString DisplayNames::dateTimeFormat()
+{
+    const QLocale locale;
+    if (locale.language() == QLocale::C)
+        return QStringLiteral("yyyy-MM-dd HH:mm");
+    return dateFormat() + QLatin1Char(' ') + locale.timeFormat(QLocale::ShortFormat);
 }

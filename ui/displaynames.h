@@ -21,4 +21,8 @@ public:
     // What a purchase's requests already got, one phrase each ("19.12 USD refunded by request
     // 2 (Unused credits)"), with what the bank took back; empty when nothing.
     static QStringList priorGrants(const PurchaseCompensation &c, const QString &currency);
+    // Dates and times as the user's locale writes them, with four-digit years ("19.11.2026
+    // 01:23" in German); ISO 8601 ("2026-11-19 01:23") under the C locale.
+    static QString dateFormat();
+    static QString dateTimeFormat();
 };

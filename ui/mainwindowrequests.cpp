@@ -7,9 +7,11 @@
 #include "notedialog.h"
 #include "policy/rules/money.h"
 #include "requestdetailview.h"
+#include "ui/displaynames.h"
 
 #include <QAbstractButton>
 #include <QDateTime>
+#include <QLocale>
 #include <QMessageBox>
 #include <QStatusBar>
 #include <memory>
@@ -40,7 +42,7 @@ void MainWindow::decide(int actionValue)
                        .arg(r.requestId)
                        .arg(r.decidedBy, QDateTime::fromSecsSinceEpoch(r.decidedAt)
                                              .toLocalTime()
-                                             .toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+                                             .toString(DisplayNames::dateTimeFormat())));
         } else {
             QString what;
             switch (r.status) {
@@ -49,11 +51,11 @@ void MainWindow::decide(int actionValue)
                            ? tr("Request %1 approved: %2 to refund, %n credit(s) taken back.",
                                 nullptr, int(r.credits))
                                  .arg(r.requestId)
-                                 .arg(formatMoney(r.refundCents, r.currency))
+                                 .arg(formatMoney(r.refundCents, r.currency, QLocale()))
                        : r.remedy == Remedy::MoneyRefund
                            ? tr("Request %1 approved: %2 to refund.")
                                  .arg(r.requestId)
-                                 .arg(formatMoney(r.refundCents, r.currency))
+                                 .arg(formatMoney(r.refundCents, r.currency, QLocale()))
                        : r.remedy == Remedy::CreditRestore
                            ? tr("Request %1 approved: %2 credits restored.")
                                  .arg(r.requestId)
@@ -87,7 +89,7 @@ void MainWindow::approveSecond()
     const qint64 id = d.request.id;
     const QString what = first.refundCents > 0
                              ? tr("refund %1 to the customer's card")
-                                   .arg(formatMoney(first.refundCents, first.currency))
+                                   .arg(formatMoney(first.refundCents, first.currency, QLocale()))
                          : first.verdict == QLatin1String("approve") ? tr("approve it")
                                                                      : tr("deny it");
     auto *ask = new QMessageBox(QMessageBox::Question, tr("Second approval"),
@@ -111,7 +113,7 @@ void MainWindow::approveSecond()
                 : r.remedy == Remedy::MoneyRefund
                     ? tr("Request %1 approved with a second approval: %2 to refund.")
                           .arg(id)
-                          .arg(formatMoney(r.refundCents, r.currency))
+                          .arg(formatMoney(r.refundCents, r.currency, QLocale()))
                     : tr("Request %1 approved with a second approval.").arg(id),
                 8000);
         refreshAfterWrite(id);

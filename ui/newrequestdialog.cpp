@@ -24,6 +24,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
@@ -169,8 +170,8 @@ void NewRequestDialog::findAccount()
                                     .arg(it->id)
                                     .arg(QDateTime::fromSecsSinceEpoch(it->createdAt)
                                              .toLocalTime()
-                                             .toString(QStringLiteral("yyyy-MM-dd")),
-                                         formatMoney(it->amountCents, it->currency))
+                                             .toString(DisplayNames::dateFormat()),
+                                         formatMoney(it->amountCents, it->currency, QLocale()))
                                     .arg(it->credits),
                                 it->id);
         for (const JobRecord &j : JobRepository(conn).recentForAccount(account->id, 50))
@@ -178,7 +179,7 @@ void NewRequestDialog::findAccount()
                                .arg(j.id)
                                .arg(QDateTime::fromSecsSinceEpoch(j.createdAt)
                                         .toLocalTime()
-                                        .toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                                        .toString(DisplayNames::dateTimeFormat()),
                                     j.model)
                                .arg(j.credits)
                                .arg(j.failure.isEmpty()
@@ -254,7 +255,8 @@ void NewRequestDialog::refresh()
                         o.refundCents,
                         d->purchaseId
                             ? PurchaseRepository(m_db.connection()).find(d->purchaseId)->currency
-                            : QString()));
+                            : QString(),
+                        QLocale()));
         else if (o.remedy == Remedy::CreditRestore && o.credits > 0)
             remedy = tr(" · restore %1 credits").arg(o.credits);
         m_recommendation->setText(

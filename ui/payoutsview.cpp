@@ -11,6 +11,7 @@
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTableView>
@@ -73,7 +74,7 @@ bool PayoutsView::retrySelected(const QString &noteForTests)
     const qint64 id = m_model->payoutId(row);
     const QString amount =
         formatMoney(m_model->value(row, QStringLiteral("amount_cents")).toLongLong(),
-                    m_model->value(row, QStringLiteral("currency")).toString());
+                    m_model->value(row, QStringLiteral("currency")).toString(), QLocale());
     qint64 made = 0;
     if (m_reviewer.isEmpty()) {
         m_hint->setText(tr("Set your reviewer name first (File menu): the retry is recorded "

@@ -23,6 +23,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
@@ -625,7 +626,7 @@ void PolicyEditor::showPreview(const PreviewResult &r, qint64 ms)
     const auto money = [](const QMap<QString, qint64> &m) {
         QStringList parts;
         for (auto i = m.cbegin(); i != m.cend(); ++i)
-            parts << formatMoney(i.value(), i.key());
+            parts << formatMoney(i.value(), i.key(), QLocale());
         return parts.isEmpty() ? QStringLiteral("–") : parts.join(QStringLiteral(" + "));
     };
     const auto verdictsOf = [](const QMap<QString, qint64> &m) {
@@ -662,14 +663,15 @@ void PolicyEditor::showPreview(const PreviewResult &r, qint64 ms)
             html +=
                 QStringLiteral("<tr><td>#%1</td><td>%2</td><td>%3</td><td>→</td><td>%4</td></tr>")
                     .arg(c.requestId)
-                    .arg(
-                        esc(DisplayNames::requestType(c.type)),
-                        esc(DisplayNames::value(c.todayVerdict) +
-                            (c.todayCents ? QLatin1Char(' ') + formatMoney(c.todayCents, c.currency)
-                                          : QString())),
-                        esc(DisplayNames::value(c.draftVerdict) +
-                            (c.draftCents ? QLatin1Char(' ') + formatMoney(c.draftCents, c.currency)
-                                          : QString())));
+                    .arg(esc(DisplayNames::requestType(c.type)),
+                         esc(DisplayNames::value(c.todayVerdict) +
+                             (c.todayCents ? QLatin1Char(' ') +
+                                                 formatMoney(c.todayCents, c.currency, QLocale())
+                                           : QString())),
+                         esc(DisplayNames::value(c.draftVerdict) +
+                             (c.draftCents ? QLatin1Char(' ') +
+                                                 formatMoney(c.draftCents, c.currency, QLocale())
+                                           : QString())));
         html += QStringLiteral("</table>");
     }
     for (const QString &e : r.errors)
@@ -698,7 +700,7 @@ void PolicyEditor::reloadVersions()
             m_versions->setItem(
                 i, 1,
                 new QTableWidgetItem(QDateTime::fromSecsSinceEpoch(p.createdAt)
-                                         .toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+                                         .toString(DisplayNames::dateTimeFormat())));
             m_versions->setItem(i, 2, new QTableWidgetItem(p.createdBy));
         }
         if (!all.isEmpty())

@@ -26,7 +26,7 @@ QDateEdit *dateEdit(const QString &tip)
     edit->setMinimumDate(anyDate);
     edit->setSpecialValueText(QCoreApplication::translate("RecordTableView", "any"));
     edit->setDate(anyDate);
-    edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+    edit->setDisplayFormat(DisplayNames::dateFormat());
     edit->setToolTip(tip);
     return edit;
 }

@@ -1,4 +1,5 @@
 #include "reportdialog.h"
+#include "ui/displaynames.h"
 
 #include "policy/rules/policyprofile.h"
 
@@ -23,7 +24,7 @@ ReportDialog::ReportDialog(const SqlDialect &dialect, QWidget *parent)
     const QDate today = QDate::currentDate();
     for (QDateEdit *e : {m_from, m_to}) {
         e->setCalendarPopup(true);
-        e->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+        e->setDisplayFormat(DisplayNames::dateFormat());
     }
     m_from->setDate(QDate(today.year(), today.month(), 1).addMonths(-1));
     m_to->setDate(today);

@@ -35,7 +35,7 @@ QString when(qint64 secs)
     if (secs <= 0)
         return QStringLiteral("–");
     return QLocale().toString(QDateTime::fromSecsSinceEpoch(secs).toLocalTime(),
-                              QStringLiteral("yyyy-MM-dd HH:mm"));
+                              DisplayNames::dateTimeFormat());
 }
 
 QString row(const QString &label, const QString &valueHtml)
@@ -240,7 +240,7 @@ QString RequestDetailView::outcomeHtml() const
         const ApprovalRecord &a = *d.firstApproval;
         QString what = a.verdict == QLatin1String("approve") ? tr("approve") : tr("deny");
         if (a.refundCents > 0)
-            what = tr("%1, refund %2").arg(what, formatMoney(a.refundCents, a.currency));
+            what = tr("%1, refund %2").arg(what, formatMoney(a.refundCents, a.currency, QLocale()));
         if (a.isOverride)
             what = tr("%1 (against the policy)").arg(what);
         html += QStringLiteral("<p style='background:#fff3cd;color:#5c4400;padding:4px'><b>%1</b>"
@@ -258,7 +258,7 @@ QString RequestDetailView::outcomeHtml() const
     html += QStringLiteral("<p>%1 &nbsp; ").arg(badge(verdict));
     switch (o.remedy) {
     case Remedy::MoneyRefund:
-        html += esc(tr("refund %1").arg(formatMoney(o.refundCents, d.currency())));
+        html += esc(tr("refund %1").arg(formatMoney(o.refundCents, d.currency(), QLocale())));
         break;
     case Remedy::CreditRestore:
         html += esc(tr("restore %n credit(s)", nullptr, int(o.credits)));
@@ -277,11 +277,14 @@ QString RequestDetailView::outcomeHtml() const
                     .arg(esc(clause->title), esc(clause->id), esc(clause->quote));
     }
     html += QStringLiteral("<p style='color:palette(mid)'>%1</p>")
-                .arg(esc(tr("Profile %1, version %2. Answer by %3.")
-                             .arg(o.profile)
-                             .arg(o.profileVersion)
-                             .arg(o.respondBy.isValid() ? o.respondBy.toString(Qt::ISODate)
-                                                        : tr("no stated deadline"))));
+                .arg(esc(o.respondBy.isValid()
+                             ? tr("Profile %1, version %2. Answer by %3.")
+                                   .arg(o.profile)
+                                   .arg(o.profileVersion)
+                                   .arg(QLocale().toString(o.respondBy, DisplayNames::dateFormat()))
+                             : tr("Profile %1, version %2. No answer date is stated.")
+                                   .arg(o.profile)
+                                   .arg(o.profileVersion)));
     // The versions it went through: triaged, decided, and what a newer one would say.
     const StoredRecommendation &triaged = d.request.recommendation;
     QStringList versions;
@@ -321,7 +324,8 @@ QString RequestDetailView::requestHtml() const
     html += row(tr("Status"), esc(DisplayNames::status(r.status)));
     html += row(tr("Assigned to"), r.assignedTo.isEmpty() ? esc(tr("nobody")) : esc(r.assignedTo));
     if (r.claimedAmountCents)
-        html += row(tr("Amount claimed"), esc(formatMoney(*r.claimedAmountCents, d.currency())));
+        html += row(tr("Amount claimed"),
+                    esc(formatMoney(*r.claimedAmountCents, d.currency(), QLocale())));
     if (d.purchase) {
         const PurchaseRecord &p = *d.purchase;
         QStringList flags;
@@ -336,11 +340,12 @@ QString RequestDetailView::requestHtml() const
             esc(tr("%1 · %2 credits · %3 on %4")
                     .arg(p.package)
                     .arg(p.credits)
-                    .arg(formatMoney(p.amountCents, p.currency), when(p.createdAt))) +
+                    .arg(formatMoney(p.amountCents, p.currency, QLocale()), when(p.createdAt))) +
                 (flags.isEmpty()
                      ? QString()
                      : QStringLiteral(" · <b>%1</b>").arg(esc(flags.join(QStringLiteral(", "))))));
-        html += row(tr("Still refundable"), esc(formatMoney(d.refundableCents, p.currency)));
+        html +=
+            row(tr("Still refundable"), esc(formatMoney(d.refundableCents, p.currency, QLocale())));
         const QStringList given = DisplayNames::priorGrants(d.compensation, p.currency);
         if (!given.isEmpty())
             html += row(tr("Already given"), esc(given.join(QStringLiteral("; "))));
@@ -359,7 +364,7 @@ QString RequestDetailView::requestHtml() const
     }
     // The money on its way back: where it is, with the processor's reference and reason.
     for (const PayoutRecord &p : d.payouts) {
-        QStringList parts{formatMoney(p.amountCents, p.currency),
+        QStringList parts{formatMoney(p.amountCents, p.currency, QLocale()),
                           DisplayNames::payoutStatus(p.status)};
         if (!p.gatewayRef.isEmpty())
             parts << p.gatewayRef;
@@ -401,8 +406,8 @@ QString RequestDetailView::accountHtml() const
     html += row(tr("Balance"), esc(tr("%n credit(s)", nullptr, int(a.balanceCredits))));
     html += row(tr("Lifetime"),
                 esc(tr("%n purchase(s), %1 paid, %2 refunded", nullptr, int(s.purchases))
-                        .arg(formatMoney(s.purchasedCents, s.currency),
-                             formatMoney(s.refundedCents, s.currency))));
+                        .arg(formatMoney(s.purchasedCents, s.currency, QLocale()),
+                             formatMoney(s.refundedCents, s.currency, QLocale()))));
     html += row(tr("Credit-backs"),
                 esc(tr("%n job(s), %1 credits restored", nullptr, int(s.creditBacks))
                         .arg(s.creditBackCredits)));

@@ -1,4 +1,5 @@
 #include "tablecelldelegate.h"
+#include "ui/displaynames.h"
 
 #include "models/sqlwindowmodel.h"
 #include "policy/rules/money.h"
@@ -16,11 +17,11 @@ QString TableCellDelegate::displayText(const QModelIndex &index)
     switch (column.kind) {
     case SqlColumn::Kind::Money: {
         const QString currency = model->value(index.row(), column.unit).toString();
-        return formatMoney(value.toLongLong(), currency).trimmed();
+        return formatMoney(value.toLongLong(), currency, QLocale()).trimmed();
     }
     case SqlColumn::Kind::Timestamp:
         return QLocale().toString(QDateTime::fromSecsSinceEpoch(value.toLongLong()).toLocalTime(),
-                                  QStringLiteral("yyyy-MM-dd HH:mm"));
+                                  DisplayNames::dateTimeFormat());
     case SqlColumn::Kind::Integer:
     case SqlColumn::Kind::Date:
         return value.toString();

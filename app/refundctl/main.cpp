@@ -11,6 +11,7 @@
 #include "policycommands.h"
 #include "servecommands.h"
 #include "teamcommands.h"
+#include "translations/translations.h"
 #include "workflowcommands.h"
 
 #include <QCoreApplication>
@@ -121,6 +122,7 @@ void printHelp(QTextStream &out)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    Translations::install(app);
     QCoreApplication::setApplicationName(QStringLiteral("refunddesk"));
     QCoreApplication::setApplicationVersion(QStringLiteral(REFUNDDESK_VERSION));
 

@@ -5,6 +5,7 @@
 #include "models/sqlstatement.h"
 #include "policy/demodatagenerator.h"
 #include "policy/refundworkflow.h"
+#include "translations/translations.h"
 #include "ui/connectiondialog.h"
 #include "ui/mainwindow.h"
 
@@ -16,7 +17,6 @@
 #include <QProgressDialog>
 #include <QScreen>
 #include <QTimer>
-#include <QTranslator>
 
 namespace {
 // First start on the embedded file: give the newcomer something to look at.
@@ -48,7 +48,7 @@ struct Options
         QStringLiteral("database"),
         QCoreApplication::translate(
             "main", "Database URL: sqlite:/path/file.db or postgresql://user@host[:port]/dbname."),
-        QStringLiteral("url")};
+        QCoreApplication::translate("main", "URL")};
     QCommandLineOption demo{
         QStringLiteral("create-demo"),
         QCoreApplication::translate("main",
@@ -57,17 +57,16 @@ struct Options
         QStringLiteral("screenshot"),
         QCoreApplication::translate("main", "Save a PNG of the main window to FILE and quit (no "
                                             "display needed)."),
-        QStringLiteral("file")};
-    QCommandLineOption page{
-        QStringLiteral("page"),
-        QCoreApplication::translate("main",
-                                    "Open on this page: queue, accounts, ledger, purchases, jobs, "
-                                    "payouts or dashboard."),
-        QStringLiteral("name")};
+        QCoreApplication::translate("main", "FILE")};
+    QCommandLineOption page{QStringLiteral("page"),
+                            QCoreApplication::translate(
+                                "main", "Open on PAGE: queue, accounts, ledger, purchases, jobs, "
+                                        "payouts, dashboard or policy."),
+                            QCoreApplication::translate("main", "PAGE")};
     QCommandLineOption size{
         QStringLiteral("size"),
         QCoreApplication::translate("main", "Window size for --screenshot, e.g. 1600x1900."),
-        QStringLiteral("WxH")};
+        QCoreApplication::translate("main", "WxH")};
 
     Options()
     {
@@ -99,6 +98,7 @@ int main(int argc, char *argv[])
     if (textOnly) {
         // Help and version are text: no display, no window system needed.
         QCoreApplication app(argc, argv);
+        Translations::install(app);
         describeApplication();
         Options options;
         options.parser.process(app); // prints and exits
@@ -111,17 +111,9 @@ int main(int argc, char *argv[])
         qputenv("QT_QPA_PLATFORM", "offscreen");
 
     QApplication app(argc, argv);
+    Translations::install(app);
     describeApplication();
     QApplication::setApplicationDisplayName(QApplication::translate("main", "Refund Desk"));
-
-    QTranslator qtTranslator;
-    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        app.installTranslator(&qtTranslator);
-    QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("refunddesk"), QStringLiteral("_"),
-                        QStringLiteral(":/i18n")))
-        app.installTranslator(&translator);
 
     Options options;
     QCommandLineParser &parser = options.parser;

@@ -1,6 +1,7 @@
 #pragma once
 // Money in minor units as people read it: "19.12 USD". Exact: integer arithmetic only.
 
+#include <QLocale>
 #include <QString>
 #include <limits>
 #include <optional>
@@ -12,6 +13,19 @@ inline QString formatMoney(qint64 minorUnits, const QString &currency)
     return QStringLiteral("%1%2.%3 %4")
         .arg(minorUnits < 0 ? QStringLiteral("-") : QString())
         .arg(magnitude / 100)
+        .arg(magnitude % 100, 2, 10, QLatin1Char('0'))
+        .arg(currency);
+}
+
+// The same as the user's locale writes numbers, for display only: "1.234,50 EUR" in German,
+// "1,234.50 EUR" in English. Stored and exported text keeps the form above.
+inline QString formatMoney(qint64 minorUnits, const QString &currency, const QLocale &locale)
+{
+    const quint64 magnitude = minorUnits < 0 ? 0 - quint64(minorUnits) : quint64(minorUnits);
+    return QStringLiteral("%1%2%3%4 %5")
+        .arg(minorUnits < 0 ? locale.negativeSign() : QString())
+        .arg(locale.toString(qulonglong(magnitude / 100)))
+        .arg(locale.decimalPoint())
         .arg(magnitude % 100, 2, 10, QLatin1Char('0'))
         .arg(currency);
 }

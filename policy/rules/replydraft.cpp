@@ -31,7 +31,7 @@ QString ReplyDraft::compose(const PolicyOutcome &outcome, const PolicyProfile &p
     case Verdict::Approve:
         if (outcome.remedy == Remedy::MoneyRefund)
             parts << tr("We have approved a refund of %1 to your original payment method.")
-                         .arg(formatMoney(outcome.refundCents, currency));
+                         .arg(formatMoney(outcome.refundCents, currency, QLocale()));
         else if (outcome.remedy == Remedy::CreditRestore)
             parts << QCoreApplication::translate("ReplyDraft",
                                                  "We have restored %n credit(s) to your account.",

@@ -1,10 +1,12 @@
 #include "chartformat.h"
 
+#include "policy/rules/money.h"
 #include "ui/recommendationdelegate.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QLocale>
+#include <algorithm>
 #include <qcustomplot.h>
 
 namespace {
@@ -60,14 +62,7 @@ bool isDark(const QPalette &palette)
 // Exact money from minor units, grouped as the locale reads it: "12,345.67 USD".
 QString money(qint64 cents, const QString &currency)
 {
-    const QLocale locale;
-    const quint64 magnitude = cents < 0 ? 0 - quint64(cents) : quint64(cents);
-    return QStringLiteral("%1%2%3%4 %5")
-        .arg(cents < 0 ? locale.negativeSign() : QString())
-        .arg(locale.toString(qulonglong(magnitude / 100)))
-        .arg(locale.decimalPoint())
-        .arg(magnitude % 100, 2, 10, QLatin1Char('0'))
-        .arg(currency);
+    return formatMoney(cents, currency, QLocale());
 }
 
 QString number(qint64 n)
@@ -82,9 +77,11 @@ QString percent(double share)
 
 QString duration(qint64 seconds)
 {
+    // (The count is worked out first: lupdate's parser loops on a template call among
+    // translate()'s arguments.)
+    const int minutes = int(std::max(qint64(1), seconds / 60));
     if (seconds < 3600)
-        return QCoreApplication::translate("DashboardView", "%n minute(s)", nullptr,
-                                           int(qMax<qint64>(1, seconds / 60)));
+        return QCoreApplication::translate("DashboardView", "%n minute(s)", nullptr, minutes);
     if (seconds < 2 * 86400)
         return QCoreApplication::translate("DashboardView", "%1 hours")
             .arg(QLocale().toString(double(seconds) / 3600, 'f', 1));

@@ -1,0 +1,21 @@
+# Runs lupdate on copies of the catalogues and reports how many messages each lacks.
+# Never changes the sources; tst_translations is the gate.
+file(MAKE_DIRECTORY ${OUT})
+foreach(ts IN LISTS TS_FILES)
+    get_filename_component(name ${ts} NAME)
+    configure_file(${ts} ${OUT}/${name} COPYONLY)
+    execute_process(COMMAND ${LUPDATE} -silent -locations none @${LIST} -ts ${OUT}/${name}
+                    RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+        message(WARNING "lupdate failed on ${name}")
+        continue()
+    endif()
+    file(READ ${OUT}/${name} text)
+    string(REGEX MATCHALL "type=\"unfinished\"" unfinished "${text}")
+    string(REGEX MATCHALL "type=\"(vanished|obsolete)\"" obsolete "${text}")
+    list(LENGTH unfinished u)
+    list(LENGTH obsolete o)
+    if(u GREATER 0 OR o GREATER 0)
+        message(STATUS "${name}: ${u} unfinished, ${o} obsolete; run the update_translations target and translate them")
+    endif()
+endforeach()
