@@ -7,10 +7,12 @@ common=(cmake ninja-build g++ pkg-config
         qt6-base-dev qt6-base-dev-tools libgl-dev
         qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
         libqcustomplot-dev libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 qt6-httpserver-dev qtkeychain-qt6-dev
-        libsqlite3-dev libpq-dev libssl-dev)
+        libsqlite3-dev libpq-dev libssl-dev
+        help2man dpkg-dev file)
 case "${1:-run}" in
   run)  wanted=("${common[@]}") ;;
-  test) wanted=("${common[@]}" tzdata postgresql sqlite3 xvfb xauth openssl curl) ;;
+  test) wanted=("${common[@]}" tzdata postgresql sqlite3 xvfb xauth openssl curl
+                     desktop-file-utils appstream) ;;
   *) echo "usage: $0 run|test" >&2; exit 2 ;;
 esac
 

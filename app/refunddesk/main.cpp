@@ -11,6 +11,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
@@ -112,6 +113,8 @@ int main(int argc, char *argv[])
 
     QApplication app(argc, argv);
     Translations::install(app);
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("refunddesk"),
+                                                 QIcon(QStringLiteral(":/icons/refunddesk.svg"))));
     describeApplication();
     QApplication::setApplicationDisplayName(QApplication::translate("main", "Refund Desk"));
 
