@@ -952,7 +952,7 @@ Clic ou Entrée : ces demandes dans la file</translation>
     </message>
     <message>
         <source>%1 decided; most were %2 (%3)</source>
-        <translation>%1 décidées ; la plupart %2 (%3)</translation>
+        <translation>%1 décidées ; le plus souvent : %2 (%3)</translation>
     </message>
     <message>
         <source>Failed: %1</source>
@@ -1807,7 +1807,7 @@ Clic ou Entrée : ces demandes</translation>
     </message>
     <message>
         <source>Succeeded</source>
-        <translation>Réussie</translation>
+        <translation>Succès</translation>
     </message>
     <message>
         <source>Sent</source>

@@ -94,7 +94,7 @@ DecisionDialog::DecisionDialog(ReviewAction action, const RequestDossier &dossie
         auto *warning = new QLabel(
             tr("<b>This is an override.</b> The policy recommends %1 (%2). Deciding otherwise "
                "needs a note saying why; it is recorded with your name.")
-                .arg(RecommendationDelegate::label(verdictName).toLower().toHtmlEscaped(),
+                .arg(RecommendationDelegate::label(verdictName).toHtmlEscaped(),
                      rec ? rec->clauses.value(0).toHtmlEscaped() : QString()));
         warning->setWordWrap(true);
         warning->setStyleSheet(QStringLiteral("QLabel { background: #fff3e0; color: #6d3d00;"

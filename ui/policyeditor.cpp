@@ -148,9 +148,10 @@ PolicyEditor::PolicyEditor(Database &database, QWidget *parent)
         roles << PolicyProfile::clauseKey(ClauseRole(i));
     m_clauses->setVerticalHeaderLabels(roles);
     m_clauses->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
-    m_clauses->setColumnWidth(0, 190);
-    m_clauses->setColumnWidth(1, 150);
-    m_clauses->setColumnWidth(3, 240);
+    // The quote gets what is left; on a 1280-pixel screen that is still a readable column.
+    m_clauses->setColumnWidth(0, 150);
+    m_clauses->setColumnWidth(1, 130);
+    m_clauses->setColumnWidth(3, 180);
     m_clauses->setWordWrap(true);
     tabs->addTab(m_clauses, tr("&Clauses"));
 
@@ -208,6 +209,8 @@ PolicyEditor::PolicyEditor(Database &database, QWidget *parent)
     split->addWidget(tabs);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
+    // The form needs about 540 pixels (French labels); the clauses, the preview and the diff use the rest.
+    split->setSizes({540, 1000});
     outer->addWidget(split, 1);
 
     auto *bottom = new QHBoxLayout;
@@ -452,6 +455,11 @@ void PolicyEditor::fill(const QJsonObject &p)
             m_clauses->setItem(row, col, new QTableWidgetItem(c.value(parts.at(col)).toString()));
     }
     m_clauses->resizeRowsToContents();
+    // A long quote shows its first lines; the whole text is in the cell's editor.
+    const int tallest = m_clauses->fontMetrics().lineSpacing() * 6 + 8;
+    for (int row = 0; row < m_clauses->rowCount(); ++row)
+        if (m_clauses->rowHeight(row) > tallest)
+            m_clauses->setRowHeight(row, tallest);
 }
 
 QByteArray PolicyEditor::draftJson() const

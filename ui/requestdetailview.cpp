@@ -354,7 +354,7 @@ QString RequestDetailView::requestHtml() const
         const JobRecord &j = *d.job;
         QString state = DisplayNames::value(j.status);
         if (!j.failure.isEmpty())
-            state += tr(" (%1 failure)").arg(DisplayNames::value(j.failure).toLower());
+            state += tr(" (%1 failure)").arg(DisplayNames::value(j.failure));
         html += row(tr("Job %1").arg(j.id), esc(tr("%1 · %2 credits · %3 · %4")
                                                     .arg(j.model)
                                                     .arg(j.credits)

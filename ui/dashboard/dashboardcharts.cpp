@@ -230,7 +230,7 @@ void DashboardView::drawJobs(QCustomPlot *plot)
             bars->moveAbove(below);
         below = bars;
         if (jobs > 0)
-            causes << tr("%1 %2").arg(DisplayNames::value(cause).toLower(),
+            causes << tr("%1 %2").arg(DisplayNames::value(cause),
                                       percent(double(total) / double(jobs)));
         addSeries(bars,
                   {[this, at, failed, all, cause, g](double key) {
@@ -238,8 +238,8 @@ void DashboardView::drawJobs(QCustomPlot *plot)
                        const qint64 n = all.value(b.key);
                        const qint64 f = failed.value(b.key);
                        return tr("%1\nFailed (%2): %3 of %4 jobs, %5\nClick or Enter: these jobs")
-                           .arg(bucketName(b, g), DisplayNames::value(cause).toLower(), number(f),
-                                number(n), percent(n > 0 ? double(f) / double(n) : 0));
+                           .arg(bucketName(b, g), DisplayNames::value(cause), number(f), number(n),
+                                percent(n > 0 ? double(f) / double(n) : 0));
                    },
                    [this, at, cause](double key) {
                        RecordFilter f;
@@ -363,7 +363,7 @@ void DashboardView::drawChargebacks(QCustomPlot *plot)
         if (below)
             bars->moveAbove(below);
         below = bars;
-        summary << tr("%1 %2").arg(number(total), DisplayNames::value(status).toLower());
+        summary << tr("%1 %2").arg(number(total), DisplayNames::value(status));
         addSeries(bars, {[this, at, counts, status](double x) {
                              const Bucket b = at.value(x);
                              return tr("%1\n%2: %3 chargeback(s)\nClick or Enter: their purchases")
