@@ -1,4 +1,5 @@
 #include "dashboardrepository.h"
+#include "requestrepository.h"
 
 #include "sqldialect.h"
 #include "sqlstatement.h"
@@ -239,9 +240,10 @@ QList<DashboardPoint> DashboardRepository::jobsByCause(const DashboardRange &ran
 QList<DashboardPoint> DashboardRepository::answersOnTime(const DashboardRange &range) const
 {
     QVariantList v;
+    // The day answered and the answer date are both days in the profile's time zone.
     const QString onTime =
         QStringLiteral("CASE WHEN %1 <= r.rec_respond_by THEN 'on_time' ELSE 'late' END")
-            .arg(SqlDialect::of(m_db).utcDate(QStringLiteral("r.decided_at")));
+            .arg(RequestRepository::answeredOnSql(SqlDialect::of(m_db), QStringLiteral("r")));
     return points(
         perBucket(range, perDay(range, QStringLiteral("refund_requests r"),
                                 QStringLiteral("r.decided_at"), onTime, QStringLiteral("COUNT(*)"),

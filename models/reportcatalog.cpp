@@ -1,4 +1,5 @@
 #include "reportcatalog.h"
+#include "requestrepository.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -191,13 +192,14 @@ std::optional<Report> ReportCatalog::find(const QString &name, const SqlDialect 
                      {QStringLiteral("decided_utc"), K::Timestamp},
                      {QStringLiteral("answered_on"), K::Text},
                      {QStringLiteral("on_time"), K::Text}};
-        const QString answered = d.utcDate(QStringLiteral("r.decided_at"));
+        // Both dates are days in the profile's time zone (answered_on is written with the
+        // decision).
         r.sql = QStringLiteral("SELECT r.id, r.received_at, a.profile, r.type, r.status,"
                                " r.rec_respond_by, r.decided_at, %1, CASE WHEN r.decided_at IS"
                                " NULL OR r.rec_respond_by IS NULL THEN '' WHEN %1 <="
                                " r.rec_respond_by THEN 'yes' ELSE 'no' END FROM refund_requests r"
                                " JOIN accounts a ON a.id = r.account_id WHERE")
-                    .arg(answered) +
+                    .arg(RequestRepository::answeredOnSql(d, QStringLiteral("r"))) +
                 scope(QStringLiteral("r.received_at"), p, r.values) +
                 QStringLiteral(" ORDER BY r.id");
     } else if (name == QLatin1String("monthly-summary")) {

@@ -1,4 +1,5 @@
 #include "requestqueuemodel.h"
+#include "requestrepository.h"
 
 #include "sqldialect.h"
 #include "sqlfilterbuilder.h"
@@ -75,10 +76,11 @@ void RequestQueueModel::setQueueFilter(const QueueFilter &filter)
                                  " (SELECT 1 FROM approvals x WHERE x.proposal_id = p.id))"),
                   {filter.secondApprover});
     if (!filter.slice.answered.isEmpty()) {
-        // As the dashboard counts it: answered on or before the answer date (UTC days).
+        // As the dashboard counts it: answered on or before the answer date (days in the
+        // profile's time zone).
         where.add(QStringLiteral("r.decided_at IS NOT NULL AND r.rec_respond_by IS NOT NULL AND"
                                  " %1 %2 r.rec_respond_by")
-                      .arg(dialect().utcDate(QStringLiteral("r.decided_at")),
+                      .arg(RequestRepository::answeredOnSql(dialect(), QStringLiteral("r")),
                            filter.slice.answered == QLatin1String("late") ? QStringLiteral(">")
                                                                           : QStringLiteral("<=")));
     }

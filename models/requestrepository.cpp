@@ -1,5 +1,7 @@
 #include "requestrepository.h"
 
+#include <QDateTime>
+
 #include "sqldialect.h"
 #include "sqlstatement.h"
 
@@ -146,7 +148,8 @@ bool RequestRepository::storeRecommendation(qint64 id, const StoredRecommendatio
 }
 
 bool RequestRepository::transition(qint64 id, const QStringList &fromStatuses,
-                                   const QString &toStatus, qint64 at, const QString &assignedTo)
+                                   const QString &toStatus, qint64 at, const QString &assignedTo,
+                                   const QDate &answeredOn)
 {
     const bool decided =
         toStatus == QLatin1String("approved") || toStatus == QLatin1String("denied");
@@ -154,10 +157,13 @@ bool RequestRepository::transition(qint64 id, const QStringList &fromStatuses,
     for (qsizetype i = 0; i < fromStatuses.size(); ++i)
         marks << QStringLiteral("?");
     SqlStatement st(m_db, QStringLiteral("UPDATE refund_requests SET status = ?, updated_at = ?,"
-                                         " decided_at = ?, assigned_to = ?"
+                                         " decided_at = ?, answered_on = ?, assigned_to = ?"
                                          " WHERE id = ? AND status IN (%1)")
                               .arg(marks.join(QStringLiteral(", "))));
+    const QDate answered =
+        answeredOn.isValid() ? answeredOn : QDateTime::fromSecsSinceEpoch(at, Qt::UTC).date();
     st.bindAll({toStatus, at, decided ? QVariant(at) : QVariant(),
+                decided ? QVariant(answered.toString(Qt::ISODate)) : QVariant(),
                 SqlStatement::textOrNull(assignedTo), id});
     for (const QString &s : fromStatuses)
         st.bind(s);
@@ -172,4 +178,10 @@ bool RequestRepository::assign(qint64 id, const QString &reviewer, qint64 at)
                                          " AND status NOT IN ('approved', 'denied')"));
     st.bindAll({SqlStatement::textOrNull(reviewer), at, id}).exec();
     return st.numRowsAffected() == 1;
+}
+
+QString RequestRepository::answeredOnSql(const SqlDialect &d, const QString &alias)
+{
+    return QStringLiteral("COALESCE(%1.answered_on, %2)")
+        .arg(alias, d.utcDate(alias + QStringLiteral(".decided_at")));
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Reads and writes refund requests, including the recommendation stored at triage.
 
+#include <QDate>
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
@@ -8,6 +9,8 @@
 #include <optional>
 
 // The engine's recommendation as stored on the request, so the queue need not recompute it.
+class SqlDialect;
+
 struct StoredRecommendation
 {
     QString verdict; // approve, deny, review; empty when not yet triaged
@@ -76,10 +79,16 @@ public:
     bool storeRecommendation(qint64 id, const StoredRecommendation &rec, qint64 at,
                              const QString &fromStatus, const QString &toStatus);
     // Moves the request from one of `fromStatuses` to `toStatus`; a decided status also sets
-    // decided_at. An empty `assignedTo` clears the assignment. False when the status differed.
+    // decided_at and answered_on, the day of `at` in the profile's time zone (the UTC day when
+    // none is given). An empty `assignedTo` clears the assignment. False when the status
+    // differed.
     bool transition(qint64 id, const QStringList &fromStatuses, const QString &toStatus, qint64 at,
-                    const QString &assignedTo);
+                    const QString &assignedTo, const QDate &answeredOn = {});
     bool assign(qint64 id, const QString &reviewer, qint64 at);
+
+    // SQL for the day request `alias` was answered, in its profile's time zone (answered_on);
+    // for requests decided before schema version 15, the UTC day of decided_at.
+    static QString answeredOnSql(const SqlDialect &d, const QString &alias);
 
 private:
     QSqlDatabase m_db;

@@ -47,4 +47,5 @@ void migrateToV11(const QSqlDatabase &db, const SqlDialect &d);
 QStringList migrateToV12(const SqlDialect &d);
 QStringList migrateToV13(const SqlDialect &d);
 QStringList migrateToV14(const SqlDialect &d);
+QStringList migrateToV15(const SqlDialect &d);
 } // namespace SchemaSteps

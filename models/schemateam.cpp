@@ -336,4 +336,14 @@ QStringList migrateToV14(const SqlDialect &d)
                 .arg(deskPerson)};
 }
 
+// The day a request was answered, in its profile's time zone: the answer date it is measured
+// against is a day there, so an answer at 21:00 in New York on the answer date is on time
+// although it is the next day in UTC. The workflow writes it with the decision. A decided
+// request never changes, so requests decided before this version keep it empty and are
+// measured by their UTC day, as they were (RequestRepository::answeredOnSql).
+QStringList migrateToV15(const SqlDialect &)
+{
+    return {QStringLiteral("ALTER TABLE refund_requests ADD COLUMN answered_on TEXT")};
+}
+
 } // namespace SchemaSteps

@@ -215,7 +215,7 @@ public:
             make("refund_requests",
                  {"id", "account_id", "type", "status", "purchase_id", "job_id",
                   "claimed_amount_cents", "message", "received_at", "updated_at", "assigned_to",
-                  "triaged_at", "decided_at", "rec_verdict", "rec_respond_by"});
+                  "triaged_at", "decided_at", "rec_verdict", "rec_respond_by", "answered_on"});
         m_ledger =
             make("ledger_entries", {"id", "account_id", "created_at", "entry_type", "credits",
                                     "purchase_id", "job_id", "request_id", "created_by", "note"});
@@ -595,13 +595,17 @@ public:
             recommended = (status == QLatin1String("approved")) != isOverride
                               ? QStringLiteral("approve")
                               : QStringLiteral("deny");
-        m_requests->add({requestId, accountId, type, status, purchase.id,
-                         job ? QVariant(job->id) : QVariant(),
-                         claimed ? QVariant(claimed) : QVariant(), messageFor(type, m_rng),
-                         received, decided ? decidedAt : received,
-                         status == QLatin1String("new") ? QVariant() : QVariant(reviewer),
-                         status == QLatin1String("new") ? QVariant() : QVariant(received + 60),
-                         decided ? QVariant(decidedAt) : QVariant(), recommended, respondBy});
+        m_requests->add(
+            {requestId, accountId, type, status, purchase.id, job ? QVariant(job->id) : QVariant(),
+             claimed ? QVariant(claimed) : QVariant(), messageFor(type, m_rng), received,
+             decided ? decidedAt : received,
+             status == QLatin1String("new") ? QVariant() : QVariant(reviewer),
+             status == QLatin1String("new") ? QVariant() : QVariant(received + 60),
+             decided ? QVariant(decidedAt) : QVariant(), recommended, respondBy,
+             decided ? QVariant((p ? p->calendar.localDate(decidedAt)
+                                   : QDateTime::fromSecsSinceEpoch(decidedAt, Qt::UTC).date())
+                                    .toString(Qt::ISODate))
+                     : QVariant()});
         if (status != QLatin1String("new"))
             m_audit->add({m_nextAudit++, received + 60, QStringLiteral("system"),
                           QStringLiteral("triage"), accountId, requestId, profile, 1, QString()});

@@ -408,9 +408,11 @@ DecisionResult RefundWorkflow::apply(const QSqlDatabase &conn, const BuiltCase &
         written.insert(QStringLiteral("entry"), grantCredits(conn, grant->first, grant->second));
     const QStringList from =
         fourEyes.secondApprover.isEmpty() ? openStatuses : QStringList{awaitingApproval};
+    // The answer date is a day in the profile's time zone: so is the day it was answered on.
+    const QDate answeredOn = profile.calendar.localDate(at);
     if (!requests.transition(r.id, from,
                              approve ? QStringLiteral("approved") : QStringLiteral("denied"), at,
-                             d.reviewer))
+                             d.reviewer, answeredOn))
         refuse(tr("request %1 is no longer open").arg(r.id));
     if (!fourEyes.secondApprover.isEmpty()) {
         written.insert(QStringLiteral("first_approval"), d.reviewer);

@@ -5,10 +5,12 @@
 #include "models/accountrepository.h"
 #include "models/csvexporter.h"
 #include "models/csvwriter.h"
+#include "models/dashboardrepository.h"
 #include "models/jobrepository.h"
 #include "models/purchaserepository.h"
 #include "models/sqlstatement.h"
 #include "policy/demodatagenerator.h"
+#include "policy/policylibrary.h"
 #include "policy/refundworkflow.h"
 #include "support/refundctlrun.h"
 #include "support/testdatabase.h"
@@ -145,6 +147,67 @@ private slots:
                      QDateTime(QDate(2024, 2, 29), QTime(23, 59, 59), Qt::UTC).toSecsSinceEpoch()),
                  QByteArray("2024-02-29T23:59:59Z"));
         QCOMPARE(CsvExporter::isoUtc(-1), QByteArray("1969-12-31T23:59:59Z"));
+    }
+
+    // The answer date is a day in the profile's time zone, and so is the day answered on: an
+    // answer at 22:00 in New York on the answer date is on time, though it is the next day in
+    // UTC. (Measured by the UTC day, the SLA report and the dashboard called it late.)
+    void answersAreMeasuredInTheProfilesTimeZone()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        QFile acme(QStringLiteral(TESTS_SOURCE_DIR "/policy/profiles/acme.json"));
+        QVERIFY(acme.open(QIODevice::ReadOnly));
+        QCOMPARE(PolicyLibrary(t.db()).save(acme.readAll(), QStringLiteral("lead")).version, 1);
+        const auto at = [](int day, int hour) {
+            return QDateTime(QDate(2026, 3, day), QTime(hour, 0), Qt::UTC).toSecsSinceEpoch();
+        };
+        qint64 clock = at(2, 14); // Monday 09:00 in New York
+        RefundWorkflow w(t.db());
+        w.setClock([&clock] { return clock; });
+        AccountRecord a;
+        a.email = QStringLiteral("ny@example.com");
+        a.profile = QStringLiteral("acme");
+        a.createdAt = clock;
+        const qint64 account = AccountRepository(t.db().connection()).create(a);
+        PurchaseRecord p;
+        p.accountId = account;
+        p.createdAt = clock;
+        p.credits = 100;
+        p.amountCents = 1000;
+        p.paymentRef = QStringLiteral("pay_ny");
+        const qint64 purchase = w.recordPurchase(p);
+        RequestRecord r;
+        r.accountId = account;
+        r.type = QStringLiteral("dissatisfaction");
+        r.purchaseId = purchase;
+        r.message = QStringLiteral("I did not like the result");
+        const qint64 request = w.submitRequest(r);
+        w.triage();
+        clock = at(5, 3); // Thursday 03:00 UTC: Wednesday 22:00 in New York
+        ReviewDecision d;
+        d.requestId = request;
+        d.action = ReviewAction::Deny;
+        d.reviewer = QStringLiteral("carol");
+        d.note = QStringLiteral("quality is no ground for a refund");
+        const DecisionResult decided = w.decide(d);
+        QVERIFY2(decided.status == DecisionResult::Status::Denied, qPrintable(decided.error));
+
+        const QList<QStringList> sla = exportRows(t.db(), QStringLiteral("sla"));
+        QCOMPARE(sla.size(), 2);
+        QCOMPARE(sla.at(1).at(5), QStringLiteral("2026-03-04")); // two business days there
+        QCOMPARE(sla.at(1).at(6), QStringLiteral("2026-03-05T03:00:00Z"));
+        QCOMPARE(sla.at(1).at(7), QStringLiteral("2026-03-04"));
+        QCOMPARE(sla.at(1).at(8), QStringLiteral("yes"));
+
+        DashboardRange march;
+        march.from = QDate(2026, 3, 1);
+        march.to = QDate(2026, 3, 31);
+        const QList<DashboardPoint> onTime =
+            DashboardRepository(t.db().connection()).answersOnTime(march);
+        QCOMPARE(onTime.size(), 1);
+        QCOMPARE(onTime.first().key, QStringLiteral("on_time"));
+        QCOMPARE(onTime.first().value, 1);
     }
 
     void reportsMatchAHandBuiltFixture()

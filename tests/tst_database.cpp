@@ -8,7 +8,9 @@
 #include "models/jobrepository.h"
 #include "models/ledgerrepository.h"
 #include "models/purchaserepository.h"
+#include "models/reportcatalog.h"
 #include "models/schema.h"
+#include "models/sqldialect.h"
 #include "models/sqlstatement.h"
 #include "models/writetransaction.h"
 #include "support/testdatabase.h"
@@ -125,6 +127,43 @@ private slots:
         // Idempotent: a second run changes nothing.
         t.db().migrate();
         QCOMPARE(count(t.db(), QStringLiteral("schema_version")), qint64(Schema::latestVersion()));
+    }
+
+    // Version 15 adds the day a request was answered in its profile's time zone. A decided
+    // request never changes, so those decided before keep it empty and are measured by the
+    // UTC day of their decision, as before; the upgrade does not touch them.
+    void decidedRequestsSurviveTheAnsweredOnUpgrade()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open(Database::Migrate::No);
+        t.db().migrate(14);
+        const qint64 account = makeAccount(t.db());
+        const qint64 decidedAt =
+            QDateTime(QDate(2026, 3, 5), QTime(3, 0), Qt::UTC).toSecsSinceEpoch();
+        SqlStatement::run(t.db().connection(),
+                          QStringLiteral("INSERT INTO refund_requests (account_id, type, status,"
+                                         " received_at, updated_at, decided_at, rec_respond_by)"
+                                         " VALUES (%1, 'dissatisfaction', 'denied', %2, %2, %2,"
+                                         " '2026-03-04')")
+                              .arg(account)
+                              .arg(decidedAt));
+        auto other = t.openAnother();
+        other->open();
+        QCOMPARE(other->schemaVersion(), Schema::latestVersion());
+        const auto report =
+            ReportCatalog::find(QStringLiteral("sla"), SqlDialect::of(other->connection()), {});
+        QVERIFY(report.has_value());
+        SqlStatement rows(other->connection(), report->sql);
+        for (const QVariant &v : report->values)
+            rows.bind(v);
+        rows.exec();
+        QVERIFY(rows.next());
+        QCOMPARE(rows.value(6).toLongLong(), decidedAt);
+        QCOMPARE(rows.value(7).toString(), QStringLiteral("2026-03-05")); // its UTC day
+        QCOMPARE(rows.value(8).toString(), QStringLiteral("no"));
+        QVERIFY(SqlStatement::scalar(other->connection(),
+                                     QStringLiteral("SELECT answered_on FROM refund_requests"))
+                    .isNull());
     }
 
     void migrateFromV1()

@@ -254,6 +254,19 @@ private slots:
                   QStringLiteral("--size"), QStringLiteral("1280x720")});
         QCOMPARE(code, 0);
         QVERIFY2(QFileInfo(png).size() > 10000, err.constData());
+        // Unattended, a database it cannot open is an error on stderr, not a dialog that
+        // waits for a click no one gives.
+        const QString missing =
+            QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("no/such/folder/x.db"));
+        std::tie(code, out, err) =
+            desk({QStringLiteral("--database"), missing, QStringLiteral("--screenshot"), png});
+        QCOMPARE(code, 1);
+        QVERIFY2(err.contains("no/such/folder"), err.constData());
+        std::tie(code, out, err) =
+            desk({QStringLiteral("--database"), db, QStringLiteral("--page"),
+                  QStringLiteral("nowhere"), QStringLiteral("--screenshot"), png});
+        QCOMPARE(code, 2);
+        QVERIFY2(err.contains("nowhere"), err.constData());
     }
 
     // A company's own profile: imported as versions that never change, exported as imported,

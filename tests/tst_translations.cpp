@@ -3,6 +3,7 @@
 // placeholders and accelerator; the catalogues compiled into the programs load, and so do
 // Qt's own (standard buttons and dialogs).
 
+#include "policy/rules/policyprofile.h"
 #include "translations/translations.h"
 
 #include <QCoreApplication>
@@ -109,8 +110,7 @@ void TranslationsTest::catalogueIsCompleteAndCurrent_data()
 void TranslationsTest::catalogueIsCompleteAndCurrent()
 {
     QFETCH(QString, language);
-    const QString committed =
-        QStringLiteral(TRANSLATIONS_DIR "/refunddesk_%1.ts").arg(language);
+    const QString committed = QStringLiteral(TRANSLATIONS_DIR "/refunddesk_%1.ts").arg(language);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString copy = dir.filePath(QStringLiteral("check.ts"));
@@ -120,9 +120,8 @@ void TranslationsTest::catalogueIsCompleteAndCurrent()
     // lupdate on the sources as they are now, into the copy, keeping what became obsolete.
     QProcess lupdate;
     lupdate.start(QStringLiteral(LUPDATE_PATH),
-                  {QStringLiteral("-silent"), QStringLiteral("-locations"),
-                   QStringLiteral("none"), QStringLiteral("@" TRANSLATABLE_LIST),
-                   QStringLiteral("-ts"), copy});
+                  {QStringLiteral("-silent"), QStringLiteral("-locations"), QStringLiteral("none"),
+                   QStringLiteral("@" TRANSLATABLE_LIST), QStringLiteral("-ts"), copy});
     QVERIFY2(lupdate.waitForFinished(120000), "lupdate did not finish in two minutes");
     QCOMPARE(lupdate.exitCode(), 0);
 
@@ -154,7 +153,7 @@ void TranslationsTest::catalogueIsCompleteAndCurrent()
             }
             if (want != got)
                 problems << QStringLiteral("placeholders %1 instead of %2: ")
-                                .arg(got.join(QLatin1Char(',')), want.join(QLatin1Char(','))) +
+                                    .arg(got.join(QLatin1Char(',')), want.join(QLatin1Char(','))) +
                                 where;
             if (accelerators(t) != accelerators(m.source))
                 problems << QStringLiteral("accelerator lost or doubled: ") + where;
@@ -164,10 +163,10 @@ void TranslationsTest::catalogueIsCompleteAndCurrent()
         qWarning().noquote() << problems.mid(0, 40).join(QLatin1Char('\n'))
                              << "\nRun: cmake --build build --target update_translations,"
                                 " then translate what is listed.";
-    QVERIFY2(problems.isEmpty(),
-             qPrintable(QStringLiteral("%1 problems in refunddesk_%2.ts")
-                            .arg(problems.size())
-                            .arg(language)));
+    QVERIFY2(
+        problems.isEmpty(),
+        qPrintable(
+            QStringLiteral("%1 problems in refunddesk_%2.ts").arg(problems.size()).arg(language)));
     QCOMPARE(after.size(), before.size());
 }
 
@@ -206,6 +205,21 @@ void TranslationsTest::compiledCataloguesLoad()
              "Qt's own translations are missing: install qt6-translations-l10n");
     QVERIFY(!qt.translate("QPlatformTheme", "Cancel").isEmpty());
     QCOMPARE(installed.size() - before.size(), 2);
+    // The built-in profiles' clause titles and explanations are ours: all translated (the
+    // quotes are the platforms' own and stay). A profile changed without running
+    // scripts/profile-texts.py shows here.
+    QTranslator ours;
+    QVERIFY(ours.load(QLocale(locale), QStringLiteral("refunddesk"), QStringLiteral("_"),
+                      QStringLiteral(":/i18n")));
+    int texts = 0;
+    for (const PolicyProfile &profile : PolicyProfile::builtIn())
+        for (const PolicyClause &clause : profile.clauses())
+            for (const QString &text : {clause.title, clause.explanation}) {
+                QVERIFY2(!ours.translate("PolicyProfileText", text.toUtf8().constData()).isEmpty(),
+                         qPrintable(profile.id + QStringLiteral(": ") + text));
+                ++texts;
+            }
+    QVERIFY(texts > 50);
     for (QTranslator *t : installed)
         if (!before.contains(t)) {
             QCoreApplication::removeTranslator(t);

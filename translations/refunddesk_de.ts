@@ -953,7 +953,7 @@ Klick oder Eingabe: diese Anträge in der Warteschlange</translation>
     </message>
     <message>
         <source>%1 decided; most were %2 (%3)</source>
-        <translation>%1 entschieden; am häufigsten: %2 (%3)</translation>
+        <translation>%1 entschieden; die meisten %2 (%3)</translation>
     </message>
     <message>
         <source>Failed: %1</source>
@@ -3870,6 +3870,393 @@ Klick oder Eingabe: diese Anträge</translation>
     </message>
 </context>
 <context>
+    <name>PolicyProfileText</name>
+    <message>
+        <source>Violation forfeits credits</source>
+        <translation>Verstoß lässt Credits verfallen</translation>
+    </message>
+    <message>
+        <source>The account was closed for a policy violation; its balance is forfeited.</source>
+        <translation>Das Konto wurde wegen eines Richtlinienverstoßes geschlossen; sein Guthaben verfällt.</translation>
+    </message>
+    <message>
+        <source>Suspended account</source>
+        <translation>Gesperrtes Konto</translation>
+    </message>
+    <message>
+        <source>The account is suspended: a person reviews the request.</source>
+        <translation>Das Konto ist gesperrt: Eine Person prüft den Antrag.</translation>
+    </message>
+    <message>
+        <source>Consumer-protection law</source>
+        <translation>Verbraucherschutzrecht</translation>
+    </message>
+    <message>
+        <source>The customer claims a statutory right: a person reviews it under applicable law.</source>
+        <translation>Der Kunde beruft sich auf ein gesetzliches Recht: Eine Person prüft es nach geltendem Recht.</translation>
+    </message>
+    <message>
+        <source>Chargebacks</source>
+        <translation>Chargebacks</translation>
+    </message>
+    <message>
+        <source>A chargeback filed without contacting support first suspends the account while it is reviewed.</source>
+        <translation>Ein Chargeback ohne vorherigen Kontakt zum Support sperrt das Konto, solange er geprüft wird.</translation>
+    </message>
+    <message>
+        <source>Open payment dispute</source>
+        <translation>Offener Zahlungsstreit</translation>
+    </message>
+    <message>
+        <source>The purchase is under a bank dispute: refunding it now would pay twice.</source>
+        <translation>Der Kauf wird bei der Bank angefochten: Jetzt zu erstatten hieße doppelt zu zahlen.</translation>
+    </message>
+    <message>
+        <source>Credited back once</source>
+        <translation>Einmal gutgeschrieben</translation>
+    </message>
+    <message>
+        <source>This generation was already compensated once; no one is compensated twice.</source>
+        <translation>Diese Generierung wurde bereits einmal entschädigt; niemand wird doppelt entschädigt.</translation>
+    </message>
+    <message>
+        <source>Output delivered</source>
+        <translation>Ergebnis geliefert</translation>
+    </message>
+    <message>
+        <source>The job delivered an output; the result&apos;s quality is no ground for a refund.</source>
+        <translation>Der Job hat ein Ergebnis geliefert; dessen Qualität ist kein Grund für eine Erstattung.</translation>
+    </message>
+    <message>
+        <source>Failed generation credited back</source>
+        <translation>Fehlgeschlagene Generierung gutgeschrieben</translation>
+    </message>
+    <message>
+        <source>The job failed on the platform&apos;s side: its credits are restored.</source>
+        <translation>Der Job ist auf Seiten der Plattform fehlgeschlagen: Seine Credits werden gutgeschrieben.</translation>
+    </message>
+    <message>
+        <source>Failure not on our side</source>
+        <translation>Fehler nicht auf unserer Seite</translation>
+    </message>
+    <message>
+        <source>Only failures verified as a technical error on the platform&apos;s side are credited back.</source>
+        <translation>Nur Fehler, die als technischer Fehler der Plattform bestätigt sind, werden gutgeschrieben.</translation>
+    </message>
+    <message>
+        <source>Failure to verify</source>
+        <translation>Fehler zu prüfen</translation>
+    </message>
+    <message>
+        <source>The cause of the failure is not known: a person verifies it before crediting back.</source>
+        <translation>Die Ursache des Fehlers ist unbekannt: Eine Person prüft sie vor der Gutschrift.</translation>
+    </message>
+    <message>
+        <source>Dissatisfaction with output</source>
+        <translation>Unzufriedenheit mit dem Ergebnis</translation>
+    </message>
+    <message>
+        <source>Dissatisfaction with the result is not a ground for a refund.</source>
+        <translation>Unzufriedenheit mit dem Ergebnis ist kein Grund für eine Erstattung.</translation>
+    </message>
+    <message>
+        <source>Purchases are final</source>
+        <translation>Käufe sind endgültig</translation>
+    </message>
+    <message>
+        <source>Subscription fees are final once the billing cycle has started.</source>
+        <translation>Abonnementgebühren sind endgültig, sobald der Abrechnungszeitraum begonnen hat.</translation>
+    </message>
+    <message>
+        <source>Credit purchases are final, used or not.</source>
+        <translation>Credit-Käufe sind endgültig, ob verbraucht oder nicht.</translation>
+    </message>
+    <message>
+        <source>Billing errors reviewed</source>
+        <translation>Abrechnungsfehler werden geprüft</translation>
+    </message>
+    <message>
+        <source>A duplicate charge is reviewed by a person; the extra charges go back to the original payment method.</source>
+        <translation>Eine doppelte Abbuchung prüft eine Person; die zusätzlichen Abbuchungen gehen auf das ursprüngliche Zahlungsmittel zurück.</translation>
+    </message>
+    <message>
+        <source>Only one charge is on record: a person checks the claimed duplicate.</source>
+        <translation>Es ist nur eine Abbuchung erfasst: Eine Person prüft die behauptete Doppelabbuchung.</translation>
+    </message>
+    <message>
+        <source>A charge of the wrong amount is reviewed by a person.</source>
+        <translation>Eine Abbuchung in falscher Höhe prüft eine Person.</translation>
+    </message>
+    <message>
+        <source>Credits paid for but never delivered are reviewed by a person and restored.</source>
+        <translation>Bezahlte, aber nie gelieferte Credits prüft eine Person und schreibt sie gut.</translation>
+    </message>
+    <message>
+        <source>The credits of this purchase were delivered: a person checks the claim.</source>
+        <translation>Die Credits dieses Kaufs wurden geliefert: Eine Person prüft den Antrag.</translation>
+    </message>
+    <message>
+        <source>Outages are not a ground for a refund under this policy.</source>
+        <translation>Ausfälle sind nach dieser Richtlinie kein Grund für eine Erstattung.</translation>
+    </message>
+    <message>
+        <source>Refund already approved</source>
+        <translation>Erstattung bereits genehmigt</translation>
+    </message>
+    <message>
+        <source>This purchase already received this remedy, or everything it paid or delivered has gone back: no one is compensated twice.</source>
+        <translation>Dieser Kauf hat diese Leistung bereits erhalten, oder alles, was er bezahlt oder geliefert hat, ist zurückgegangen: Niemand wird doppelt entschädigt.</translation>
+    </message>
+    <message>
+        <source>Account termination</source>
+        <translation>Kündigung des Kontos</translation>
+    </message>
+    <message>
+        <source>Statutory rights</source>
+        <translation>Gesetzliche Rechte</translation>
+    </message>
+    <message>
+        <source>Bank dispute</source>
+        <translation>Streitfall bei der Bank</translation>
+    </message>
+    <message>
+        <source>The bank reports a dispute; the policy names no account action: a person reviews it.</source>
+        <translation>Die Bank meldet einen Streitfall; die Richtlinie nennt keine Kontomaßnahme: Eine Person prüft ihn.</translation>
+    </message>
+    <message>
+        <source>Failed processing jobs</source>
+        <translation>Fehlgeschlagene Verarbeitungsjobs</translation>
+    </message>
+    <message>
+        <source>Dissatisfaction with results</source>
+        <translation>Unzufriedenheit mit Ergebnissen</translation>
+    </message>
+    <message>
+        <source>Invalid input</source>
+        <translation>Ungültige Eingabe</translation>
+    </message>
+    <message>
+        <source>The job failed because of the user&apos;s input or prompt: credits are not restored.</source>
+        <translation>Der Job ist wegen der Eingabe oder des Prompts des Nutzers fehlgeschlagen: Credits werden nicht gutgeschrieben.</translation>
+    </message>
+    <message>
+        <source>30-day limit</source>
+        <translation>30-Tage-Grenze</translation>
+    </message>
+    <message>
+        <source>The request came more than 30 days after the purchase.</source>
+        <translation>Der Antrag kam mehr als 30 Tage nach dem Kauf.</translation>
+    </message>
+    <message>
+        <source>Duplicate charges</source>
+        <translation>Doppelte Abbuchungen</translation>
+    </message>
+    <message>
+        <source>The duplicate charges are refunded in full to the original payment method.</source>
+        <translation>Die doppelten Abbuchungen werden vollständig auf das ursprüngliche Zahlungsmittel erstattet.</translation>
+    </message>
+    <message>
+        <source>Reason for the request</source>
+        <translation>Grund des Antrags</translation>
+    </message>
+    <message>
+        <source>Technical failures</source>
+        <translation>Technische Fehler</translation>
+    </message>
+    <message>
+        <source>The purchased credits never arrived: they are credited now.</source>
+        <translation>Die gekauften Credits sind nie angekommen: Sie werden jetzt gutgeschrieben.</translation>
+    </message>
+    <message>
+        <source>Service unavailability</source>
+        <translation>Nichtverfügbarkeit des Dienstes</translation>
+    </message>
+    <message>
+        <source>Downtime of more than 48 consecutive hours overlapped this purchase: the unused share may be refunded.</source>
+        <translation>Ein Ausfall von mehr als 48 Stunden am Stück fiel in die Zeit dieses Kaufs: Der ungenutzte Anteil kann erstattet werden.</translation>
+    </message>
+    <message>
+        <source>No downtime of more than 48 consecutive hours overlapped this purchase.</source>
+        <translation>Kein Ausfall von mehr als 48 Stunden am Stück fiel in die Zeit dieses Kaufs.</translation>
+    </message>
+    <message>
+        <source>One remedy per purchase</source>
+        <translation>Eine Leistung pro Kauf</translation>
+    </message>
+    <message>
+        <source>Account-specific issues</source>
+        <translation>Kontobezogene Probleme</translation>
+    </message>
+    <message>
+        <source>The account was closed for a policy violation and the policy is silent on it: a person decides.</source>
+        <translation>Das Konto wurde wegen eines Richtlinienverstoßes geschlossen, und die Richtlinie sagt dazu nichts: Eine Person entscheidet.</translation>
+    </message>
+    <message>
+        <source>Suspension during disputes</source>
+        <translation>Sperrung während Streitfällen</translation>
+    </message>
+    <message>
+        <source>Applicable law</source>
+        <translation>Geltendes Recht</translation>
+    </message>
+    <message>
+        <source>Chargebacks and payment disputes</source>
+        <translation>Chargebacks und Zahlungsstreitigkeiten</translation>
+    </message>
+    <message>
+        <source>A chargeback suspends the account and the disputed credits are clawed back while it is investigated.</source>
+        <translation>Ein Chargeback sperrt das Konto, und die angefochtenen Credits werden zurückgeholt, solange er untersucht wird.</translation>
+    </message>
+    <message>
+        <source>Automatic credit return</source>
+        <translation>Automatische Rückgabe der Credits</translation>
+    </message>
+    <message>
+        <source>No refunds after processing</source>
+        <translation>Keine Erstattung nach der Verarbeitung</translation>
+    </message>
+    <message>
+        <source>The request failed on the platform&apos;s side: its credits are returned as a credit adjustment.</source>
+        <translation>Die Anfrage ist auf Seiten der Plattform fehlgeschlagen: Ihre Credits werden als Credit-Korrektur zurückgegeben.</translation>
+    </message>
+    <message>
+        <source>Only failures eligible under the usage accounting rules are credited back; this one was caused by the request itself.</source>
+        <translation>Nur Fehler, die nach den Abrechnungsregeln der Nutzung berechtigt sind, werden gutgeschrieben; dieser wurde von der Anfrage selbst verursacht.</translation>
+    </message>
+    <message>
+        <source>Technical incidents</source>
+        <translation>Technische Störungen</translation>
+    </message>
+    <message>
+        <source>No refunds after recharge</source>
+        <translation>Keine Erstattung nach dem Aufladen</translation>
+    </message>
+    <message>
+        <source>Recharges are final, including unused credits and accidental or duplicate purchases by the account holder.</source>
+        <translation>Aufladungen sind endgültig, auch ungenutzte Credits und versehentliche oder doppelte Käufe des Kontoinhabers.</translation>
+    </message>
+    <message>
+        <source>Duplicate charges reviewed</source>
+        <translation>Doppelte Abbuchungen werden geprüft</translation>
+    </message>
+    <message>
+        <source>Duplicate charges are reviewed at the company&apos;s discretion and corrected as a credit adjustment.</source>
+        <translation>Doppelte Abbuchungen werden nach Ermessen des Unternehmens geprüft und als Credit-Korrektur berichtigt.</translation>
+    </message>
+    <message>
+        <source>Payment processor errors reviewed</source>
+        <translation>Fehler des Zahlungsdienstleisters werden geprüft</translation>
+    </message>
+    <message>
+        <source>Billing errors are reviewed at the company&apos;s discretion and corrected as a credit adjustment.</source>
+        <translation>Abrechnungsfehler werden nach Ermessen des Unternehmens geprüft und als Credit-Korrektur berichtigt.</translation>
+    </message>
+    <message>
+        <source>Credits paid for but never delivered are reviewed and restored as a credit adjustment.</source>
+        <translation>Bezahlte, aber nie gelieferte Credits werden geprüft und als Credit-Korrektur gutgeschrieben.</translation>
+    </message>
+    <message>
+        <source>Technical incidents are reviewed at the company&apos;s discretion; a correction is a credit adjustment.</source>
+        <translation>Technische Störungen werden nach Ermessen des Unternehmens geprüft; eine Berichtigung ist eine Credit-Korrektur.</translation>
+    </message>
+    <message>
+        <source>Corrections already made</source>
+        <translation>Bereits vorgenommene Korrekturen</translation>
+    </message>
+    <message>
+        <source>Not covered by the policy</source>
+        <translation>Nicht von der Richtlinie gedeckt</translation>
+    </message>
+    <message>
+        <source>Chargebacks and disputes</source>
+        <translation>Chargebacks und Streitfälle</translation>
+    </message>
+    <message>
+        <source>A chargeback suspends the account while it is investigated.</source>
+        <translation>Ein Chargeback sperrt das Konto, solange er untersucht wird.</translation>
+    </message>
+    <message>
+        <source>Failed or interrupted jobs</source>
+        <translation>Fehlgeschlagene oder abgebrochene Jobs</translation>
+    </message>
+    <message>
+        <source>Completed services</source>
+        <translation>Erbrachte Leistungen</translation>
+    </message>
+    <message>
+        <source>User error</source>
+        <translation>Fehler des Nutzers</translation>
+    </message>
+    <message>
+        <source>Subscription charges</source>
+        <translation>Abonnementgebühren</translation>
+    </message>
+    <message>
+        <source>Subscription fees are final once the billing cycle has started; there is no proration.</source>
+        <translation>Abonnementgebühren sind endgültig, sobald der Abrechnungszeitraum begonnen hat; es gibt keine anteilige Erstattung.</translation>
+    </message>
+    <message>
+        <source>Unused credits within 7 days</source>
+        <translation>Ungenutzte Credits innerhalb von 7 Tagen</translation>
+    </message>
+    <message>
+        <source>The request came more than 7 days after the purchase.</source>
+        <translation>Der Antrag kam mehr als 7 Tage nach dem Kauf.</translation>
+    </message>
+    <message>
+        <source>Unused credits refunded within 7 days, minus processor fees.</source>
+        <translation>Ungenutzte Credits werden innerhalb von 7 Tagen erstattet, abzüglich der Gebühren des Zahlungsdienstleisters.</translation>
+    </message>
+    <message>
+        <source>No refund after 7 days or use</source>
+        <translation>Keine Erstattung nach 7 Tagen oder nach Nutzung</translation>
+    </message>
+    <message>
+        <source>Credits were used, or the request came more than 7 days after the purchase: no refund.</source>
+        <translation>Credits wurden verbraucht, oder der Antrag kam mehr als 7 Tage nach dem Kauf: keine Erstattung.</translation>
+    </message>
+    <message>
+        <source>Refund requests reviewed</source>
+        <translation>Erstattungsanträge werden geprüft</translation>
+    </message>
+    <message>
+        <source>Refund already processed</source>
+        <translation>Erstattung bereits durchgeführt</translation>
+    </message>
+    <message>
+        <source>Abuse prevention</source>
+        <translation>Missbrauchsvorbeugung</translation>
+    </message>
+    <message>
+        <source>Exceptional cases</source>
+        <translation>Ausnahmefälle</translation>
+    </message>
+    <message>
+        <source>No duplicate compensation</source>
+        <translation>Keine doppelte Entschädigung</translation>
+    </message>
+    <message>
+        <source>No refunds for subjective results</source>
+        <translation>Keine Erstattung für subjektive Ergebnisse</translation>
+    </message>
+    <message>
+        <source>Credit-back guarantee</source>
+        <translation>Gutschrift-Garantie</translation>
+    </message>
+    <message>
+        <source>The guarantee covers platform errors only; a failure caused by the input is not credited back.</source>
+        <translation>Die Garantie deckt nur Fehler der Plattform; ein durch die Eingabe verursachter Fehler wird nicht gutgeschrieben.</translation>
+    </message>
+    <message>
+        <source>A duplicate charge is a billing error: a person reviews it and returns the extra charges.</source>
+        <translation>Eine doppelte Abbuchung ist ein Abrechnungsfehler: Eine Person prüft sie und gibt die zusätzlichen Abbuchungen zurück.</translation>
+    </message>
+    <message>
+        <source>Duplicate compensation</source>
+        <translation>Doppelte Entschädigung</translation>
+    </message>
+</context>
+<context>
     <name>ProcessorWebhook</name>
     <message>
         <source>the Stripe-Signature header needs t=... and at least one v1=...</source>
@@ -5840,6 +6227,10 @@ Vier-Augen-Prinzip: Eine Gelderstattung über der Schwelle der Oberfläche (refu
     <message>
         <source>WxH</source>
         <translation>BxH</translation>
+    </message>
+    <message>
+        <source>refunddesk: %1</source>
+        <translation>refunddesk: %1</translation>
     </message>
 </context>
 <context>

@@ -952,7 +952,7 @@ Clic ou Entrée : ces demandes dans la file</translation>
     </message>
     <message>
         <source>%1 decided; most were %2 (%3)</source>
-        <translation>%1 décidées ; le plus souvent : %2 (%3)</translation>
+        <translation>%1 décidées ; la plupart %2 (%3)</translation>
     </message>
     <message>
         <source>Failed: %1</source>
@@ -1807,7 +1807,7 @@ Clic ou Entrée : ces demandes</translation>
     </message>
     <message>
         <source>Succeeded</source>
-        <translation>Succès</translation>
+        <translation>Réussie</translation>
     </message>
     <message>
         <source>Sent</source>
@@ -3869,6 +3869,393 @@ Clic ou Entrée : ces demandes</translation>
     </message>
 </context>
 <context>
+    <name>PolicyProfileText</name>
+    <message>
+        <source>Violation forfeits credits</source>
+        <translation>Une infraction fait perdre les crédits</translation>
+    </message>
+    <message>
+        <source>The account was closed for a policy violation; its balance is forfeited.</source>
+        <translation>Le compte a été fermé pour infraction à la politique ; son solde est perdu.</translation>
+    </message>
+    <message>
+        <source>Suspended account</source>
+        <translation>Compte suspendu</translation>
+    </message>
+    <message>
+        <source>The account is suspended: a person reviews the request.</source>
+        <translation>Le compte est suspendu : une personne examine la demande.</translation>
+    </message>
+    <message>
+        <source>Consumer-protection law</source>
+        <translation>Droit de la consommation</translation>
+    </message>
+    <message>
+        <source>The customer claims a statutory right: a person reviews it under applicable law.</source>
+        <translation>Le client invoque un droit légal : une personne l&apos;examine selon le droit applicable.</translation>
+    </message>
+    <message>
+        <source>Chargebacks</source>
+        <translation>Rétrofacturations</translation>
+    </message>
+    <message>
+        <source>A chargeback filed without contacting support first suspends the account while it is reviewed.</source>
+        <translation>Une rétrofacturation sans contact préalable avec le support suspend le compte pendant son examen.</translation>
+    </message>
+    <message>
+        <source>Open payment dispute</source>
+        <translation>Litige de paiement en cours</translation>
+    </message>
+    <message>
+        <source>The purchase is under a bank dispute: refunding it now would pay twice.</source>
+        <translation>L&apos;achat fait l&apos;objet d&apos;un litige bancaire : le rembourser maintenant reviendrait à payer deux fois.</translation>
+    </message>
+    <message>
+        <source>Credited back once</source>
+        <translation>Recréditée une seule fois</translation>
+    </message>
+    <message>
+        <source>This generation was already compensated once; no one is compensated twice.</source>
+        <translation>Cette génération a déjà été indemnisée une fois ; personne n&apos;est indemnisé deux fois.</translation>
+    </message>
+    <message>
+        <source>Output delivered</source>
+        <translation>Résultat livré</translation>
+    </message>
+    <message>
+        <source>The job delivered an output; the result&apos;s quality is no ground for a refund.</source>
+        <translation>La tâche a livré un résultat ; sa qualité ne justifie pas un remboursement.</translation>
+    </message>
+    <message>
+        <source>Failed generation credited back</source>
+        <translation>Génération en échec recréditée</translation>
+    </message>
+    <message>
+        <source>The job failed on the platform&apos;s side: its credits are restored.</source>
+        <translation>La tâche a échoué du côté de la plateforme : ses crédits sont restitués.</translation>
+    </message>
+    <message>
+        <source>Failure not on our side</source>
+        <translation>Échec qui ne vient pas de nous</translation>
+    </message>
+    <message>
+        <source>Only failures verified as a technical error on the platform&apos;s side are credited back.</source>
+        <translation>Seuls les échecs vérifiés comme erreur technique de la plateforme sont recrédités.</translation>
+    </message>
+    <message>
+        <source>Failure to verify</source>
+        <translation>Échec à vérifier</translation>
+    </message>
+    <message>
+        <source>The cause of the failure is not known: a person verifies it before crediting back.</source>
+        <translation>La cause de l&apos;échec est inconnue : une personne la vérifie avant tout recrédit.</translation>
+    </message>
+    <message>
+        <source>Dissatisfaction with output</source>
+        <translation>Insatisfaction quant au résultat</translation>
+    </message>
+    <message>
+        <source>Dissatisfaction with the result is not a ground for a refund.</source>
+        <translation>L&apos;insatisfaction quant au résultat ne justifie pas un remboursement.</translation>
+    </message>
+    <message>
+        <source>Purchases are final</source>
+        <translation>Les achats sont définitifs</translation>
+    </message>
+    <message>
+        <source>Subscription fees are final once the billing cycle has started.</source>
+        <translation>Les frais d&apos;abonnement sont définitifs dès que la période de facturation a commencé.</translation>
+    </message>
+    <message>
+        <source>Credit purchases are final, used or not.</source>
+        <translation>Les achats de crédits sont définitifs, utilisés ou non.</translation>
+    </message>
+    <message>
+        <source>Billing errors reviewed</source>
+        <translation>Erreurs de facturation examinées</translation>
+    </message>
+    <message>
+        <source>A duplicate charge is reviewed by a person; the extra charges go back to the original payment method.</source>
+        <translation>Un double prélèvement est examiné par une personne ; les prélèvements en trop reviennent sur le moyen de paiement d&apos;origine.</translation>
+    </message>
+    <message>
+        <source>Only one charge is on record: a person checks the claimed duplicate.</source>
+        <translation>Un seul prélèvement est enregistré : une personne vérifie le doublon allégué.</translation>
+    </message>
+    <message>
+        <source>A charge of the wrong amount is reviewed by a person.</source>
+        <translation>Un prélèvement d&apos;un montant erroné est examiné par une personne.</translation>
+    </message>
+    <message>
+        <source>Credits paid for but never delivered are reviewed by a person and restored.</source>
+        <translation>Les crédits payés mais jamais livrés sont examinés par une personne et restitués.</translation>
+    </message>
+    <message>
+        <source>The credits of this purchase were delivered: a person checks the claim.</source>
+        <translation>Les crédits de cet achat ont été livrés : une personne vérifie la réclamation.</translation>
+    </message>
+    <message>
+        <source>Outages are not a ground for a refund under this policy.</source>
+        <translation>Les pannes ne justifient pas de remboursement selon cette politique.</translation>
+    </message>
+    <message>
+        <source>Refund already approved</source>
+        <translation>Remboursement déjà approuvé</translation>
+    </message>
+    <message>
+        <source>This purchase already received this remedy, or everything it paid or delivered has gone back: no one is compensated twice.</source>
+        <translation>Cet achat a déjà reçu ce remède, ou tout ce qu&apos;il a payé ou livré a été rendu : personne n&apos;est indemnisé deux fois.</translation>
+    </message>
+    <message>
+        <source>Account termination</source>
+        <translation>Résiliation du compte</translation>
+    </message>
+    <message>
+        <source>Statutory rights</source>
+        <translation>Droits légaux</translation>
+    </message>
+    <message>
+        <source>Bank dispute</source>
+        <translation>Litige bancaire</translation>
+    </message>
+    <message>
+        <source>The bank reports a dispute; the policy names no account action: a person reviews it.</source>
+        <translation>La banque signale un litige ; la politique ne prévoit aucune mesure sur le compte : une personne l&apos;examine.</translation>
+    </message>
+    <message>
+        <source>Failed processing jobs</source>
+        <translation>Tâches de traitement en échec</translation>
+    </message>
+    <message>
+        <source>Dissatisfaction with results</source>
+        <translation>Insatisfaction quant aux résultats</translation>
+    </message>
+    <message>
+        <source>Invalid input</source>
+        <translation>Entrée invalide</translation>
+    </message>
+    <message>
+        <source>The job failed because of the user&apos;s input or prompt: credits are not restored.</source>
+        <translation>La tâche a échoué à cause de l&apos;entrée ou du prompt de l&apos;utilisateur : les crédits ne sont pas restitués.</translation>
+    </message>
+    <message>
+        <source>30-day limit</source>
+        <translation>Limite de 30 jours</translation>
+    </message>
+    <message>
+        <source>The request came more than 30 days after the purchase.</source>
+        <translation>La demande est arrivée plus de 30 jours après l&apos;achat.</translation>
+    </message>
+    <message>
+        <source>Duplicate charges</source>
+        <translation>Doubles prélèvements</translation>
+    </message>
+    <message>
+        <source>The duplicate charges are refunded in full to the original payment method.</source>
+        <translation>Les prélèvements en double sont intégralement remboursés sur le moyen de paiement d&apos;origine.</translation>
+    </message>
+    <message>
+        <source>Reason for the request</source>
+        <translation>Motif de la demande</translation>
+    </message>
+    <message>
+        <source>Technical failures</source>
+        <translation>Défaillances techniques</translation>
+    </message>
+    <message>
+        <source>The purchased credits never arrived: they are credited now.</source>
+        <translation>Les crédits achetés ne sont jamais arrivés : ils sont crédités maintenant.</translation>
+    </message>
+    <message>
+        <source>Service unavailability</source>
+        <translation>Indisponibilité du service</translation>
+    </message>
+    <message>
+        <source>Downtime of more than 48 consecutive hours overlapped this purchase: the unused share may be refunded.</source>
+        <translation>Une interruption de plus de 48 heures consécutives a touché cet achat : la part inutilisée peut être remboursée.</translation>
+    </message>
+    <message>
+        <source>No downtime of more than 48 consecutive hours overlapped this purchase.</source>
+        <translation>Aucune interruption de plus de 48 heures consécutives n&apos;a touché cet achat.</translation>
+    </message>
+    <message>
+        <source>One remedy per purchase</source>
+        <translation>Un remède par achat</translation>
+    </message>
+    <message>
+        <source>Account-specific issues</source>
+        <translation>Problèmes propres au compte</translation>
+    </message>
+    <message>
+        <source>The account was closed for a policy violation and the policy is silent on it: a person decides.</source>
+        <translation>Le compte a été fermé pour infraction et la politique ne dit rien à ce sujet : une personne décide.</translation>
+    </message>
+    <message>
+        <source>Suspension during disputes</source>
+        <translation>Suspension pendant les litiges</translation>
+    </message>
+    <message>
+        <source>Applicable law</source>
+        <translation>Droit applicable</translation>
+    </message>
+    <message>
+        <source>Chargebacks and payment disputes</source>
+        <translation>Rétrofacturations et litiges de paiement</translation>
+    </message>
+    <message>
+        <source>A chargeback suspends the account and the disputed credits are clawed back while it is investigated.</source>
+        <translation>Une rétrofacturation suspend le compte et les crédits contestés sont repris pendant l&apos;enquête.</translation>
+    </message>
+    <message>
+        <source>Automatic credit return</source>
+        <translation>Restitution automatique des crédits</translation>
+    </message>
+    <message>
+        <source>No refunds after processing</source>
+        <translation>Aucun remboursement après traitement</translation>
+    </message>
+    <message>
+        <source>The request failed on the platform&apos;s side: its credits are returned as a credit adjustment.</source>
+        <translation>La requête a échoué du côté de la plateforme : ses crédits sont rendus sous forme d&apos;ajustement de crédits.</translation>
+    </message>
+    <message>
+        <source>Only failures eligible under the usage accounting rules are credited back; this one was caused by the request itself.</source>
+        <translation>Seuls les échecs éligibles selon les règles de décompte d&apos;usage sont recrédités ; celui-ci a été causé par la requête elle-même.</translation>
+    </message>
+    <message>
+        <source>Technical incidents</source>
+        <translation>Incidents techniques</translation>
+    </message>
+    <message>
+        <source>No refunds after recharge</source>
+        <translation>Aucun remboursement après recharge</translation>
+    </message>
+    <message>
+        <source>Recharges are final, including unused credits and accidental or duplicate purchases by the account holder.</source>
+        <translation>Les recharges sont définitives, y compris les crédits inutilisés et les achats accidentels ou en double du titulaire du compte.</translation>
+    </message>
+    <message>
+        <source>Duplicate charges reviewed</source>
+        <translation>Doubles prélèvements examinés</translation>
+    </message>
+    <message>
+        <source>Duplicate charges are reviewed at the company&apos;s discretion and corrected as a credit adjustment.</source>
+        <translation>Les doubles prélèvements sont examinés à la discrétion de l&apos;entreprise et corrigés par un ajustement de crédits.</translation>
+    </message>
+    <message>
+        <source>Payment processor errors reviewed</source>
+        <translation>Erreurs du prestataire de paiement examinées</translation>
+    </message>
+    <message>
+        <source>Billing errors are reviewed at the company&apos;s discretion and corrected as a credit adjustment.</source>
+        <translation>Les erreurs de facturation sont examinées à la discrétion de l&apos;entreprise et corrigées par un ajustement de crédits.</translation>
+    </message>
+    <message>
+        <source>Credits paid for but never delivered are reviewed and restored as a credit adjustment.</source>
+        <translation>Les crédits payés mais jamais livrés sont examinés et restitués par un ajustement de crédits.</translation>
+    </message>
+    <message>
+        <source>Technical incidents are reviewed at the company&apos;s discretion; a correction is a credit adjustment.</source>
+        <translation>Les incidents techniques sont examinés à la discrétion de l&apos;entreprise ; une correction prend la forme d&apos;un ajustement de crédits.</translation>
+    </message>
+    <message>
+        <source>Corrections already made</source>
+        <translation>Corrections déjà effectuées</translation>
+    </message>
+    <message>
+        <source>Not covered by the policy</source>
+        <translation>Non couvert par la politique</translation>
+    </message>
+    <message>
+        <source>Chargebacks and disputes</source>
+        <translation>Rétrofacturations et litiges</translation>
+    </message>
+    <message>
+        <source>A chargeback suspends the account while it is investigated.</source>
+        <translation>Une rétrofacturation suspend le compte pendant l&apos;enquête.</translation>
+    </message>
+    <message>
+        <source>Failed or interrupted jobs</source>
+        <translation>Tâches en échec ou interrompues</translation>
+    </message>
+    <message>
+        <source>Completed services</source>
+        <translation>Services fournis</translation>
+    </message>
+    <message>
+        <source>User error</source>
+        <translation>Erreur de l&apos;utilisateur</translation>
+    </message>
+    <message>
+        <source>Subscription charges</source>
+        <translation>Frais d&apos;abonnement</translation>
+    </message>
+    <message>
+        <source>Subscription fees are final once the billing cycle has started; there is no proration.</source>
+        <translation>Les frais d&apos;abonnement sont définitifs dès que la période de facturation a commencé ; il n&apos;y a pas de prorata.</translation>
+    </message>
+    <message>
+        <source>Unused credits within 7 days</source>
+        <translation>Crédits inutilisés sous 7 jours</translation>
+    </message>
+    <message>
+        <source>The request came more than 7 days after the purchase.</source>
+        <translation>La demande est arrivée plus de 7 jours après l&apos;achat.</translation>
+    </message>
+    <message>
+        <source>Unused credits refunded within 7 days, minus processor fees.</source>
+        <translation>Les crédits inutilisés sont remboursés sous 7 jours, moins les frais du prestataire de paiement.</translation>
+    </message>
+    <message>
+        <source>No refund after 7 days or use</source>
+        <translation>Aucun remboursement après 7 jours ou après usage</translation>
+    </message>
+    <message>
+        <source>Credits were used, or the request came more than 7 days after the purchase: no refund.</source>
+        <translation>Des crédits ont été utilisés, ou la demande est arrivée plus de 7 jours après l&apos;achat : aucun remboursement.</translation>
+    </message>
+    <message>
+        <source>Refund requests reviewed</source>
+        <translation>Demandes de remboursement examinées</translation>
+    </message>
+    <message>
+        <source>Refund already processed</source>
+        <translation>Remboursement déjà effectué</translation>
+    </message>
+    <message>
+        <source>Abuse prevention</source>
+        <translation>Prévention des abus</translation>
+    </message>
+    <message>
+        <source>Exceptional cases</source>
+        <translation>Cas exceptionnels</translation>
+    </message>
+    <message>
+        <source>No duplicate compensation</source>
+        <translation>Pas de double indemnisation</translation>
+    </message>
+    <message>
+        <source>No refunds for subjective results</source>
+        <translation>Aucun remboursement pour des résultats subjectifs</translation>
+    </message>
+    <message>
+        <source>Credit-back guarantee</source>
+        <translation>Garantie de recrédit</translation>
+    </message>
+    <message>
+        <source>The guarantee covers platform errors only; a failure caused by the input is not credited back.</source>
+        <translation>La garantie ne couvre que les erreurs de la plateforme ; un échec causé par l&apos;entrée n&apos;est pas recrédité.</translation>
+    </message>
+    <message>
+        <source>A duplicate charge is a billing error: a person reviews it and returns the extra charges.</source>
+        <translation>Un double prélèvement est une erreur de facturation : une personne l&apos;examine et rend les prélèvements en trop.</translation>
+    </message>
+    <message>
+        <source>Duplicate compensation</source>
+        <translation>Double indemnisation</translation>
+    </message>
+</context>
+<context>
     <name>ProcessorWebhook</name>
     <message>
         <source>the Stripe-Signature header needs t=... and at least one v1=...</source>
@@ -5839,6 +6226,10 @@ Quatre yeux : un remboursement en argent au-delà du seuil du bureau (refundctl 
     <message>
         <source>WxH</source>
         <translation>LxH</translation>
+    </message>
+    <message>
+        <source>refunddesk: %1</source>
+        <translation>refunddesk : %1</translation>
     </message>
 </context>
 <context>

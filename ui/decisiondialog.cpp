@@ -50,14 +50,15 @@ DecisionDialog::DecisionDialog(ReviewAction action, const RequestDossier &dossie
     summary->setWordWrap(true);
     summary->setTextFormat(Qt::RichText);
     const QString verdictName = rec ? PolicyNames::verdict(rec->verdict) : QString();
-    summary->setText(
-        tr("<b>%1</b> for %2 &lt;%3&gt;.<br>The policy recommends: "
-           "<span style='background-color:%4; color:white'>&nbsp;%5&nbsp;</span> %6")
-            .arg(DisplayNames::requestType(r.type).toHtmlEscaped(),
-                 dossier.account.displayName.toHtmlEscaped(), dossier.account.email.toHtmlEscaped(),
-                 RecommendationDelegate::colour(verdictName).name(),
-                 RecommendationDelegate::label(verdictName).toHtmlEscaped(),
-                 rec ? rec->explanation.toHtmlEscaped() : dossier.outcomeError.toHtmlEscaped()));
+    summary->setText(tr("<b>%1</b> for %2 &lt;%3&gt;.<br>The policy recommends: "
+                        "<span style='background-color:%4; color:white'>&nbsp;%5&nbsp;</span> %6")
+                         .arg(DisplayNames::requestType(r.type).toHtmlEscaped(),
+                              dossier.account.displayName.toHtmlEscaped(),
+                              dossier.account.email.toHtmlEscaped(),
+                              RecommendationDelegate::colour(verdictName).name(),
+                              RecommendationDelegate::label(verdictName).toHtmlEscaped(),
+                              rec ? DisplayNames::profileText(rec->explanation).toHtmlEscaped()
+                                  : dossier.outcomeError.toHtmlEscaped()));
     layout->addWidget(summary);
 
     if (action == ReviewAction::Approve && dossier.purchase) {
@@ -111,7 +112,7 @@ DecisionDialog::DecisionDialog(ReviewAction action, const RequestDossier &dossie
         m_reason = new QComboBox;
         m_reason->addItem(tr("Choose the clause that applies…"), QString());
         for (const PolicyClause &c : dossier.profile->clauses())
-            m_reason->addItem(c.title, c.id);
+            m_reason->addItem(DisplayNames::profileText(c.title), c.id);
         if (rec && recommended == Verdict::Deny)
             m_reason->setCurrentIndex(qMax(0, m_reason->findData(rec->clauses.value(0))));
         form->addRow(tr("&Reason:"), m_reason);
@@ -119,7 +120,8 @@ DecisionDialog::DecisionDialog(ReviewAction action, const RequestDossier &dossie
             const PolicyClause *c =
                 ReplyDraft::findClause(*m_dossier.profile, m_reason->itemData(index).toString());
             if (c)
-                m_note->setPlainText(tr("%1: %2").arg(c->id, c->explanation));
+                m_note->setPlainText(
+                    tr("%1: %2").arg(c->id, DisplayNames::profileText(c->explanation)));
         });
         if (m_reason->currentIndex() > 0)
             emit m_reason->currentIndexChanged(m_reason->currentIndex());

@@ -174,3 +174,8 @@ QString DisplayNames::dateTimeFormat()
         return QStringLiteral("yyyy-MM-dd HH:mm");
     return dateFormat() + QLatin1Char(' ') + locale.timeFormat(QLocale::ShortFormat);
 }
+
+QString DisplayNames::profileText(const QString &text)
+{
+    return QCoreApplication::translate("PolicyProfileText", text.toUtf8().constData());
+}

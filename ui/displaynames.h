@@ -23,6 +23,9 @@ public:
     static QStringList priorGrants(const PurchaseCompensation &c, const QString &currency);
     // Dates and times as the user's locale writes them, with four-digit years ("19.11.2026
     // 01:23" in German); ISO 8601 ("2026-11-19 01:23") under the C locale.
+    // A built-in profile's clause title or explanation in the user's language (company
+    // profiles' own texts, and every quote, stay as written).
+    static QString profileText(const QString &text);
     static QString dateFormat();
     static QString dateTimeFormat();
 };

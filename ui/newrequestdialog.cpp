@@ -264,7 +264,8 @@ void NewRequestDialog::refresh()
                "&nbsp;%2&nbsp;</span>%3 (%4)<br>%5")
                 .arg(RecommendationDelegate::colour(verdict).name(),
                      RecommendationDelegate::label(verdict).toHtmlEscaped(), remedy.toHtmlEscaped(),
-                     o.clauses.value(0).toHtmlEscaped(), o.explanation.toHtmlEscaped()));
+                     o.clauses.value(0).toHtmlEscaped(),
+                     DisplayNames::profileText(o.explanation).toHtmlEscaped()));
     } catch (const DatabaseError &e) {
         m_recommendation->setText(e.message().toHtmlEscaped());
     }

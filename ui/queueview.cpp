@@ -10,6 +10,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTime>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -18,6 +20,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
 #include <QSettings>
 #include <QShortcut>
@@ -25,6 +28,7 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace {
 const QString viewsKey = QStringLiteral("queue/savedViews");
@@ -89,12 +93,40 @@ QueueView::QueueView(RequestQueueModel *model, QWidget *parent)
     m_table->horizontalHeader()->setSectionsMovable(true);
     for (const char *hidden : {"currency", "account_id", "purchase_id", "job_id"})
         m_table->setColumnHidden(m_model->fieldIndex(QLatin1String(hidden)), true);
-    m_table->setColumnWidth(m_model->fieldIndex(QStringLiteral("id")), 70);
-    m_table->setColumnWidth(m_model->fieldIndex(QStringLiteral("received_at")), 130);
-    m_table->setColumnWidth(m_model->fieldIndex(QStringLiteral("type")), 140);
-    m_table->setColumnWidth(m_model->fieldIndex(QStringLiteral("email")), 220);
-    m_table->setColumnWidth(m_model->fieldIndex(QStringLiteral("recommendation")), 120);
-    m_table->setColumnWidth(m_model->fieldIndex(QStringLiteral("respond_by")), 150);
+    // Columns as wide as their longest content in the user's language and date format.
+    {
+        const QFontMetrics plain = m_table->fontMetrics();
+        QFont boldFont = m_table->font();
+        boldFont.setBold(true);
+        const QFontMetrics bold(boldFont);
+        const auto fit = [&](const char *field, int contentWidth) {
+            const int column = m_model->fieldIndex(QLatin1String(field));
+            const QString header = m_model->headerData(column, Qt::Horizontal).toString();
+            m_table->setColumnWidth(
+                column, std::max(contentWidth, plain.horizontalAdvance(header) + 28) + 16);
+        };
+        const QDate sampleDay(2026, 12, 31);
+        int widestType = 0;
+        for (const QString &type : DisplayNames::requestTypes())
+            widestType =
+                std::max(widestType, plain.horizontalAdvance(DisplayNames::requestType(type)));
+        int widestVerdict = 0;
+        for (const char *verdict : {"approve", "deny", "review"})
+            widestVerdict = std::max(
+                widestVerdict,
+                bold.horizontalAdvance(RecommendationDelegate::label(QLatin1String(verdict))) + 24);
+        fit("id", plain.horizontalAdvance(QStringLiteral("000000")));
+        fit("received_at",
+            plain.horizontalAdvance(QLocale().toString(QDateTime(sampleDay, QTime(23, 59)),
+                                                       DisplayNames::dateTimeFormat())));
+        fit("type", widestType);
+        fit("email",
+            plain.horizontalAdvance(QStringLiteral("firstname.lastname.12345@example.com")));
+        fit("recommendation", widestVerdict);
+        fit("respond_by", bold.horizontalAdvance(
+                              DeadlineDelegate::tr("%1 overdue")
+                                  .arg(QLocale().toString(sampleDay, DisplayNames::dateFormat()))));
+    }
     m_table->sortByColumn(m_model->fieldIndex(QStringLiteral("received_at")), Qt::AscendingOrder);
     m_table->setAccessibleName(tr("Refund requests"));
     layout->addWidget(m_table);
@@ -161,6 +193,7 @@ void QueueView::buildFilterBar(QWidget *bar)
     m_deleteView->setObjectName(QStringLiteral("deleteView"));
     m_views->setToolTip(tr("Saved views"));
     m_views->setMinimumWidth(110);
+    m_views->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_saveView->setText(tr("Save view…"));
     m_saveView->setToolTip(tr("Save the current filters under a name"));
     m_deleteView->setText(tr("Delete view"));

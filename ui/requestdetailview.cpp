@@ -267,14 +267,15 @@ QString RequestDetailView::outcomeHtml() const
         html += esc(tr("no refund"));
         break;
     }
-    html += QStringLiteral("</p><p>%1</p>").arg(esc(o.explanation));
+    html += QStringLiteral("</p><p>%1</p>").arg(esc(DisplayNames::profileText(o.explanation)));
     for (const QString &id : o.clauses) {
         const PolicyClause *clause = d.profile ? ReplyDraft::findClause(*d.profile, id) : nullptr;
         if (!clause)
             continue;
         html += QStringLiteral("<p><b>%1</b> <span style='color:palette(mid)'>(%2)</span><br>"
                                "<i>\u201C%3\u201D</i></p>")
-                    .arg(esc(clause->title), esc(clause->id), esc(clause->quote));
+                    .arg(esc(DisplayNames::profileText(clause->title)), esc(clause->id),
+                         esc(clause->quote));
     }
     html += QStringLiteral("<p style='color:palette(mid)'>%1</p>")
                 .arg(esc(o.respondBy.isValid()

@@ -22,8 +22,12 @@ QString TableCellDelegate::displayText(const QModelIndex &index)
     case SqlColumn::Kind::Timestamp:
         return QLocale().toString(QDateTime::fromSecsSinceEpoch(value.toLongLong()).toLocalTime(),
                                   DisplayNames::dateTimeFormat());
+    case SqlColumn::Kind::Date: {
+        const QDate date = QDate::fromString(value.toString(), Qt::ISODate);
+        return date.isValid() ? QLocale().toString(date, DisplayNames::dateFormat())
+                              : value.toString();
+    }
     case SqlColumn::Kind::Integer:
-    case SqlColumn::Kind::Date:
         return value.toString();
     case SqlColumn::Kind::Text:
         break;

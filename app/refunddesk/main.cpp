@@ -17,6 +17,7 @@
 #include <QMessageBox>
 #include <QProgressDialog>
 #include <QScreen>
+#include <QTextStream>
 #include <QTimer>
 
 namespace {
@@ -140,6 +141,13 @@ int main(int argc, char *argv[])
             if (parser.isSet(demoOption))
                 createDemoIfEmpty(database);
         } catch (const DatabaseError &e) {
+            // A screenshot runs unattended: say what went wrong instead of asking.
+            if (parser.isSet(screenshotOption)) {
+                QTextStream(stderr)
+                    << QApplication::translate("main", "refunddesk: %1").arg(e.message())
+                    << Qt::endl;
+                return 1;
+            }
             QMessageBox::critical(nullptr, QApplication::translate("main", "Refund Desk"),
                                   QApplication::translate("main", "Cannot open the database.\n\n%1")
                                       .arg(e.message()));
@@ -159,6 +167,13 @@ int main(int argc, char *argv[])
                                     QStringLiteral("dashboard"), QStringLiteral("policy")};
             const int page = pages.indexOf(parser.value(pageOption).toLower());
             if (page < 0) {
+                if (parser.isSet(screenshotOption)) {
+                    QTextStream(stderr)
+                        << QApplication::translate("main", "Unknown page \"%1\"; use one of: %2.")
+                               .arg(parser.value(pageOption), pages.join(QStringLiteral(", ")))
+                        << Qt::endl;
+                    return 2;
+                }
                 QMessageBox::critical(
                     nullptr, QApplication::translate("main", "Refund Desk"),
                     QApplication::translate("main", "Unknown page \"%1\"; use one of: %2.")
