@@ -953,7 +953,7 @@ Klick oder Eingabe: diese Anträge in der Warteschlange</translation>
     </message>
     <message>
         <source>%1 decided; most were %2 (%3)</source>
-        <translation>%1 entschieden; die meisten %2 (%3)</translation>
+        <translation>%1 entschieden; am häufigsten: %2 (%3)</translation>
     </message>
     <message>
         <source>Failed: %1</source>
@@ -1290,6 +1290,10 @@ Klick oder Eingabe: diese Anträge</translation>
     <message>
         <source>Print the dashboard</source>
         <translation>Das Dashboard drucken</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>

@@ -952,7 +952,7 @@ Clic ou Entrée : ces demandes dans la file</translation>
     </message>
     <message>
         <source>%1 decided; most were %2 (%3)</source>
-        <translation>%1 décidées ; la plupart %2 (%3)</translation>
+        <translation>%1 décidées ; le plus souvent : %2 (%3)</translation>
     </message>
     <message>
         <source>Failed: %1</source>
@@ -1289,6 +1289,10 @@ Clic ou Entrée : ces demandes</translation>
     <message>
         <source>Print the dashboard</source>
         <translation>Imprimer le tableau de bord</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
     </message>
 </context>
 <context>
@@ -1807,7 +1811,7 @@ Clic ou Entrée : ces demandes</translation>
     </message>
     <message>
         <source>Succeeded</source>
-        <translation>Réussie</translation>
+        <translation>Succès</translation>
     </message>
     <message>
         <source>Sent</source>
@@ -5110,7 +5114,7 @@ L&apos;équipe de facturation de %1</translation>
     </message>
     <message>
         <source>At triage the policy recommended &quot;%1&quot;; the facts have changed since.</source>
-        <translation>Lors de la pré-examen, la politique recommandait « %1 » ; les faits ont changé depuis.</translation>
+        <translation>Lors du pré-examen, la politique recommandait « %1 » ; les faits ont changé depuis.</translation>
     </message>
     <message>
         <source>Received</source>

@@ -363,7 +363,7 @@ void DashboardView::drawChargebacks(QCustomPlot *plot)
         if (below)
             bars->moveAbove(below);
         below = bars;
-        summary << tr("%1 %2").arg(number(total), DisplayNames::value(status));
+        summary << tr("%1: %2").arg(DisplayNames::value(status), number(total));
         addSeries(bars, {[this, at, counts, status](double x) {
                              const Bucket b = at.value(x);
                              return tr("%1\n%2: %3 chargeback(s)\nClick or Enter: their purchases")
