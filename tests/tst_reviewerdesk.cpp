@@ -47,12 +47,16 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -63,6 +67,7 @@
 #include <QTextBrowser>
 #include <QTimer>
 #include <QToolButton>
+#include <QTranslator>
 
 namespace {
 void fill(Database &db)
@@ -321,6 +326,71 @@ private slots:
 
     // A 1280x720 laptop: the window fits, and the queue's filters wrap onto a second row
     // instead of covering one another.
+    // In English, German and French the desk fits 1280 pixels, its menus are in the language,
+    // and no two entries of a menu (nor two menus) share an Alt key.
+    void translatedDesksFitAndKeepTheirAltKeys_data()
+    {
+        QTest::addColumn<QString>("locale");
+        QTest::addColumn<QString>("fileMenu");
+        QTest::newRow("English") << QStringLiteral("en_US") << QStringLiteral("&File");
+        QTest::newRow("German") << QStringLiteral("de_DE") << QStringLiteral("&Datei");
+        QTest::newRow("French") << QStringLiteral("fr_FR") << QStringLiteral("&Fichier");
+    }
+    void translatedDesksFitAndKeepTheirAltKeys()
+    {
+        QFETCH(QString, locale);
+        QFETCH(QString, fileMenu);
+        REFUNDDESK_FRESH_DATABASE(t);
+        if (backend != QLatin1String("sqlite"))
+            QSKIP("once is enough");
+        t.db().open();
+        QLocale::setDefault(QLocale(locale));
+        QTranslator ours;
+        // English is the source language: there is no catalogue to load for it.
+        QCOMPARE(ours.load(QLocale(locale), QStringLiteral("refunddesk"), QStringLiteral("_"),
+                           QStringLiteral(":/i18n")),
+                 !locale.startsWith(QLatin1String("en")));
+        QCoreApplication::installTranslator(&ours);
+        const auto restore = qScopeGuard([&] {
+            QCoreApplication::removeTranslator(&ours);
+            QLocale::setDefault(QLocale::c());
+        });
+        AccountRecord someone;
+        someone.email = QStringLiteral("someone@example.com");
+        someone.displayName = QStringLiteral("Someone");
+        someone.profile = QStringLiteral("aidancing");
+        someone.createdAt = 1'772'000'000;
+        AccountRepository(t.db().connection()).create(someone);
+        MainWindow w(t.db());
+        QVERIFY2(w.minimumSizeHint().width() <= 1280,
+                 qPrintable(QString::number(w.minimumSizeHint().width())));
+        static const QRegularExpression mnemonic(QStringLiteral("&([^&\\s])"));
+        const auto key = [](const QString &text) {
+            const QRegularExpressionMatch m = mnemonic.match(text);
+            return m.hasMatch() ? m.captured(1).toLower() : QString();
+        };
+        QStringList titles;
+        QSet<QString> menuKeys;
+        for (QAction *menuAction : w.menuBar()->actions()) {
+            titles << menuAction->text();
+            const QString k = key(menuAction->text());
+            QVERIFY2(!k.isEmpty() && !menuKeys.contains(k), qPrintable(menuAction->text()));
+            menuKeys.insert(k);
+            QSet<QString> keys;
+            for (QAction *a : menuAction->menu()->actions()) {
+                if (a->isSeparator() || !a->isVisible())
+                    continue;
+                const QString k2 = key(a->text());
+                QVERIFY2(!k2.isEmpty(), qPrintable(a->text() + QStringLiteral(": no Alt key")));
+                QVERIFY2(!keys.contains(k2),
+                         qPrintable(menuAction->text() + QStringLiteral(": ") + a->text() +
+                                    QStringLiteral(" shares &") + k2));
+                keys.insert(k2);
+            }
+        }
+        QCOMPARE(titles.first(), fileMenu);
+    }
+
     void theDeskFitsA1280PixelScreen()
     {
         REFUNDDESK_FRESH_DATABASE(t);

@@ -2398,14 +2398,6 @@ Klick oder Eingabe: diese Anträge</translation>
         <translation>&amp;Mir zuweisen</translation>
     </message>
     <message>
-        <source>Add &amp;note…</source>
-        <translation>No&amp;tiz hinzufügen…</translation>
-    </message>
-    <message>
-        <source>Open &amp;account</source>
-        <translation>Konto ö&amp;ffnen</translation>
-    </message>
-    <message>
         <source>&amp;Copy reply draft</source>
         <translation>Antwortentwurf kop&amp;ieren</translation>
     </message>
@@ -2423,7 +2415,7 @@ Klick oder Eingabe: diese Anträge</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
-        <translation>A&amp;ktualisieren</translation>
+        <translation>Ak&amp;tualisieren</translation>
     </message>
     <message>
         <source>&amp;Print the dashboard…</source>
@@ -2811,6 +2803,14 @@ Klick oder Eingabe: diese Anträge</translation>
     <message>
         <source>Request %1 was not assigned: %2</source>
         <translation>Antrag %1 wurde nicht zugewiesen: %2</translation>
+    </message>
+    <message>
+        <source>Add no&amp;te…</source>
+        <translation>No&amp;tiz hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Open acco&amp;unt</source>
+        <translation>Konto ö&amp;ffnen</translation>
     </message>
 </context>
 <context>

@@ -2397,14 +2397,6 @@ Clic ou Entrée : ces demandes</translation>
         <translation>&amp;M&apos;attribuer</translation>
     </message>
     <message>
-        <source>Add &amp;note…</source>
-        <translation>Ajouter une n&amp;ote…</translation>
-    </message>
-    <message>
-        <source>Open &amp;account</source>
-        <translation>Ouvrir le &amp;compte</translation>
-    </message>
-    <message>
         <source>&amp;Copy reply draft</source>
         <translation>Co&amp;pier le brouillon de réponse</translation>
     </message>
@@ -2414,7 +2406,7 @@ Clic ou Entrée : ces demandes</translation>
     </message>
     <message>
         <source>&amp;Previous request</source>
-        <translation>Demande pré&amp;cédente</translation>
+        <translation>Demande précéden&amp;te</translation>
     </message>
     <message>
         <source>&amp;Search</source>
@@ -2462,7 +2454,7 @@ Clic ou Entrée : ces demandes</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation>A&amp;ffichage</translation>
+        <translation>&amp;Affichage</translation>
     </message>
     <message>
         <source>&amp;Queue</source>
@@ -2498,7 +2490,7 @@ Clic ou Entrée : ces demandes</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation>&amp;Aide</translation>
+        <translation>Aid&amp;e</translation>
     </message>
     <message>
         <source>&amp;About Refund Desk</source>
@@ -2810,6 +2802,14 @@ Clic ou Entrée : ces demandes</translation>
     <message>
         <source>Request %1 was not assigned: %2</source>
         <translation>La demande %1 n&apos;a pas été attribuée : %2</translation>
+    </message>
+    <message>
+        <source>Add no&amp;te…</source>
+        <translation>Ajouter une n&amp;ote…</translation>
+    </message>
+    <message>
+        <source>Open acco&amp;unt</source>
+        <translation>Ouvrir le &amp;compte</translation>
     </message>
 </context>
 <context>

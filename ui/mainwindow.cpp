@@ -210,8 +210,8 @@ void MainWindow::createActions()
         [this] { reverseDecision(); });
     add(QStringLiteral("assign"), tr("Assign to &me"), QKeySequence(Qt::Key_M),
         [this] { assignToMe(); });
-    add(QStringLiteral("note"), tr("Add &note…"), QKeySequence(Qt::Key_N), [this] { addNote(); });
-    add(QStringLiteral("openAccount"), tr("Open &account"), QKeySequence(Qt::Key_O), [this] {
+    add(QStringLiteral("note"), tr("Add no&te…"), QKeySequence(Qt::Key_N), [this] { addNote(); });
+    add(QStringLiteral("openAccount"), tr("Open acco&unt"), QKeySequence(Qt::Key_O), [this] {
         if (m_detail->hasRequest())
             openAccount(m_detail->dossier().account.id);
     });
