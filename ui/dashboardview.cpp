@@ -1,8 +1,14 @@
 #include "dashboardview.h"
 #include "ui/displaynames.h"
 
+#include "dashboard/answerschart.h"
+#include "dashboard/chargebackschart.h"
 #include "dashboard/chartformat.h"
 #include "dashboard/chartpoints.h"
+#include "dashboard/jobschart.h"
+#include "dashboard/moneychart.h"
+#include "dashboard/requestschart.h"
+#include "dashboard/reviewerschart.h"
 #include "models/backgroundreader.h"
 #include "models/database.h"
 #include "policy/rules/policyprofile.h"
@@ -230,43 +236,39 @@ QWidget *DashboardView::buildTiles()
 
 QWidget *DashboardView::buildChart(Chart chart)
 {
-    auto *frame = new QFrame;
-    frame->setFrameShape(QFrame::StyledPanel);
-    auto *box = new QVBoxLayout(frame);
-    auto *head = new QHBoxLayout;
-    auto *title = new QLabel(chartTitle(chart));
-    QFont bold = title->font();
-    bold.setBold(true);
-    title->setFont(bold);
-    auto *save = new QToolButton;
-    save->setText(tr("Save…"));
-    save->setToolTip(tr("Save this chart as PNG or PDF"));
-    save->setPopupMode(QToolButton::InstantPopup);
-    auto *menu = new QMenu(save);
-    menu->addAction(tr("Save as &PNG…"), this,
-                    [this, chart] { askSave(chart, QStringLiteral("png")); });
-    menu->addAction(tr("Save as P&DF…"), this,
-                    [this, chart] { askSave(chart, QStringLiteral("pdf")); });
-    save->setMenu(menu);
-    head->addWidget(title, 1);
-    head->addWidget(save);
-    box->addLayout(head);
-    auto *subtitle = new QLabel;
-    subtitle->setWordWrap(true);
-    box->addWidget(subtitle);
-    m_subtitles.insert(chart, subtitle);
-
-    auto *plot = new QCustomPlot;
-    plot->setObjectName(chartName(chart));
-    plot->setMinimumHeight(280);
-    plot->setAccessibleName(chartTitle(chart));
-    m_points->watch(plot);
-    plot->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(plot, &QWidget::customContextMenuRequested, this,
-            [menu, plot](const QPoint &pos) { menu->popup(plot->mapToGlobal(pos)); });
-    box->addWidget(plot, 1);
-    m_plots.insert(chart, plot);
+    const auto save = [this, chart](const QString &suffix) { askSave(chart, suffix); };
+    const QString name = chartName(chart);
+    const QString title = chartTitle(chart);
+    std::unique_ptr<DashboardChart> made;
+    switch (chart) {
+    case Chart::Money:
+        made = std::make_unique<MoneyChart>(*this, *m_points, name, title, save);
+        break;
+    case Chart::Requests:
+        made = std::make_unique<RequestsChart>(*this, *m_points, name, title, save);
+        break;
+    case Chart::Jobs:
+        made = std::make_unique<JobsChart>(*this, *m_points, name, title, save);
+        break;
+    case Chart::Answers:
+        made = std::make_unique<AnswersChart>(*this, *m_points, name, title, save);
+        break;
+    case Chart::Chargebacks:
+        made = std::make_unique<ChargebacksChart>(*this, *m_points, name, title, save);
+        break;
+    case Chart::Reviewers:
+        made = std::make_unique<ReviewersChart>(*this, *m_points, name, title, save);
+        break;
+    }
+    QWidget *frame = made->frame();
+    m_charts.push_back(std::move(made));
     return frame;
+}
+
+QCustomPlot *DashboardView::plot(Chart chart) const
+{
+    const qsizetype at = charts().indexOf(chart);
+    return at >= 0 && size_t(at) < m_charts.size() ? m_charts.at(size_t(at))->plot() : nullptr;
 }
 
 void DashboardView::setToday(const QDate &today)
@@ -445,12 +447,8 @@ void DashboardView::draw()
 {
     m_points->clear();
     drawTiles();
-    drawMoney(m_plots.value(Chart::Money));
-    drawRequests(m_plots.value(Chart::Requests));
-    drawJobs(m_plots.value(Chart::Jobs));
-    drawAnswers(m_plots.value(Chart::Answers));
-    drawChargebacks(m_plots.value(Chart::Chargebacks));
-    drawReviewers(m_plots.value(Chart::Reviewers));
+    for (const std::unique_ptr<DashboardChart> &chart : m_charts)
+        chart->redraw(m_data);
 }
 
 QString DashboardView::kpiText(const QString &tile) const
@@ -526,56 +524,6 @@ void DashboardView::drawTiles()
                       .arg(number(k.overrides), number(k.decisions)));
 }
 
-QList<DashboardView::Bucket> DashboardView::buckets(DashboardRange::Granularity g) const
-{
-    QList<Bucket> result;
-    const DashboardRange &r = m_data.range;
-    for (QDate start = bucketStart(r.from, g); start <= r.to; start = nextBucket(start, g)) {
-        const QDate next = nextBucket(start, g);
-        const double width = epoch(next) - epoch(start);
-        result << Bucket{qMax(start, r.from), qMin(next.addDays(-1), r.to), bucketKey(start, g),
-                         epoch(start) + width / 2, width};
-    }
-    return result;
-}
-
-QHash<double, DashboardView::Bucket> DashboardView::byMiddle(const QList<Bucket> &list)
-{
-    QHash<double, Bucket> at;
-    for (const Bucket &b : list)
-        at.insert(b.x, b);
-    return at;
-}
-
-QString DashboardView::bucketName(const Bucket &b, DashboardRange::Granularity g) const
-{
-    switch (g) {
-    case DashboardRange::Granularity::Week:
-        return tr("week of %1").arg(bucketStart(b.start, g).toString(Qt::ISODate));
-    case DashboardRange::Granularity::Month:
-        return QLocale().toString(b.start, QStringLiteral("MMMM yyyy"));
-    case DashboardRange::Granularity::Day:
-        break;
-    }
-    return b.start.toString(Qt::ISODate);
-}
-
-void DashboardView::prepare(QCustomPlot *plot)
-{
-    m_points->forget(plot); // its plottables are about to go
-    prepareChart(plot, palette(), font());
-}
-
-void DashboardView::finish(QCustomPlot *plot, bool empty)
-{
-    finishChart(plot, palette(), empty);
-}
-
-void DashboardView::addSeries(QCPAbstractPlottable *plottable, ChartPoints::Series series)
-{
-    m_points->add(plottable, std::move(series));
-}
-
 QString DashboardView::describe(QCPAbstractPlottable *plottable, int index) const
 {
     return m_points->describe(plottable, index);
@@ -588,7 +536,7 @@ void DashboardView::open(QCPAbstractPlottable *plottable, int index)
 
 std::pair<QCPAbstractPlottable *, int> DashboardView::keyboardPoint(Chart chart) const
 {
-    return m_points->keyPoint(m_plots.value(chart));
+    return m_points->keyPoint(plot(chart));
 }
 
 void DashboardView::openQueue(QueueFilter filter)
@@ -597,18 +545,15 @@ void DashboardView::openQueue(QueueFilter filter)
     emit queueRequested(filter);
 }
 
-void DashboardView::openRecords(Records records, RecordFilter filter, const Bucket &bucket)
+void DashboardView::openRecords(Records records, RecordFilter filter)
 {
-    filter.from = bucket.start;
-    filter.to = bucket.end;
-    filter.utcDays = true;
     filter.profile = m_data.range.profile;
     emit recordsRequested(records, filter);
 }
 
 QString DashboardView::saveChart(Chart chart, const QString &path)
 {
-    QCustomPlot *plot = m_plots.value(chart);
+    QCustomPlot *plot = this->plot(chart);
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix != QLatin1String("png") && suffix != QLatin1String("pdf"))
         return tr("%1: choose a file ending in .png or .pdf").arg(QDir::toNativeSeparators(path));
@@ -705,7 +650,7 @@ void DashboardView::print(QPrinter *printer)
                          chartTitle(all.at(i)));
         painter.save();
         painter.translate(left, top + 22);
-        m_plots.value(all.at(i))->toPainter(&painter, int(cellWidth - 10), int(cellHeight - 30));
+        plot(all.at(i))->toPainter(&painter, int(cellWidth - 10), int(cellHeight - 30));
         painter.restore();
     }
     painter.end();

@@ -12,8 +12,11 @@
 #include <QHash>
 #include <QWidget>
 #include <functional>
+#include <memory>
+#include <vector>
 
 class BackgroundReader;
+class DashboardChart;
 class Database;
 class QCPAbstractPlottable;
 class QComboBox;
@@ -72,7 +75,7 @@ public:
     const DashboardData &data() const { return m_data; }
 
     static QList<Chart> charts();
-    QCustomPlot *plot(Chart chart) const { return m_plots.value(chart); }
+    QCustomPlot *plot(Chart chart) const;
     QString chartTitle(Chart chart) const;
     // The value line of a KPI tile ("refunded", "credits", "open", "median", "overrides").
     QString kpiText(const QString &tile) const;
@@ -101,14 +104,7 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
-    struct Bucket
-    {
-        QDate start; // within the range
-        QDate end;   // inclusive, within the range
-        QString key; // as the repository names it
-        double x;    // the middle of the whole bucket, seconds since the epoch (UTC)
-        double width;
-    };
+    friend class DashboardChart; // its points open slices through the signals
 
     QWidget *buildBar();
     QWidget *buildTiles();
@@ -120,27 +116,10 @@ private:
     void loadDone(const QVariant &result, const QString &error);
     void draw();
     void drawTiles();
-    void drawMoney(QCustomPlot *plot);
-    // The credits-restored line on the right axis; returns their total.
-    qint64 addCreditsRestored(QCustomPlot *plot, const QList<Bucket> &buckets, bool dots);
-    void drawRequests(QCustomPlot *plot);
-    void drawJobs(QCustomPlot *plot);
-    void drawAnswers(QCustomPlot *plot);
-    void drawChargebacks(QCustomPlot *plot);
-    void drawReviewers(QCustomPlot *plot);
-    void prepare(QCustomPlot *plot);
-    void finish(QCustomPlot *plot, bool empty);
-    void useDateAxis(QCustomPlot *plot, const QList<Bucket> &buckets,
-                     DashboardRange::Granularity granularity);
-    void addSeries(QCPAbstractPlottable *plottable, ChartPoints::Series series);
     void askSave(Chart chart, const QString &suffix);
-    QList<Bucket> buckets(DashboardRange::Granularity granularity) const;
-    // The buckets by their middle, the key a point is drawn at.
-    static QHash<double, Bucket> byMiddle(const QList<Bucket> &buckets);
-    QString bucketName(const Bucket &bucket, DashboardRange::Granularity granularity) const;
-    // The slices a click opens.
+    // The slices a click opens, within the dashboard's profile.
     void openQueue(QueueFilter filter);
-    void openRecords(Records records, RecordFilter filter, const Bucket &bucket);
+    void openRecords(Records records, RecordFilter filter);
     static QString chartName(Chart chart);
     QString fileStem(Chart chart) const;
 
@@ -157,8 +136,7 @@ private:
     QList<std::pair<QString, QString>> m_tiles; // name, caption
     QHash<QString, QLabel *> m_tileValues;
     QHash<QString, QLabel *> m_tileNotes;
-    QHash<Chart, QCustomPlot *> m_plots;
-    QHash<Chart, QLabel *> m_subtitles;
+    std::vector<std::unique_ptr<DashboardChart>> m_charts; // in the order of charts()
     QDate m_today;
     DashboardData m_data;
     bool m_hasData = false;
