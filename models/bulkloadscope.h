@@ -42,6 +42,7 @@ private:
     QStringList m_tables;
     QList<Saved> m_saved;
     bool m_sqlite = false;
+    bool m_jobsRollupPaused = false;
     bool m_foreignKeysOff = false;
     bool m_enabled = true;
     std::optional<ScopedSetting> m_pageCache;

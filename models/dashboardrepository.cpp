@@ -214,27 +214,27 @@ DashboardRepository::requestsByTypeAndVerdict(const DashboardRange &range) const
 
 QList<DashboardPoint> DashboardRepository::jobsByCause(const DashboardRange &range) const
 {
+    // From the rollup the jobs' triggers keep (schema v16): a few rows per day, not a count of
+    // millions of jobs.
     QVariantList v;
-    QString all;
-    QString with;
-    if (range.profile.isEmpty()) {
-        // Every job of each day counted on the time index alone: a range count per day, no
-        // sorting of millions of rows into groups.
-        with = QStringLiteral("WITH RECURSIVE days(day) AS (SELECT CAST(? AS BIGINT) UNION ALL"
-                              " SELECT day + 1 FROM days WHERE day < ?) ");
-        v << dayNumber(range.from) << dayNumber(range.to);
-        all = QStringLiteral("SELECT day, 'all' AS k, (SELECT COUNT(*) FROM jobs j WHERE"
-                             " j.created_at >= day * %1 AND j.created_at < day * %1 + %1) AS n"
-                             " FROM days")
-                  .arg(daySeconds);
-    } else {
-        all = perDay(range, QStringLiteral("jobs j"), QStringLiteral("j.created_at"),
-                     QStringLiteral("'all'"), QStringLiteral("COUNT(*)"), QString(), v);
-    }
-    const QString failed = perDay(range, QStringLiteral("jobs j"), QStringLiteral("j.created_at"),
-                                  QStringLiteral("j.failure"), QStringLiteral("COUNT(*)"),
-                                  QStringLiteral("j.status = 'failed'"), v);
-    return points(perBucket(range, all + QStringLiteral(" UNION ALL ") + failed, with), v);
+    QString where = QStringLiteral("r.day >= ? AND r.day <= ?");
+    const QVariantList days{dayNumber(range.from), dayNumber(range.to)};
+    if (!range.profile.isEmpty())
+        where += QStringLiteral(" AND r.profile = ?");
+    const auto scoped = [&] {
+        v << days;
+        if (!range.profile.isEmpty())
+            v << range.profile;
+    };
+    scoped();
+    const QString all =
+        QStringLiteral("SELECT r.day AS day, 'all' AS k, r.jobs AS n FROM rollup_jobs r WHERE %1")
+            .arg(where);
+    scoped();
+    const QString failed = QStringLiteral("SELECT r.day AS day, r.failure AS k, r.jobs AS n FROM"
+                                          " rollup_jobs r WHERE r.status = 'failed' AND %1")
+                               .arg(where);
+    return points(perBucket(range, all + QStringLiteral(" UNION ALL ") + failed, QString()), v);
 }
 
 QList<DashboardPoint> DashboardRepository::answersOnTime(const DashboardRange &range) const

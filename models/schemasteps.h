@@ -48,4 +48,5 @@ QStringList migrateToV12(const SqlDialect &d);
 QStringList migrateToV13(const SqlDialect &d);
 QStringList migrateToV14(const SqlDialect &d);
 QStringList migrateToV15(const SqlDialect &d);
+QStringList migrateToV16(const SqlDialect &d);
 } // namespace SchemaSteps

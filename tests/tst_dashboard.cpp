@@ -20,6 +20,61 @@ class TestDashboard : public QObject
 private slots:
     void initTestCase_data() { TestDatabase::addBackendRows(); }
 
+    // The jobs rollup (schema v16) is what the facts say, whoever wrote the jobs and whatever
+    // happened to them since: new jobs, a status that moved, an account put on another
+    // profile. The dashboard's jobs figure reads only the rollup.
+    void jobsRollupFollowsTheFacts()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open();
+        DashboardFixture f;
+        f.build(t.db());
+        if (QTest::currentTestFailed())
+            return;
+        const QSqlDatabase conn = t.db().connection();
+        const auto rows = [&](const QString &sql) {
+            SqlStatement st(conn, sql);
+            st.exec();
+            QStringList out;
+            while (st.next())
+                out << QStringLiteral("%1 %2 %3 %4 %5")
+                           .arg(st.value(0).toLongLong())
+                           .arg(st.value(1).toString(), st.value(2).toString(),
+                                st.value(3).toString())
+                           .arg(st.value(4).toLongLong());
+            return out;
+        };
+        const auto same = [&] {
+            const QStringList facts = rows(QStringLiteral(
+                "SELECT j.created_at / 86400, a.profile, j.status, COALESCE(j.failure, ''),"
+                " COUNT(*) FROM jobs j JOIN accounts a ON a.id = j.account_id"
+                " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"));
+            const QStringList rollup = rows(QStringLiteral(
+                "SELECT day, profile, status, failure, jobs FROM rollup_jobs WHERE jobs <> 0"
+                " ORDER BY 1, 2, 3, 4"));
+            QVERIFY(!facts.isEmpty());
+            QCOMPARE(rollup, facts);
+        };
+        same();
+        if (QTest::currentTestFailed())
+            return;
+        // A job that was running fails; a second statement adds jobs in one go.
+        SqlStatement::run(conn, QStringLiteral("UPDATE jobs SET status = 'failed', failure ="
+                                               " 'platform' WHERE id = (SELECT MIN(id) FROM jobs"
+                                               " WHERE status <> 'failed')"));
+        SqlStatement::run(conn, QStringLiteral("INSERT INTO jobs (account_id, created_at,"
+                                               " credits, status) SELECT account_id, created_at"
+                                               " + 60, credits, 'succeeded' FROM jobs"));
+        same();
+        if (QTest::currentTestFailed())
+            return;
+        // An account moves to another profile, and its jobs with it.
+        SqlStatement::run(conn, QStringLiteral("UPDATE accounts SET profile = CASE WHEN profile ="
+                                               " 'apiany' THEN 'vysage' ELSE 'apiany' END WHERE"
+                                               " id = (SELECT MIN(account_id) FROM jobs)"));
+        same();
+    }
+
     void aggregatesMatchTheFixture()
     {
         REFUNDDESK_FRESH_DATABASE(t);
