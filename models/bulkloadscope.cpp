@@ -1,4 +1,5 @@
 #include "bulkloadscope.h"
+#include "rollups.h"
 
 #include "database.h"
 #include "databaseerror.h"
@@ -96,12 +97,8 @@ void BulkLoadScope::finish()
     }
     m_saved.clear();
     if (m_jobsRollupPaused) {
-        SqlStatement::run(m_db, QStringLiteral("DELETE FROM rollup_jobs"));
-        SqlStatement::run(
-            m_db, QStringLiteral("INSERT INTO rollup_jobs (day, profile, status, failure, jobs)"
-                                 " SELECT j.created_at / 86400, a.profile, j.status,"
-                                 " COALESCE(j.failure, ''), COUNT(*) FROM jobs j JOIN accounts a"
-                                 " ON a.id = j.account_id GROUP BY 1, 2, 3, 4"));
+        for (const QString &statement : Rollups::recountJobs())
+            SqlStatement::run(m_db, statement);
         SqlStatement::run(m_db,
                           QStringLiteral("ALTER TABLE jobs ENABLE TRIGGER rollup_jobs_inserted"));
         m_jobsRollupPaused = false;

@@ -216,25 +216,20 @@ QList<DashboardPoint> DashboardRepository::jobsByCause(const DashboardRange &ran
 {
     // From the rollup the jobs' triggers keep (schema v16): a few rows per day, not a count of
     // millions of jobs.
-    QVariantList v;
     QString where = QStringLiteral("r.day >= ? AND r.day <= ?");
-    const QVariantList days{dayNumber(range.from), dayNumber(range.to)};
-    if (!range.profile.isEmpty())
+    QVariantList scope{dayNumber(range.from), dayNumber(range.to)};
+    if (!range.profile.isEmpty()) {
         where += QStringLiteral(" AND r.profile = ?");
-    const auto scoped = [&] {
-        v << days;
-        if (!range.profile.isEmpty())
-            v << range.profile;
-    };
-    scoped();
+        scope << range.profile;
+    }
     const QString all =
         QStringLiteral("SELECT r.day AS day, 'all' AS k, r.jobs AS n FROM rollup_jobs r WHERE %1")
             .arg(where);
-    scoped();
     const QString failed = QStringLiteral("SELECT r.day AS day, r.failure AS k, r.jobs AS n FROM"
                                           " rollup_jobs r WHERE r.status = 'failed' AND %1")
                                .arg(where);
-    return points(perBucket(range, all + QStringLiteral(" UNION ALL ") + failed, QString()), v);
+    return points(perBucket(range, all + QStringLiteral(" UNION ALL ") + failed, QString()),
+                  scope + scope); // once for each half of the union
 }
 
 QList<DashboardPoint> DashboardRepository::answersOnTime(const DashboardRange &range) const

@@ -1,6 +1,7 @@
 // Schema versions 10 on: four-eyes approval, corrections by reversal, a company's own policy
 // profiles, and the desk-role triggers' conditions.
 
+#include "rollups.h"
 #include "schemasteps.h"
 
 #include "sqldialect.h"
@@ -351,17 +352,14 @@ QStringList migrateToV15(const SqlDialect &)
 // writes the jobs, whoever writes them (ingest, the workflow, the demo). A job's status
 // moving, or its account moving to another profile, moves its count. On PostgreSQL a
 // statement's new jobs are counted at once (a COPY of a million jobs is one upsert per
-// group); the functions run as the owner, so no desk role needs a grant on the rollup.
+// group).
 QStringList migrateToV16(const SqlDialect &d)
 {
     QStringList s;
     s << QStringLiteral("CREATE TABLE rollup_jobs (day BIGINT NOT NULL, profile TEXT NOT NULL,"
                         " status TEXT NOT NULL, failure TEXT NOT NULL, jobs BIGINT NOT NULL,"
                         " PRIMARY KEY (day, profile, status, failure))");
-    s << QStringLiteral("INSERT INTO rollup_jobs (day, profile, status, failure, jobs)"
-                        " SELECT j.created_at / 86400, a.profile, j.status,"
-                        " COALESCE(j.failure, ''), COUNT(*) FROM jobs j JOIN accounts a"
-                        " ON a.id = j.account_id GROUP BY 1, 2, 3, 4");
+    s << Rollups::recountJobs();
     const QString upsertOne = QStringLiteral(
         "INSERT INTO rollup_jobs (day, profile, status, failure, jobs)"
         " VALUES (%1.created_at / 86400, COALESCE((SELECT profile FROM accounts WHERE"
@@ -390,35 +388,36 @@ QStringList migrateToV16(const SqlDialect &d)
                       moveAccount.arg(QStringLiteral("NEW.profile"), QStringLiteral("1")));
         return s;
     }
-    s << QStringLiteral(
-        "CREATE FUNCTION rollup_jobs_inserted() RETURNS trigger LANGUAGE plpgsql"
-        " SECURITY DEFINER SET search_path = public AS $$ BEGIN"
-        " INSERT INTO rollup_jobs (day, profile, status, failure, jobs)"
-        // One index probe per new job for its profile: a join let the planner, knowing
-        // nothing of the transition table, scan every account for each batch of a COPY.
-        " SELECT n.created_at / 86400, COALESCE((SELECT a.profile FROM accounts a WHERE a.id ="
-        " n.account_id), ''), n.status, COALESCE(n.failure, ''), COUNT(*)"
-        " FROM new_jobs n GROUP BY 1, 2, 3, 4"
-        " ON CONFLICT (day, profile, status, failure) DO UPDATE SET jobs ="
-        " rollup_jobs.jobs + excluded.jobs;"
-        " RETURN NULL; END $$");
+    // Functions run as the owner, so no desk role needs a grant on the rollup.
+    const auto definer = [](const char *name, const QString &body) {
+        return QStringLiteral("CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql SECURITY"
+                              " DEFINER SET search_path = public AS $$ BEGIN %2;"
+                              " RETURN NULL; END $$")
+            .arg(QLatin1String(name), body);
+    };
+    // One index probe per new job for its profile: a join let the planner, knowing nothing of
+    // the transition table, scan every account for each batch of a COPY.
+    s << definer("rollup_jobs_inserted",
+                 QStringLiteral("INSERT INTO rollup_jobs (day, profile, status, failure, jobs)"
+                                " SELECT n.created_at / 86400, COALESCE((SELECT a.profile FROM"
+                                " accounts a WHERE a.id = n.account_id), ''), n.status,"
+                                " COALESCE(n.failure, ''), COUNT(*) FROM new_jobs n"
+                                " GROUP BY 1, 2, 3, 4 ON CONFLICT (day, profile, status, failure)"
+                                " DO UPDATE SET jobs = rollup_jobs.jobs + excluded.jobs"));
     s << QStringLiteral("CREATE TRIGGER rollup_jobs_inserted AFTER INSERT ON jobs REFERENCING"
                         " NEW TABLE AS new_jobs FOR EACH STATEMENT EXECUTE FUNCTION"
                         " rollup_jobs_inserted()");
-    s << QStringLiteral("CREATE FUNCTION rollup_jobs_moved() RETURNS trigger LANGUAGE plpgsql"
-                        " SECURITY DEFINER SET search_path = public AS $$ BEGIN %1; %2;"
-                        " RETURN NULL; END $$")
-             .arg(upsertOne.arg(QStringLiteral("OLD"), QStringLiteral("-1")),
-                  upsertOne.arg(QStringLiteral("NEW"), QStringLiteral("1")));
+    s << definer("rollup_jobs_moved",
+                 upsertOne.arg(QStringLiteral("OLD"), QStringLiteral("-1")) + QStringLiteral("; ") +
+                     upsertOne.arg(QStringLiteral("NEW"), QStringLiteral("1")));
     s << QStringLiteral("CREATE TRIGGER rollup_jobs_moved AFTER UPDATE OF status, failure ON"
                         " jobs FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR"
                         " OLD.failure IS DISTINCT FROM NEW.failure) EXECUTE FUNCTION"
                         " rollup_jobs_moved()");
-    s << QStringLiteral("CREATE FUNCTION rollup_jobs_profile() RETURNS trigger LANGUAGE plpgsql"
-                        " SECURITY DEFINER SET search_path = public AS $$ BEGIN %1; %2;"
-                        " RETURN NULL; END $$")
-             .arg(moveAccount.arg(QStringLiteral("OLD.profile"), QStringLiteral("-1")),
-                  moveAccount.arg(QStringLiteral("NEW.profile"), QStringLiteral("1")));
+    s << definer("rollup_jobs_profile",
+                 moveAccount.arg(QStringLiteral("OLD.profile"), QStringLiteral("-1")) +
+                     QStringLiteral("; ") +
+                     moveAccount.arg(QStringLiteral("NEW.profile"), QStringLiteral("1")));
     s << QStringLiteral("CREATE TRIGGER rollup_jobs_profile AFTER UPDATE OF profile ON accounts"
                         " FOR EACH ROW WHEN (OLD.profile IS DISTINCT FROM NEW.profile)"
                         " EXECUTE FUNCTION rollup_jobs_profile()");

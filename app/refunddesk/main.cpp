@@ -167,17 +167,14 @@ int main(int argc, char *argv[])
                                     QStringLiteral("dashboard"), QStringLiteral("policy")};
             const int page = pages.indexOf(parser.value(pageOption).toLower());
             if (page < 0) {
-                if (parser.isSet(screenshotOption)) {
-                    QTextStream(stderr)
-                        << QApplication::translate("main", "Unknown page \"%1\"; use one of: %2.")
-                               .arg(parser.value(pageOption), pages.join(QStringLiteral(", ")))
-                        << Qt::endl;
-                    return 2;
-                }
-                QMessageBox::critical(
-                    nullptr, QApplication::translate("main", "Refund Desk"),
+                const QString unknown =
                     QApplication::translate("main", "Unknown page \"%1\"; use one of: %2.")
-                        .arg(parser.value(pageOption), pages.join(QStringLiteral(", "))));
+                        .arg(parser.value(pageOption), pages.join(QStringLiteral(", ")));
+                if (parser.isSet(screenshotOption)) // unattended: no dialog to wait on
+                    QTextStream(stderr) << unknown << Qt::endl;
+                else
+                    QMessageBox::critical(nullptr, QApplication::translate("main", "Refund Desk"),
+                                          unknown);
                 return 2;
             }
             window.showPage(page);
