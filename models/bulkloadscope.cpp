@@ -3,6 +3,7 @@
 
 #include "database.h"
 #include "databaseerror.h"
+#include "sqldialect.h"
 #include "sqlstatement.h"
 
 #include <QCoreApplication>
@@ -69,13 +70,28 @@ void BulkLoadScope::begin(const QStringList &tables)
                 m_saved.append({table, idx.value(0).toString(), idx.value(1).toString(), false});
         }
     }
-    // On PostgreSQL the jobs rollup is counted once at the end, from all the jobs, instead of
-    // by its trigger for every batch the load copies (which made a large load several times
-    // slower). Both happen in the load's transaction.
-    if (!m_sqlite && m_tables.contains(QLatin1String("jobs"))) {
-        SqlStatement::run(m_db,
-                          QStringLiteral("ALTER TABLE jobs DISABLE TRIGGER rollup_jobs_inserted"));
-        m_jobsRollupPaused = true;
+    // The rollups of the big tables are counted once at the end, from all their rows, instead
+    // of by their triggers for every row or batch the load writes (on PostgreSQL that made a
+    // large load several times slower: every batch rewrote the same groups again within one
+    // transaction). Both happen in the load's transaction.
+    const SqlDialect dialect = SqlDialect::of(m_db);
+    for (const Rollups::Spec &spec : Rollups::all(dialect)) {
+        if (!spec.bulky || !m_tables.contains(spec.fact))
+            continue;
+        const QString trigger = Rollups::insertTrigger(spec);
+        QString definition;
+        if (m_sqlite) {
+            definition = SqlStatement::scalar(m_db,
+                                              QStringLiteral("SELECT sql FROM sqlite_master WHERE"
+                                                             " type = 'trigger' AND name = ?"),
+                                              {trigger})
+                             .toString();
+            SqlStatement::run(m_db, QStringLiteral("DROP TRIGGER %1").arg(trigger));
+        } else {
+            SqlStatement::run(
+                m_db, QStringLiteral("ALTER TABLE %1 DISABLE TRIGGER %2").arg(spec.fact, trigger));
+        }
+        m_pausedRollups.append({spec, definition});
     }
     for (const Saved &s : std::as_const(m_saved))
         SqlStatement::run(
@@ -96,13 +112,14 @@ void BulkLoadScope::finish()
             SqlStatement::run(m_db, s.definition);
     }
     m_saved.clear();
-    if (m_jobsRollupPaused) {
-        for (const QString &statement : Rollups::recountJobs())
+    for (const auto &[spec, definition] : std::as_const(m_pausedRollups)) {
+        for (const QString &statement : Rollups::recount(spec))
             SqlStatement::run(m_db, statement);
-        SqlStatement::run(m_db,
-                          QStringLiteral("ALTER TABLE jobs ENABLE TRIGGER rollup_jobs_inserted"));
-        m_jobsRollupPaused = false;
+        SqlStatement::run(m_db, m_sqlite ? definition
+                                         : QStringLiteral("ALTER TABLE %1 ENABLE TRIGGER %2")
+                                               .arg(spec.fact, Rollups::insertTrigger(spec)));
     }
+    m_pausedRollups.clear();
     if (m_sqlite) {
         for (const QString &table : std::as_const(m_tables)) {
             SqlStatement st(m_db, QStringLiteral("PRAGMA foreign_key_check(%1)").arg(table));

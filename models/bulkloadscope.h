@@ -4,6 +4,7 @@
 // whole load at once instead of row by row; the rebuild still refuses duplicates and dangling
 // references, so what commits is as consistent as row-by-row inserts would have left it.
 
+#include "rollups.h"
 #include "scopedsetting.h"
 
 #include <QList>
@@ -42,7 +43,7 @@ private:
     QStringList m_tables;
     QList<Saved> m_saved;
     bool m_sqlite = false;
-    bool m_jobsRollupPaused = false;
+    QList<std::pair<Rollups::Spec, QString>> m_pausedRollups; // and SQLite's trigger SQL
     bool m_foreignKeysOff = false;
     bool m_enabled = true;
     std::optional<ScopedSetting> m_pageCache;

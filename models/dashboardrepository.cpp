@@ -1,5 +1,4 @@
 #include "dashboardrepository.h"
-#include "requestrepository.h"
 
 #include "sqldialect.h"
 #include "sqlstatement.h"
@@ -45,29 +44,49 @@ QString DashboardRepository::scope(const DashboardRange &range, const QString &t
     return sql;
 }
 
-QString DashboardRepository::perDay(const DashboardRange &range, const QString &table,
-                                    const QString &timeColumn, const QString &key,
-                                    const QString &aggregate, const QString &condition,
-                                    QVariantList &values)
+QString DashboardRepository::rollupScope(const DashboardRange &range, QVariantList &values)
 {
-    const QString alias = table.section(QLatin1Char(' '), 1);
-    const QString where = scope(range, timeColumn, alias + QStringLiteral(".account_id"), values);
-    return QStringLiteral(
-               "SELECT %1 / %2 AS day, %3 AS k, %4 AS n FROM %5 WHERE %6%7 GROUP BY 1, 2")
-        .arg(timeColumn)
-        .arg(daySeconds)
-        .arg(key, aggregate, table,
-             condition.isEmpty() ? QString() : condition + QStringLiteral(" AND "), where);
+    Q_ASSERT(range.from.isValid() && range.to.isValid());
+    QString sql = QStringLiteral("r.day >= ? AND r.day <= ?");
+    values << dayNumber(range.from) << dayNumber(range.to);
+    if (!range.profile.isEmpty()) {
+        sql += QStringLiteral(" AND r.profile = ?");
+        values << range.profile;
+    }
+    return sql;
 }
 
-QString DashboardRepository::perBucket(const DashboardRange &range, const QString &perDay,
-                                       const QString &with) const
+QString DashboardRepository::perDay(const DashboardRange &range, const QString &rollup,
+                                    const QString &key, const QString &value,
+                                    const QString &condition, QVariantList &values)
+{
+    return QStringLiteral("SELECT r.day AS day, %1 AS k, r.%2 AS n FROM %3 r WHERE %4%5")
+        .arg(key, value, rollup,
+             condition.isEmpty() ? QString() : condition + QStringLiteral(" AND "),
+             rollupScope(range, values));
+}
+
+QString DashboardRepository::perBucket(const DashboardRange &range, const QString &perDay) const
 {
     // `perDay` yields (day, k, n), day counted from 1970-01-01 UTC: grouping rows by a number
     // is far cheaper than formatting each row's date; the few hundred days are formatted here.
-    return QStringLiteral("%1SELECT %2, t.k, CAST(SUM(t.n) AS BIGINT) FROM (%3) t GROUP BY 1, 2"
+    return QStringLiteral("SELECT %1, t.k, CAST(SUM(t.n) AS BIGINT) FROM (%2) t GROUP BY 1, 2"
                           " HAVING SUM(t.n) <> 0 ORDER BY 1, 2")
-        .arg(with, bucket(range, QStringLiteral("t.day * %1").arg(daySeconds)), perDay);
+        .arg(bucket(range, QStringLiteral("t.day * %1").arg(daySeconds)), perDay);
+}
+
+QList<DashboardPoint> DashboardRepository::totals(const DashboardRange &range,
+                                                  const QString &rollup, const QString &key,
+                                                  const QString &value, const QString &count,
+                                                  const QString &condition) const
+{
+    QVariantList v;
+    return points(QStringLiteral("SELECT '', %1, CAST(SUM(r.%2) AS BIGINT) FROM %3 r WHERE %4%5"
+                                 " GROUP BY 2 HAVING SUM(r.%6) <> 0 ORDER BY 2")
+                      .arg(key, value, rollup,
+                           condition.isEmpty() ? QString() : condition + QStringLiteral(" AND "),
+                           rollupScope(range, v), count),
+                  v);
 }
 
 QList<DashboardPoint> DashboardRepository::points(const QString &sql, const QVariantList &values,
@@ -108,44 +127,38 @@ DashboardData DashboardRepository::load(const DashboardRange &range, const QDate
 DashboardKpis DashboardRepository::kpis(const DashboardRange &range, const QDate &today) const
 {
     DashboardKpis k;
-    QVariantList v;
     // Money counts as refunded when its payout succeeded, on the day it did (a succeeded
     // payout never changes again).
-    const QString payouts =
-        scope(range, QStringLiteral("x.updated_at"), QStringLiteral("x.account_id"), v);
-    for (const DashboardPoint &p :
-         points(QStringLiteral("SELECT '', x.currency, CAST(SUM(x.amount_cents) AS BIGINT) FROM"
-                               " payouts x WHERE x.status = 'succeeded' AND %1 GROUP BY"
-                               " x.currency")
-                    .arg(payouts),
-                v))
+    const QString currency = QStringLiteral("r.currency");
+    for (const DashboardPoint &p : totals(range, QStringLiteral("rollup_payouts"), currency,
+                                          QStringLiteral("cents"), QStringLiteral("payouts")))
         k.refundedCents.insert(p.key, p.value);
-    v.clear();
-    const QString purchases =
-        scope(range, QStringLiteral("p.created_at"), QStringLiteral("p.account_id"), v);
-    for (const DashboardPoint &p :
-         points(QStringLiteral("SELECT '', p.currency, CAST(SUM(p.amount_cents * p.charge_count)"
-                               " AS BIGINT) FROM purchases p WHERE %1 GROUP BY p.currency")
-                    .arg(purchases),
-                v))
+    for (const DashboardPoint &p : totals(range, QStringLiteral("rollup_purchases"), currency,
+                                          QStringLiteral("cents"), QStringLiteral("purchases")))
         k.revenueCents.insert(p.key, p.value);
-    v.clear();
-    k.creditsRestored = number(
-        QStringLiteral("CAST(COALESCE(SUM(l.credits), 0) AS BIGINT) FROM ledger_entries l"
-                       " WHERE l.entry_type = 'job_credit_back' AND %1")
-            .arg(scope(range, QStringLiteral("l.created_at"), QStringLiteral("l.account_id"), v)),
-        v);
+    for (const DashboardPoint &p :
+         totals(range, QStringLiteral("rollup_ledger"), QStringLiteral("''"),
+                QStringLiteral("credits"), QStringLiteral("entries"),
+                QStringLiteral("r.entry_type = 'job_credit_back'")))
+        k.creditsRestored = p.value;
 
     // Open and overdue: now, whatever the range.
+    QVariantList v;
+    QString open = QStringLiteral(
+        "CAST(COALESCE(SUM(r.requests), 0) AS BIGINT) FROM rollup_open_requests r WHERE 1 = 1");
+    if (!range.profile.isEmpty()) {
+        open += QStringLiteral(" AND r.profile = ?");
+        v << range.profile;
+    }
+    k.openRequests = number(open, v);
+    k.overdueRequests =
+        number(open + QStringLiteral(" AND r.respond_by <> '' AND r.respond_by < ?"),
+               v + QVariantList{today.toString(Qt::ISODate)});
+    // Payouts waiting: few, and whether one counts depends on another (its retry), so they are
+    // read from the payouts themselves.
     DashboardRange now = range;
     now.from = QDate(1970, 1, 1);
     now.to = QDate(9999, 12, 31);
-    v.clear();
-    const QString open =
-        QStringLiteral("COUNT(*) FROM refund_requests r WHERE r.status IN ('new', 'pending',"
-                       " 'escalated') AND ") +
-        scope(now, QStringLiteral("r.received_at"), QStringLiteral("r.account_id"), v);
-    k.openRequests = number(open, v);
     v.clear();
     for (const DashboardPoint &p :
          points(QStringLiteral("SELECT x.status, x.currency, CAST(COUNT(*) AS BIGINT),"
@@ -159,23 +172,34 @@ DashboardKpis DashboardRepository::kpis(const DashboardRange &range, const QDate
         k.payoutsWaiting[p.bucket] += p.value;
         k.payoutsWaitingCents[p.key] += p.extra;
     }
-    k.overdueRequests = number(open + QStringLiteral(" AND r.rec_respond_by < ?"),
-                               v + QVariantList{today.toString(Qt::ISODate)});
 
     v.clear();
-    const QString decided =
-        QStringLiteral(" FROM decisions d JOIN refund_requests r ON r.id ="
-                       " d.request_id WHERE ") +
-        scope(range, QStringLiteral("d.decided_at"), QStringLiteral("r.account_id"), v);
-    k.decisions = number(QStringLiteral("COUNT(*)") + decided, v);
-    k.overrides =
-        number(QStringLiteral("COUNT(*)") + decided + QStringLiteral(" AND d.is_override"), v);
+    const QList<DashboardPoint> decided =
+        points(QStringLiteral("SELECT '', '', CAST(COALESCE(SUM(r.decisions), 0) AS BIGINT),"
+                              " CAST(COALESCE(SUM(r.overrides), 0) AS BIGINT) FROM"
+                              " rollup_decisions r WHERE %1")
+                   .arg(rollupScope(range, v)),
+               v, true);
+    k.decisions = decided.value(0).value;
+    k.overrides = decided.value(0).extra;
     if (k.decisions > 0) {
-        // The median in plain SQL both databases speak: the middle row of the sorted times.
-        k.medianDecisionSeconds =
-            number(QStringLiteral("d.decided_at - r.received_at") + decided +
-                       QStringLiteral(" ORDER BY 3 LIMIT 1 OFFSET %1").arg((k.decisions - 1) / 2),
-                   v);
+        // The median: the lower middle of the sorted waits, to the precision the rollup keeps
+        // them (that of the dashboard's display).
+        v.clear();
+        qint64 before = 0;
+        const qint64 middle = (k.decisions - 1) / 2;
+        for (const DashboardPoint &p :
+             points(QStringLiteral("SELECT '', '', r.wait, CAST(SUM(r.decisions) AS BIGINT) FROM"
+                                   " rollup_decision_waits r WHERE %1 GROUP BY r.wait"
+                                   " ORDER BY r.wait")
+                        .arg(rollupScope(range, v)),
+                    v, true)) {
+            before += p.extra;
+            if (before > middle) {
+                k.medianDecisionSeconds = p.value;
+                break;
+            }
+        }
     }
     return k;
 }
@@ -183,20 +207,18 @@ DashboardKpis DashboardRepository::kpis(const DashboardRange &range, const QDate
 QList<DashboardPoint> DashboardRepository::refunds(const DashboardRange &range) const
 {
     QVariantList v;
-    return points(
-        perBucket(range, perDay(range, QStringLiteral("payouts x"), QStringLiteral("x.updated_at"),
-                                QStringLiteral("x.currency"), QStringLiteral("SUM(x.amount_cents)"),
-                                QStringLiteral("x.status = 'succeeded'"), v)),
-        v);
+    return points(perBucket(range, perDay(range, QStringLiteral("rollup_payouts"),
+                                          QStringLiteral("r.currency"), QStringLiteral("cents"),
+                                          QString(), v)),
+                  v);
 }
 
 QList<DashboardPoint> DashboardRepository::creditsRestored(const DashboardRange &range) const
 {
     QVariantList v;
-    return points(perBucket(range, perDay(range, QStringLiteral("ledger_entries l"),
-                                          QStringLiteral("l.created_at"), QStringLiteral("''"),
-                                          QStringLiteral("SUM(l.credits)"),
-                                          QStringLiteral("l.entry_type = 'job_credit_back'"), v)),
+    return points(perBucket(range, perDay(range, QStringLiteral("rollup_ledger"),
+                                          QStringLiteral("''"), QStringLiteral("credits"),
+                                          QStringLiteral("r.entry_type = 'job_credit_back'"), v)),
                   v);
 }
 
@@ -204,48 +226,33 @@ QList<DashboardPoint>
 DashboardRepository::requestsByTypeAndVerdict(const DashboardRange &range) const
 {
     QVariantList v;
-    return points(
-        QStringLiteral("SELECT r.type, d.verdict, COUNT(*) FROM decisions d JOIN"
-                       " refund_requests r ON r.id = d.request_id WHERE %1 GROUP BY"
-                       " r.type, d.verdict ORDER BY 1, 2")
-            .arg(scope(range, QStringLiteral("d.decided_at"), QStringLiteral("r.account_id"), v)),
-        v);
+    return points(QStringLiteral("SELECT r.type, r.verdict, CAST(SUM(r.decisions) AS BIGINT) FROM"
+                                 " rollup_decisions r WHERE %1 GROUP BY r.type, r.verdict"
+                                 " HAVING SUM(r.decisions) <> 0 ORDER BY 1, 2")
+                      .arg(rollupScope(range, v)),
+                  v);
 }
 
 QList<DashboardPoint> DashboardRepository::jobsByCause(const DashboardRange &range) const
 {
-    // From the rollup the jobs' triggers keep (schema v16): a few rows per day, not a count of
-    // millions of jobs.
-    QString where = QStringLiteral("r.day >= ? AND r.day <= ?");
-    QVariantList scope{dayNumber(range.from), dayNumber(range.to)};
-    if (!range.profile.isEmpty()) {
-        where += QStringLiteral(" AND r.profile = ?");
-        scope << range.profile;
-    }
-    const QString all =
-        QStringLiteral("SELECT r.day AS day, 'all' AS k, r.jobs AS n FROM rollup_jobs r WHERE %1")
-            .arg(where);
-    const QString failed = QStringLiteral("SELECT r.day AS day, r.failure AS k, r.jobs AS n FROM"
-                                          " rollup_jobs r WHERE r.status = 'failed' AND %1")
-                               .arg(where);
-    return points(perBucket(range, all + QStringLiteral(" UNION ALL ") + failed, QString()),
-                  scope + scope); // once for each half of the union
+    QVariantList v;
+    // (The union is written before its values are read: arguments have no order.)
+    const QString sql = perDay(range, QStringLiteral("rollup_jobs"), QStringLiteral("'all'"),
+                               QStringLiteral("jobs"), QString(), v) +
+                        QStringLiteral(" UNION ALL ") +
+                        perDay(range, QStringLiteral("rollup_jobs"), QStringLiteral("r.failure"),
+                               QStringLiteral("jobs"), QStringLiteral("r.status = 'failed'"), v);
+    return points(perBucket(range, sql), v);
 }
 
 QList<DashboardPoint> DashboardRepository::answersOnTime(const DashboardRange &range) const
 {
-    QVariantList v;
     // The day answered and the answer date are both days in the profile's time zone.
-    const QString onTime =
-        QStringLiteral("CASE WHEN %1 <= r.rec_respond_by THEN 'on_time' ELSE 'late' END")
-            .arg(RequestRepository::answeredOnSql(SqlDialect::of(m_db), QStringLiteral("r")));
-    return points(
-        perBucket(range, perDay(range, QStringLiteral("refund_requests r"),
-                                QStringLiteral("r.decided_at"), onTime, QStringLiteral("COUNT(*)"),
-                                QStringLiteral("r.decided_at IS NOT NULL AND"
-                                               " r.rec_respond_by IS NOT NULL"),
-                                v)),
-        v);
+    QVariantList v;
+    return points(perBucket(range, perDay(range, QStringLiteral("rollup_answers"),
+                                          QStringLiteral("r.outcome"), QStringLiteral("requests"),
+                                          QString(), v)),
+                  v);
 }
 
 QList<DashboardPoint> DashboardRepository::chargebacks(const DashboardRange &range) const
@@ -253,23 +260,23 @@ QList<DashboardPoint> DashboardRepository::chargebacks(const DashboardRange &ran
     QVariantList v;
     DashboardRange months = range;
     months.granularity = DashboardRange::Granularity::Month;
-    return points(
-        perBucket(months,
-                  perDay(range, QStringLiteral("chargebacks c"), QStringLiteral("c.opened_at"),
-                         QStringLiteral("c.status"), QStringLiteral("COUNT(*)"), QString(), v)),
-        v);
+    return points(perBucket(months, perDay(range, QStringLiteral("rollup_chargebacks"),
+                                           QStringLiteral("r.status"),
+                                           QStringLiteral("chargebacks"), QString(), v)),
+                  v);
 }
 
 QList<DashboardPoint> DashboardRepository::decisionsPerReviewer(const DashboardRange &range) const
 {
     QVariantList v;
-    const QString from =
-        QStringLiteral(" FROM decisions d JOIN refund_requests r ON r.id ="
-                       " d.request_id WHERE ") +
-        scope(range, QStringLiteral("d.decided_at"), QStringLiteral("r.account_id"), v);
-    return points(QStringLiteral("SELECT d.reviewer, 'decisions', COUNT(*)%1 GROUP BY d.reviewer"
-                                 " UNION ALL SELECT d.reviewer, 'overrides', COUNT(*)%1 AND"
-                                 " d.is_override GROUP BY d.reviewer ORDER BY 1, 2")
-                      .arg(from),
+    const QString scoped = rollupScope(range, v);
+    const auto per = [&](const char *figure) {
+        return QStringLiteral("SELECT r.reviewer, '%1', CAST(SUM(r.%1) AS BIGINT) FROM"
+                              " rollup_decisions r WHERE %2 GROUP BY r.reviewer"
+                              " HAVING SUM(r.%1) <> 0")
+            .arg(QLatin1String(figure), scoped);
+    };
+    return points(per("decisions") + QStringLiteral(" UNION ALL ") + per("overrides") +
+                      QStringLiteral(" ORDER BY 1, 2"),
                   v + v);
 }

@@ -1,6 +1,7 @@
 #pragma once
-// The managers' figures, each one SQL aggregate over indexed time columns: money stays exact
-// integers here and is only turned into points when drawn.
+// The managers' figures, each one SQL aggregate over a rollup table (models/rollups.h), a few
+// rows per day however many facts they count: money stays exact integers here and is only
+// turned into points when drawn.
 
 #include <QDate>
 #include <QList>
@@ -99,14 +100,18 @@ private:
     // The time range (and profile) condition on `timeColumn`, its values appended.
     static QString scope(const DashboardRange &range, const QString &timeColumn,
                          const QString &accountColumn, QVariantList &values);
-    // `aggregate` of the rows of `table` ("payouts x": a table and its alias, which has an
-    // account_id) within the range and `condition`, per day and `key`: (day, k, n).
-    static QString perDay(const DashboardRange &range, const QString &table,
-                          const QString &timeColumn, const QString &key, const QString &aggregate,
-                          const QString &condition, QVariantList &values);
+    // The days (and profile) of a rollup aliased `r`, its values appended.
+    static QString rollupScope(const DashboardRange &range, QVariantList &values);
+    // A rollup's rows in the range (and `condition`) as (day, k, n).
+    static QString perDay(const DashboardRange &range, const QString &rollup, const QString &key,
+                          const QString &value, const QString &condition, QVariantList &values);
     // Sums the per-day rows of `perDay` into the range's buckets.
-    QString perBucket(const DashboardRange &range, const QString &perDay,
-                      const QString &with = QString()) const;
+    QString perBucket(const DashboardRange &range, const QString &perDay) const;
+    // `SELECT '', key, SUM(value)` of a rollup over the range, per key, leaving out the keys
+    // whose `count` came to nothing.
+    QList<DashboardPoint> totals(const DashboardRange &range, const QString &rollup,
+                                 const QString &key, const QString &value, const QString &count,
+                                 const QString &condition = QString()) const;
 
     QSqlDatabase m_db;
 };

@@ -24,9 +24,9 @@ public:
     // Lists at most `perCheck` violations of each invariant (and how many more there are).
     // Reads in one read-only snapshot and writes nothing; the connection must not be inside a
     // transaction.
-    // `auditChain`: also recompute the audit trail's hash chain (it reads every audit row;
-    // a caller checking after every step may do it less often).
-    InvariantReport run(int perCheck = 20, bool auditChain = true) const;
+    // `thorough`: also recompute the audit trail's hash chain and count every rollup again
+    // (they read every row; a caller checking after every step may do it less often).
+    InvariantReport run(int perCheck = 20, bool thorough = true) const;
     // The ids of every check, in the order they run.
     static QStringList checkIds();
 

@@ -49,4 +49,5 @@ QStringList migrateToV13(const SqlDialect &d);
 QStringList migrateToV14(const SqlDialect &d);
 QStringList migrateToV15(const SqlDialect &d);
 QStringList migrateToV16(const SqlDialect &d);
+QStringList migrateToV17(const SqlDialect &d);
 } // namespace SchemaSteps

@@ -1,6 +1,8 @@
 // The dashboard's SQL aggregates on both backends against a hand-built fixture.
 
 #include "models/dashboardrepository.h"
+#include "models/rollups.h"
+#include "models/sqldialect.h"
 #include "models/sqlstatement.h"
 #include "support/dashboardfixture.h"
 #include "support/testdatabase.h"
@@ -20,10 +22,11 @@ class TestDashboard : public QObject
 private slots:
     void initTestCase_data() { TestDatabase::addBackendRows(); }
 
-    // The jobs rollup (schema v16) is what the facts say, whoever wrote the jobs and whatever
-    // happened to them since: new jobs, a status that moved, an account put on another
-    // profile. The dashboard's jobs figure reads only the rollup.
-    void jobsRollupFollowsTheFacts()
+    // Every rollup (schema v16, v17) is what the facts say, whoever wrote them and whatever
+    // happened to them since: new rows one by one and many in one statement, a job failing, a
+    // payout succeeding, a request answered, a chargeback lost, an account put on another
+    // profile. The dashboard reads only the rollups (and the payouts waiting).
+    void rollupsFollowTheFacts()
     {
         REFUNDDESK_FRESH_DATABASE(t);
         t.db().open();
@@ -32,30 +35,24 @@ private slots:
         if (QTest::currentTestFailed())
             return;
         const QSqlDatabase conn = t.db().connection();
-        const auto rows = [&](const QString &sql) {
+        const QList<Rollups::Spec> specs = Rollups::all(SqlDialect::of(conn));
+        QCOMPARE(specs.size(), 9);
+        const auto exec = [&](const QString &sql, const QVariantList &values = {}) {
             SqlStatement st(conn, sql);
+            for (const QVariant &v : values)
+                st.bind(v);
             st.exec();
-            QStringList out;
-            while (st.next())
-                out << QStringLiteral("%1 %2 %3 %4 %5")
-                           .arg(st.value(0).toLongLong())
-                           .arg(st.value(1).toString(), st.value(2).toString(),
-                                st.value(3).toString())
-                           .arg(st.value(4).toLongLong());
-            return out;
         };
-        const auto same = [&] {
-            const QStringList facts = rows(QStringLiteral(
-                "SELECT j.created_at / 86400, a.profile, j.status, COALESCE(j.failure, ''),"
-                " COUNT(*) FROM jobs j JOIN accounts a ON a.id = j.account_id"
-                " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"));
-            const QStringList rollup = rows(QStringLiteral(
-                "SELECT day, profile, status, failure, jobs FROM rollup_jobs WHERE jobs <> 0"
-                " ORDER BY 1, 2, 3, 4"));
-            QVERIFY(!facts.isEmpty());
-            QCOMPARE(rollup, facts);
+        const auto same = [&](const char *step) {
+            for (const Rollups::Spec &spec : specs) {
+                const qint64 differences =
+                    SqlStatement::scalar(conn, Rollups::differences(spec)).toLongLong();
+                QVERIFY2(differences == 0, qPrintable(QStringLiteral("%1 after %2: %3 groups")
+                                                          .arg(spec.table, QLatin1String(step))
+                                                          .arg(differences)));
+            }
         };
-        same();
+        same("the fixture");
         if (QTest::currentTestFailed())
             return;
         // A job that was running fails; a second statement adds jobs in one go.
@@ -65,14 +62,39 @@ private slots:
         SqlStatement::run(conn, QStringLiteral("INSERT INTO jobs (account_id, created_at,"
                                                " credits, status) SELECT account_id, created_at"
                                                " + 60, credits, 'succeeded' FROM jobs"));
-        same();
-        if (QTest::currentTestFailed())
-            return;
-        // An account moves to another profile, and its jobs with it.
-        SqlStatement::run(conn, QStringLiteral("UPDATE accounts SET profile = CASE WHEN profile ="
-                                               " 'apiany' THEN 'vysage' ELSE 'apiany' END WHERE"
-                                               " id = (SELECT MIN(account_id) FROM jobs)"));
-        same();
+        same("a failed job and many new ones");
+        // A chargeback is opened on ann's purchase, then lost; the open request is answered.
+        exec(QStringLiteral("INSERT INTO chargebacks (purchase_id, account_id,"
+                            " opened_at, amount_cents, currency) SELECT id,"
+                            " account_id, created_at + 86400, amount_cents,"
+                            " currency FROM purchases WHERE account_id = ?"),
+             {f.ann});
+        same("chargebacks opened");
+        SqlStatement::run(conn, QStringLiteral("UPDATE chargebacks SET status = 'lost',"
+                                               " resolved_at = opened_at + 3600"));
+        exec(QStringLiteral("UPDATE refund_requests SET rec_respond_by = '2026-03-01'"
+                            " WHERE id = ?"),
+             {f.open});
+        same("chargebacks lost and an answer date moved");
+        // An account moves to another profile, and everything it did with it.
+        exec(QStringLiteral("UPDATE accounts SET profile = 'apiany' WHERE"
+                            " id = ?"),
+             {f.ann});
+        same("a profile move");
+        // Nothing is counted twice either: every rollup holds its facts.
+        for (const Rollups::Spec &spec : specs)
+            QVERIFY2(SqlStatement::scalar(conn, QStringLiteral("SELECT COUNT(*) FROM %1 WHERE"
+                                                               " profile = 'apiany'")
+                                                    .arg(spec.table))
+                             .toLongLong() > 0,
+                     qPrintable(spec.table));
+        // A rollup someone tampered with is found, and a rebuild puts it right.
+        SqlStatement::run(conn, QStringLiteral("UPDATE rollup_ledger SET credits = credits + 1"));
+        QVERIFY(SqlStatement::scalar(conn, Rollups::differences(*Rollups::find(
+                                               specs, QStringLiteral("rollup_ledger"))))
+                    .toLongLong() > 0);
+        Rollups::rebuild(t.db());
+        same("a rebuild");
     }
 
     void aggregatesMatchTheFixture()

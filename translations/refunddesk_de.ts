@@ -1444,6 +1444,36 @@ Klick oder Eingabe: diese Anträge</translation>
         <source>Prints counts of the database as one JSON object.</source>
         <translation>Gibt Zählungen der Datenbank als ein JSON-Objekt aus.</translation>
     </message>
+    <message>
+        <source>Usage: refundctl rollups rebuild
+       refundctl rollups check
+The dashboard reads small tables of sums per day (rollups) that the database keeps with every write. rebuild counts them all again from the facts, in one transaction (writers wait; readers do not); check compares each with a count of its facts and exits 1 when one differs. refundctl check does the same among its checks.
+</source>
+        <translation>Aufruf: refundctl rollups rebuild
+       refundctl rollups check
+Das Dashboard liest kleine Tabellen mit Summen je Tag (Rollups), die die Datenbank bei jedem Schreiben fortführt. rebuild zählt sie alle neu aus den Fakten, in einer Transaktion (Schreibende warten, Lesende nicht); check vergleicht jedes mit einer Zählung seiner Fakten und endet mit 1, wenn eines abweicht. refundctl check tut dasselbe unter seinen Prüfungen.
+</translation>
+    </message>
+    <message>
+        <source>say rebuild or check</source>
+        <translation>rebuild oder check angeben</translation>
+    </message>
+    <message>
+        <source>unknown action &apos;%1&apos;; say rebuild or check</source>
+        <translation>unbekannte Aktion „%1“; rebuild oder check angeben</translation>
+    </message>
+    <message>
+        <source>The dashboard&apos;s rollups.</source>
+        <translation>Die Rollups des Dashboards.</translation>
+    </message>
+    <message>
+        <source>%1: %2 groups, counted in %3 ms</source>
+        <translation>%1: %2 Gruppen, gezählt in %3 ms</translation>
+    </message>
+    <message>
+        <source>%1: agrees with the facts (%2 ms)</source>
+        <translation>%1: stimmt mit den Fakten überein (%2 ms)</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseUrl</name>
@@ -2244,6 +2274,10 @@ Klick oder Eingabe: diese Anträge</translation>
     <message>
         <source>... and %1 more like the above</source>
         <translation>… und %1 weitere wie oben</translation>
+    </message>
+    <message>
+        <source>%1: %2 group(s) differ from a count of the facts (the dashboard shows them; refundctl rollups rebuild counts them again)</source>
+        <translation>%1: %2 Gruppe(n) weichen von einer Zählung der Fakten ab (das Dashboard zeigt sie; refundctl rollups rebuild zählt sie neu)</translation>
     </message>
 </context>
 <context>
@@ -6378,6 +6412,17 @@ ohne sie $REFUNDDESK_DATABASE, sonst die eingebettete Demodatei.
     <message>
         <source>refundctl %1: cannot write the output: %2</source>
         <translation>refundctl %1: die Ausgabe kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n group(s) differ from the facts</source>
+        <translation>
+            <numerusform>%1: %n Gruppe weicht von den Fakten ab</numerusform>
+            <numerusform>%1: %n Gruppen weichen von den Fakten ab</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>count the dashboard&apos;s rollups again from the facts, or compare them</source>
+        <translation>die Rollups des Dashboards neu aus den Fakten zählen oder mit ihnen vergleichen</translation>
     </message>
 </context>
 </TS>

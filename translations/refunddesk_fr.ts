@@ -1443,6 +1443,36 @@ Clic ou Entrée : ces demandes</translation>
         <source>Prints counts of the database as one JSON object.</source>
         <translation>Affiche les comptages de la base sous forme d&apos;un objet JSON.</translation>
     </message>
+    <message>
+        <source>Usage: refundctl rollups rebuild
+       refundctl rollups check
+The dashboard reads small tables of sums per day (rollups) that the database keeps with every write. rebuild counts them all again from the facts, in one transaction (writers wait; readers do not); check compares each with a count of its facts and exits 1 when one differs. refundctl check does the same among its checks.
+</source>
+        <translation>Usage : refundctl rollups rebuild
+        refundctl rollups check
+Le tableau de bord lit de petites tables de sommes par jour (agrégats) que la base tient à jour à chaque écriture. rebuild les recompte toutes à partir des faits, en une transaction (les écritures attendent, pas les lectures) ; check compare chacune à un comptage de ses faits et sort avec 1 si l’une diffère. refundctl check fait de même parmi ses contrôles.
+</translation>
+    </message>
+    <message>
+        <source>say rebuild or check</source>
+        <translation>indiquez rebuild ou check</translation>
+    </message>
+    <message>
+        <source>unknown action &apos;%1&apos;; say rebuild or check</source>
+        <translation>action inconnue « %1 » ; indiquez rebuild ou check</translation>
+    </message>
+    <message>
+        <source>The dashboard&apos;s rollups.</source>
+        <translation>Les agrégats du tableau de bord.</translation>
+    </message>
+    <message>
+        <source>%1: %2 groups, counted in %3 ms</source>
+        <translation>%1 : %2 groupes, comptés en %3 ms</translation>
+    </message>
+    <message>
+        <source>%1: agrees with the facts (%2 ms)</source>
+        <translation>%1 : concorde avec les faits (%2 ms)</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseUrl</name>
@@ -2243,6 +2273,10 @@ Clic ou Entrée : ces demandes</translation>
     <message>
         <source>... and %1 more like the above</source>
         <translation>… et %1 autres comme ci-dessus</translation>
+    </message>
+    <message>
+        <source>%1: %2 group(s) differ from a count of the facts (the dashboard shows them; refundctl rollups rebuild counts them again)</source>
+        <translation>%1 : %2 groupe(s) diffèrent d’un comptage des faits (le tableau de bord les affiche ; refundctl rollups rebuild les recompte)</translation>
     </message>
 </context>
 <context>
@@ -6377,6 +6411,17 @@ sans elle $REFUNDDESK_DATABASE, sinon le fichier de démo intégré.
     <message>
         <source>refundctl %1: cannot write the output: %2</source>
         <translation>refundctl %1 : impossible d&apos;écrire la sortie : %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n group(s) differ from the facts</source>
+        <translation>
+            <numerusform>%1 : %n groupe diffère des faits</numerusform>
+            <numerusform>%1 : %n groupes diffèrent des faits</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>count the dashboard&apos;s rollups again from the facts, or compare them</source>
+        <translation>recompter les agrégats du tableau de bord à partir des faits, ou les comparer</translation>
     </message>
 </context>
 </TS>

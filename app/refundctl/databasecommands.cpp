@@ -3,6 +3,7 @@
 #include "clicontext.h"
 #include "models/database.h"
 #include "models/eventswriter.h"
+#include "models/rollups.h"
 #include "models/schema.h"
 #include "models/statsrepository.h"
 #include "policy/demodatagenerator.h"
@@ -198,4 +199,53 @@ int DatabaseCommands::stats(CliContext &cli)
                            {QStringLiteral("credits_restored"), s.creditsRestored}};
     cli.out() << QJsonDocument(json).toJson(QJsonDocument::Compact) << Qt::endl;
     return Exit::Ok;
+}
+
+int DatabaseCommands::rollups(CliContext &cli)
+{
+    QStringList args = cli.arguments();
+    const QString action = args.isEmpty() ? QString() : args.takeFirst();
+    if (action == QLatin1String("--help") || action == QLatin1String("-h")) {
+        cli.out() << tr("Usage: refundctl rollups rebuild\n"
+                        "       refundctl rollups check\n"
+                        "The dashboard reads small tables of sums per day (rollups) that the "
+                        "database keeps with every write. rebuild counts them all again from the "
+                        "facts, in one transaction (writers wait; readers do not); check compares "
+                        "each with a count of its facts and exits 1 when one differs. refundctl "
+                        "check does the same among its checks.\n");
+        return Exit::Ok;
+    }
+    if (action != QLatin1String("rebuild") && action != QLatin1String("check"))
+        return cli.usageError(action.isEmpty()
+                                  ? tr("say rebuild or check")
+                                  : tr("unknown action '%1'; say rebuild or check").arg(action));
+    CliContext sub(QStringLiteral("rollups ") + action, args);
+    QCommandLineParser parser;
+    int exitCode = 0;
+    if (!sub.parse(parser, tr("The dashboard's rollups."), &exitCode) ||
+        !sub.rejectPositional(parser, &exitCode))
+        return exitCode;
+    Database &db = sub.database();
+    const QLocale locale;
+    if (action == QLatin1String("rebuild")) {
+        for (const Rollups::Count &c : Rollups::rebuild(db))
+            cli.out() << tr("%1: %2 groups, counted in %3 ms")
+                             .arg(c.table, locale.toString(c.value),
+                                  locale.toString(c.milliseconds))
+                      << Qt::endl;
+        return Exit::Ok;
+    }
+    bool same = true;
+    for (const Rollups::Count &c : Rollups::compare(db.connection())) {
+        same = same && c.value == 0;
+        const int groups = c.value > INT_MAX ? INT_MAX : int(c.value);
+        cli.out() << (groups == 0 ? tr("%1: agrees with the facts (%2 ms)")
+                                        .arg(c.table, locale.toString(c.milliseconds))
+                                  : QCoreApplication::translate(
+                                        "refundctl", "%1: %n group(s) differ from the facts",
+                                        nullptr, groups)
+                                        .arg(c.table))
+                  << Qt::endl;
+    }
+    return same ? Exit::Ok : Exit::Failure;
 }

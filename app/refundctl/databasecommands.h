@@ -1,5 +1,6 @@
 #pragma once
-// refundctl subcommands that set up and describe a database: init, demo, stats.
+// refundctl subcommands that set up and describe a database: init, demo, stats,
+// rollups.
 
 class CliContext;
 
@@ -7,4 +8,5 @@ namespace DatabaseCommands {
 int init(CliContext &cli);
 int demo(CliContext &cli);
 int stats(CliContext &cli);
+int rollups(CliContext &cli);
 } // namespace DatabaseCommands

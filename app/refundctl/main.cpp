@@ -75,6 +75,10 @@ const std::map<QString, Command> &commands()
         {QStringLiteral("requests"),
          {QT_TRANSLATE_NOOP("refundctl", "list refund requests with their recommendation"),
           WorkflowCommands::requests}},
+        {QStringLiteral("rollups"),
+         {QT_TRANSLATE_NOOP("refundctl", "count the dashboard's rollups again from the facts, or "
+                                         "compare them"),
+          DatabaseCommands::rollups}},
         {QStringLiteral("serve"),
          {QT_TRANSLATE_NOOP("refundctl", "serve the platform's intake and outbox over HTTP"),
           ServeCommands::serve}},
