@@ -8,6 +8,8 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <charconv>
+
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
@@ -32,18 +34,37 @@ void civil(qint64 days, qint64 &y, unsigned &m, unsigned &d)
     y += m <= 2;
 }
 
-// One cell of a typed column from raw values.
+// "2026-11-21T05:45:00Z" into `out` (at least 24 bytes); its length. Outside years 0 to 9999
+// the seconds themselves.
+qsizetype writeIsoUtc(qint64 secs, char *out);
+
+// "-12.05" from -1205 into `out` (at least 24 bytes); its length.
+qsizetype writeDecimal(qint64 minor, char *out)
+{
+    const quint64 magnitude = minor < 0 ? 0 - quint64(minor) : quint64(minor);
+    char *p = out;
+    if (minor < 0)
+        *p++ = '-';
+    p = std::to_chars(p, out + 21, magnitude / 100).ptr;
+    *p++ = '.';
+    *p++ = char('0' + magnitude % 100 / 10);
+    *p++ = char('0' + magnitude % 10);
+    return p - out;
+}
+
+// One cell of a typed column from raw values, formatted on the stack.
 void cell(CsvWriter &csv, ReportColumn::Kind kind, qint64 integer, QByteArrayView text)
 {
+    char buffer[32];
     switch (kind) {
     case ReportColumn::Kind::Integer:
-        csv.number(QByteArray::number(integer));
+        csv.number(integer);
         break;
     case ReportColumn::Kind::Money:
-        csv.number(CsvExporter::decimal(integer));
+        csv.number(QByteArrayView(buffer, writeDecimal(integer, buffer)));
         break;
     case ReportColumn::Kind::Timestamp:
-        csv.number(CsvExporter::isoUtc(integer));
+        csv.number(QByteArrayView(buffer, writeIsoUtc(integer, buffer)));
         break;
     case ReportColumn::Kind::Boolean:
         csv.number(integer ? QByteArrayView("true") : QByteArrayView("false"));
@@ -86,7 +107,8 @@ void two(char *out, unsigned v)
 }
 } // namespace
 
-QByteArray CsvExporter::isoUtc(qint64 secs)
+namespace {
+qsizetype writeIsoUtc(qint64 secs, char *buf)
 {
     qint64 days = secs / 86400;
     qint64 rest = secs % 86400;
@@ -97,11 +119,10 @@ QByteArray CsvExporter::isoUtc(qint64 secs)
     qint64 y;
     unsigned m, d;
     civil(days, y, m, d);
-    char buf[32];
+    if (y < 0 || y > 9999)
+        return std::to_chars(buf, buf + 24, secs).ptr - buf;
     const unsigned h = unsigned(rest / 3600), mi = unsigned(rest / 60 % 60),
                    s = unsigned(rest % 60);
-    if (y < 0 || y > 9999)
-        return QByteArray::number(secs);
     buf[0] = char('0' + y / 1000);
     buf[1] = char('0' + y / 100 % 10);
     buf[2] = char('0' + y / 10 % 10);
@@ -117,20 +138,20 @@ QByteArray CsvExporter::isoUtc(qint64 secs)
     buf[16] = ':';
     two(buf + 17, s);
     buf[19] = 'Z';
-    return QByteArray(buf, 20);
+    return 20;
+}
+} // namespace
+
+QByteArray CsvExporter::isoUtc(qint64 secs)
+{
+    char buffer[32];
+    return QByteArray(buffer, writeIsoUtc(secs, buffer));
 }
 
 QByteArray CsvExporter::decimal(qint64 minor)
 {
-    const quint64 magnitude = minor < 0 ? 0 - quint64(minor) : quint64(minor);
-    QByteArray out;
-    if (minor < 0)
-        out += '-';
-    out += QByteArray::number(magnitude / 100);
-    out += '.';
-    out += char('0' + magnitude % 100 / 10);
-    out += char('0' + magnitude % 10);
-    return out;
+    char buffer[32];
+    return QByteArray(buffer, writeDecimal(minor, buffer));
 }
 
 ExportResult CsvExporter::exportReport(const Report &report, const QString &path)
@@ -271,62 +292,140 @@ void CsvExporter::writeSqlite(void *handle, const QString &sql, const QVariantLi
     sqlite3_finalize(stmt);
 }
 
+namespace {
+// A field of COPY's text format as its bytes: \N was handled by the caller; backslash escapes
+// are rare (a note with a tab or a line break), so a field without one is used as it arrives.
+QByteArrayView copyField(const char *begin, const char *end, QByteArray &scratch)
+{
+    const char *slash = static_cast<const char *>(memchr(begin, '\\', size_t(end - begin)));
+    if (!slash)
+        return QByteArrayView(begin, end - begin);
+    scratch.clear();
+    scratch.append(begin, slash - begin);
+    for (const char *p = slash; p < end; ++p) {
+        if (*p != '\\' || p + 1 == end) {
+            scratch += *p;
+            continue;
+        }
+        const char c = *++p;
+        switch (c) {
+        case 'b':
+            scratch += '\b';
+            break;
+        case 'f':
+            scratch += '\f';
+            break;
+        case 'n':
+            scratch += '\n';
+            break;
+        case 'r':
+            scratch += '\r';
+            break;
+        case 't':
+            scratch += '\t';
+            break;
+        case 'v':
+            scratch += '\v';
+            break;
+        case 'x': {
+            int value = 0;
+            int digits = 0;
+            while (digits < 2 && p + 1 < end && isxdigit(static_cast<unsigned char>(p[1]))) {
+                const char h = *++p;
+                value = value * 16 + (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+                ++digits;
+            }
+            scratch += char(value);
+            break;
+        }
+        default:
+            if (c >= '0' && c <= '7') {
+                int value = c - '0';
+                for (int i = 0; i < 2 && p + 1 < end && p[1] >= '0' && p[1] <= '7'; ++i)
+                    value = value * 8 + (*++p - '0');
+                scratch += char(value);
+            } else {
+                scratch += c; // \\ and any other character stand for themselves
+            }
+        }
+    }
+    return scratch;
+}
+} // namespace
+
 void CsvExporter::writePostgres(void *handle, const QString &sql, const QVariantList &values,
                                 const QList<ReportColumn> &columns, CsvWriter &csv,
                                 ExportResult &result)
 {
-    // libpq in single-row mode on the connection's own handle: rows stream in as they come,
-    // in text form, so numbers need no conversion and text none either.
+    // The rows stream in through COPY, as psql's \copy reads them: one buffer per row in
+    // text form, so numbers need no conversion and text none either. COPY takes no
+    // parameters, so the values are written into the statement as literals, quoted by libpq.
     auto *conn = static_cast<PGconn *>(handle);
-    QByteArray statement;
-    int placeholder = 0;
+    QByteArray statement = "COPY (";
+    qsizetype next = 0;
     bool quoted = false;
     for (const char c : sql.toUtf8()) {
         if (c == '\'')
             quoted = !quoted;
-        if (c == '?' && !quoted)
-            statement += '$' + QByteArray::number(++placeholder);
-        else
+        if (c != '?' || quoted) {
             statement += c;
+            continue;
+        }
+        const QVariant &v = values.value(next++);
+        if (v.typeId() == QMetaType::QString) {
+            const QByteArray text = v.toString().toUtf8();
+            char *literal = PQescapeLiteral(conn, text.constData(), size_t(text.size()));
+            if (!literal) {
+                result.error =
+                    tr("%1 in %2").arg(QString::fromUtf8(PQerrorMessage(conn)).trimmed(), sql);
+                return;
+            }
+            statement += literal;
+            PQfreemem(literal);
+        } else {
+            statement += QByteArray::number(v.toLongLong());
+        }
     }
-    QList<QByteArray> texts;
-    for (const QVariant &v : values)
-        texts << (v.typeId() == QMetaType::QString ? v.toString().toUtf8()
-                                                   : QByteArray::number(v.toLongLong()));
-    QList<const char *> params;
-    for (const QByteArray &t : texts)
-        params << t.constData();
-    if (!PQsendQueryParams(conn, statement.constData(), int(params.size()), nullptr,
-                           params.constData(), nullptr, nullptr, 0) ||
-        !PQsetSingleRowMode(conn)) {
-        result.error = tr("%1 in %2").arg(QString::fromUtf8(PQerrorMessage(conn)).trimmed(), sql);
+    statement += ") TO STDOUT";
+    PGresult *started = PQexec(conn, statement.constData());
+    const bool copying = PQresultStatus(started) == PGRES_COPY_OUT;
+    if (!copying)
+        result.error =
+            tr("%1 in %2").arg(QString::fromUtf8(PQresultErrorMessage(started)).trimmed(), sql);
+    PQclear(started);
+    if (!copying) {
         while (PGresult *r = PQgetResult(conn))
             PQclear(r);
         return;
     }
     const int n = int(columns.size());
     Labels labels(columns);
+    QByteArray scratch;
     bool stop = false;
-    while (PGresult *r = PQgetResult(conn)) {
-        const ExecStatusType status = PQresultStatus(r);
-        if (status == PGRES_SINGLE_TUPLE && !stop) {
+    char *row = nullptr;
+    int length;
+    while ((length = PQgetCopyData(conn, &row, 0)) > 0) {
+        if (!stop) {
+            const char *p = row;
+            const char *end = row + length - (row[length - 1] == '\n' ? 1 : 0);
             for (int i = 0; i < n; ++i) {
-                if (PQgetisnull(r, 0, i)) {
+                const char *tab = static_cast<const char *>(memchr(p, '\t', size_t(end - p)));
+                const char *fieldEnd = tab ? tab : end;
+                if (fieldEnd - p == 2 && p[0] == '\\' && p[1] == 'N') {
                     csv.empty();
-                    continue;
+                } else {
+                    const ReportColumn::Kind kind = columns.at(i).kind;
+                    // Ids and text arrive as the text we write; the rest is converted.
+                    if (kind == ReportColumn::Kind::Text)
+                        csv.text(labels(i, copyField(p, fieldEnd, scratch)));
+                    else if (kind == ReportColumn::Kind::Integer)
+                        csv.number(QByteArrayView(p, fieldEnd - p));
+                    else if (kind == ReportColumn::Kind::Boolean)
+                        cell(csv, kind, *p == 't' ? 1 : 0, {});
+                    else
+                        cell(csv, kind, QByteArrayView(p, fieldEnd - p).toLongLong(), {});
                 }
-                const char *text = PQgetvalue(r, 0, i);
-                const QByteArrayView view(text, PQgetlength(r, 0, i));
-                const ReportColumn::Kind kind = columns.at(i).kind;
-                // Ids and text arrive as the text we write; the rest is converted.
-                if (kind == ReportColumn::Kind::Text)
-                    csv.text(labels(i, view));
-                else if (kind == ReportColumn::Kind::Integer)
-                    csv.number(view);
-                else if (kind == ReportColumn::Kind::Boolean)
-                    cell(csv, kind, text[0] == 't' ? 1 : 0, {});
-                else
-                    cell(csv, kind, view.toLongLong(), {});
+                p = tab ? tab + 1 : end;
             }
             if (!rowWritten(csv, result)) {
                 // Stop the server too; what still arrives is read and dropped.
@@ -337,10 +436,16 @@ void CsvExporter::writePostgres(void *handle, const QString &sql, const QVariant
                     PQfreeCancel(cancel);
                 }
             }
-        } else if (status != PGRES_TUPLES_OK && status != PGRES_SINGLE_TUPLE && !stop) {
+        }
+        PQfreemem(row);
+        row = nullptr;
+    }
+    if (length == -2 && !stop)
+        result.error = tr("%1 in %2").arg(QString::fromUtf8(PQerrorMessage(conn)).trimmed(), sql);
+    while (PGresult *r = PQgetResult(conn)) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && !stop && result.error.isEmpty())
             result.error =
                 tr("%1 in %2").arg(QString::fromUtf8(PQresultErrorMessage(r)).trimmed(), sql);
-        }
         PQclear(r);
     }
 }

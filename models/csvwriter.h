@@ -6,12 +6,16 @@
 #include <QIODevice>
 #include <QStringView>
 
+#include <memory>
+
 class CsvWriter
 {
 public:
     // `bom`: start with a UTF-8 byte order mark, so Excel reads the file as UTF-8.
     explicit CsvWriter(QIODevice *device, bool bom = false);
     ~CsvWriter();
+    CsvWriter(const CsvWriter &) = delete;
+    CsvWriter &operator=(const CsvWriter &) = delete;
 
     // A text cell: neutralised when it starts like a formula, quoted when needed.
     void text(QStringView value);
@@ -31,10 +35,15 @@ public:
 
 private:
     void separator();
-    static void appendText(QByteArray &out, QByteArrayView utf8);
+    // Room for `bytes` more at m_size (flushing first when the buffer is full); millions of
+    // cells go through here, so it is a plain buffer and memcpy, not QByteArray::append.
+    char *reserve(qsizetype bytes);
+    void put(QByteArrayView bytes);
 
     QIODevice *m_device;
-    QByteArray m_buffer;
+    std::unique_ptr<char[]> m_buffer;
+    qsizetype m_capacity = 0;
+    qsizetype m_size = 0;
     bool m_rowStarted = false;
     QString m_error;
 };
