@@ -104,6 +104,14 @@ void BulkLoadScope::finish()
 {
     if (!m_enabled)
         return;
+    // Statistics of what was loaded first: without them PostgreSQL planned the foreign-key
+    // checks and the rollups' counts for empty tables (a rollup of 10 million rows took 8 s
+    // instead of 3).
+    // And room to hash the keys a foreign key checks in memory, for this transaction only.
+    if (!m_sqlite) {
+        SqlStatement::run(m_db, QStringLiteral("ANALYZE ") + m_tables.join(QStringLiteral(", ")));
+        SqlStatement::run(m_db, QStringLiteral("SET LOCAL work_mem = '256MB'"));
+    }
     for (const Saved &s : std::as_const(m_saved)) {
         if (s.isConstraint)
             SqlStatement::run(m_db, QStringLiteral("ALTER TABLE %1 ADD CONSTRAINT %2 %3")
@@ -113,7 +121,7 @@ void BulkLoadScope::finish()
     }
     m_saved.clear();
     for (const auto &[spec, definition] : std::as_const(m_pausedRollups)) {
-        for (const QString &statement : Rollups::recount(spec))
+        for (const QString &statement : Rollups::recount(spec, SqlDialect::of(m_db)))
             SqlStatement::run(m_db, statement);
         SqlStatement::run(m_db, m_sqlite ? definition
                                          : QStringLiteral("ALTER TABLE %1 ENABLE TRIGGER %2")

@@ -390,11 +390,18 @@ QStringList dropTriggers(const Spec &s, const SqlDialect &d)
     return out;
 }
 
-QStringList recount(const Spec &s)
+QStringList recount(const Spec &s, const SqlDialect &d)
 {
+    const QString count = insertInto(s) + grouped(s, factsOf(s), QStringLiteral("a.profile"),
+                                                  QString(), QStringLiteral("1"));
+    if (d.isSqlite())
+        return {QStringLiteral("DELETE FROM %1").arg(s.table), count};
+    // PostgreSQL knows nothing of how many days an expression like created_at / 86400 yields
+    // and guesses a group per row: it sorted the 10 million rows of a fresh load instead of
+    // hashing a few thousand groups (8 s instead of 3).
     return {QStringLiteral("DELETE FROM %1").arg(s.table),
-            insertInto(s) + grouped(s, factsOf(s), QStringLiteral("a.profile"), QString(),
-                                    QStringLiteral("1"))};
+            QStringLiteral("SET LOCAL enable_sort = off"), count,
+            QStringLiteral("RESET enable_sort")};
 }
 
 QString differences(const Spec &s)
@@ -432,7 +439,7 @@ QList<Count> rebuild(Database &db)
         for (const Spec &s : specs) {
             QElapsedTimer timer;
             timer.start();
-            for (const QString &statement : recount(s))
+            for (const QString &statement : recount(s, db.dialect()))
                 SqlStatement::run(conn, statement);
             counts << Count{
                 s.table,

@@ -55,7 +55,7 @@ QStringList createTriggers(const Spec &s, const SqlDialect &d);
 QStringList dropTriggers(const Spec &s, const SqlDialect &d);
 QString insertTrigger(const Spec &s);
 // Empties the rollup and counts every fact into it.
-QStringList recount(const Spec &s);
+QStringList recount(const Spec &s, const SqlDialect &d);
 // A query of one number: how many groups the rollup and a count of the facts disagree on.
 QString differences(const Spec &s);
 

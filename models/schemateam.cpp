@@ -435,11 +435,27 @@ QStringList migrateToV16(const SqlDialect &d)
 QStringList migrateToV17(const SqlDialect &d)
 {
     QStringList s;
-    for (const Rollups::Spec &spec : Rollups::all(d)) {
+    const QList<Rollups::Spec> rollups = Rollups::all(d);
+    for (const Rollups::Spec &spec : rollups)
+        s << Rollups::dropTriggers(spec, d);
+    // v3's covering indexes served those figures from the facts; the rollups do now, so the
+    // jobs and purchases keep only what their tables' filters need (a 10-million-row load
+    // builds them in less time).
+    s << QStringLiteral("DROP INDEX jobs_status")
+      << QStringLiteral("DROP INDEX purchases_created")
+      << QStringLiteral("CREATE INDEX purchases_created ON purchases (created_at)");
+    // The Jobs table's status filter reads jobs in id order. On PostgreSQL only the few jobs
+    // that did not succeed are indexed (PostgreSQL sees that status = 'failed' implies the
+    // index's condition; the succeeded ones are most rows, read in id order as they are): a
+    // 10-million-row load builds it in 1.5 s instead of 5.8. SQLite uses a partial index only
+    // when a query repeats its condition, so it keeps them all.
+    s << (d.isSqlite() ? QStringLiteral("CREATE INDEX jobs_status ON jobs (status, id)")
+                       : QStringLiteral("CREATE INDEX jobs_status ON jobs (status, id) WHERE"
+                                        " status <> 'succeeded'"));
+    for (const Rollups::Spec &spec : rollups) {
         if (spec.table != QLatin1String("rollup_jobs"))
             s << Rollups::createTable(spec);
-        s << Rollups::dropTriggers(spec, d) << Rollups::createTriggers(spec, d)
-          << Rollups::recount(spec);
+        s << Rollups::createTriggers(spec, d) << Rollups::recount(spec, d);
     }
     return s;
 }
