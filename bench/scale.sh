@@ -7,6 +7,8 @@
 # PostgreSQL database, when given, must be a scratch one: the demo is loaded into it when it
 # does not hold the 290,000 accounts yet.
 set -eu
+# The benches print English under the C locale, which the table below reads.
+export LC_ALL=C
 build=${1:-build}
 pg=${2:-}
 refundctl="$build/app/refundctl/refundctl"

@@ -672,11 +672,12 @@ void plain(const QSqlDatabase &db, const SqlDialect &d)
 {
     runAll(db, statements(d));
 }
-constexpr Step steps[] = {
-    plain<migrateToV1>,  plain<migrateToV2>,  plain<migrateToV3>,  migrateToV4,
-    plain<migrateToV5>,  plain<migrateToV6>,  plain<migrateToV7>,  migrateToV8,
-    plain<migrateToV9>,  migrateToV10,        migrateToV11,        plain<migrateToV12>,
-    plain<migrateToV13>, plain<migrateToV14>, plain<migrateToV15>, plain<migrateToV16>, plain<migrateToV17>};
+constexpr Step steps[] = {plain<migrateToV1>,  plain<migrateToV2>,  plain<migrateToV3>,
+                          migrateToV4,         plain<migrateToV5>,  plain<migrateToV6>,
+                          plain<migrateToV7>,  migrateToV8,         plain<migrateToV9>,
+                          migrateToV10,        migrateToV11,        plain<migrateToV12>,
+                          plain<migrateToV13>, plain<migrateToV14>, plain<migrateToV15>,
+                          plain<migrateToV16>, plain<migrateToV17>};
 
 } // namespace SchemaSteps
 

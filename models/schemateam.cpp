@@ -441,8 +441,7 @@ QStringList migrateToV17(const SqlDialect &d)
     // v3's covering indexes served those figures from the facts; the rollups do now, so the
     // jobs and purchases keep only what their tables' filters need (a 10-million-row load
     // builds them in less time).
-    s << QStringLiteral("DROP INDEX jobs_status")
-      << QStringLiteral("DROP INDEX purchases_created")
+    s << QStringLiteral("DROP INDEX jobs_status") << QStringLiteral("DROP INDEX purchases_created")
       << QStringLiteral("CREATE INDEX purchases_created ON purchases (created_at)");
     // The Jobs table's status filter reads jobs in id order. On PostgreSQL only the few jobs
     // that did not succeed are indexed (PostgreSQL sees that status = 'failed' implies the

@@ -181,6 +181,8 @@ QString SqlWindowModel::orderBy(bool reversed) const
     QString sql = QStringLiteral(" ORDER BY ");
     if (m_sortColumn >= 0)
         sql += m_columns.at(m_sortColumn).expression + direction + QStringLiteral(", ");
+    else if (!m_defaultOrder.isEmpty())
+        sql += m_defaultOrder + direction + QStringLiteral(", ");
     return sql + m_key + direction;
 }
 

@@ -50,6 +50,11 @@ public:
     // A cheaper FROM for counting under the current filter (joins that never change the count
     // left out); empty: count over `from`.
     void setCountSource(const QString &from) { m_countFrom = from; }
+    // The order before the key when no column is sorted on (empty: the key alone): a table
+    // filtered by days reads in time order, along the time index both backends have, instead
+    // of sorting every row of the days by id (2.6 s for a busy week of 10 million jobs on
+    // SQLite, which cannot tell how many rows a range holds). Set before setFilter().
+    void setDefaultOrder(const QString &expression) { m_defaultOrder = expression; }
     // A WHERE condition with ? placeholders and the values they bind; empty for all rows.
     // Reloads.
     void setFilter(const QString &condition, const QVariantList &values);
@@ -115,6 +120,7 @@ private:
     QString m_countFrom;
     QList<SqlColumn> m_columns;
     QString m_key;
+    QString m_defaultOrder;
     QString m_condition;
     QVariantList m_values;
     int m_sortColumn = -1;

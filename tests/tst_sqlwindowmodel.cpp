@@ -226,6 +226,35 @@ private slots:
         }
         QVERIFY(yes > 0);
 
+        // Filtered by days, the jobs and the ledger read in time order (ties by id) along their
+        // time index; without days, in id order.
+        RecordFilter days;
+        days.from = QDate(1970, 1, 1);
+        days.to = QDate(2100, 1, 1);
+        days.utcDays = true;
+        for (SqlWindowModel *model : std::initializer_list<SqlWindowModel *>{&jobs, &all}) {
+            const bool isJobs = model == &jobs;
+            const QString table =
+                isJobs ? QStringLiteral("jobs") : QStringLiteral("ledger_entries");
+            if (isJobs)
+                jobs.setRecordFilter(days);
+            else
+                all.setRecordFilter(days);
+            const QList<qint64> byTime =
+                ids(t.db(), QStringLiteral("SELECT id FROM %1 ORDER BY created_at, id").arg(table));
+            QCOMPARE(model->rowCount(), byTime.size());
+            QVERIFY(byTime !=
+                    ids(t.db(), QStringLiteral("SELECT id FROM %1 ORDER BY id").arg(table)));
+            for (int row = 0; row < model->rowCount(); ++row)
+                QCOMPARE(model->value(row, QStringLiteral("id")).toLongLong(), byTime.at(row));
+            if (isJobs)
+                jobs.setRecordFilter({});
+            else
+                all.setRecordFilter({});
+            QCOMPARE(model->value(0, QStringLiteral("id")).toLongLong(),
+                     ids(t.db(), QStringLiteral("SELECT MIN(id) FROM %1").arg(table)).value(0));
+        }
+
         AccountTableModel accounts(t.db());
         RecordFilter search;
         search.search = QStringLiteral("O'BRIEN");

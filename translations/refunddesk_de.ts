@@ -324,10 +324,6 @@ audit: hängt Audit-Zeilen an und misst dann audit verify neben sqlite3 oder psq
         <translation>Was gemessen werden soll.</translation>
     </message>
     <message>
-        <source>Opens each table model of the desk on the database and prints the time to the first rows, to the last row, to re-sort and to filter by account, next to the time sqlite3 or psql takes for the same query, as ratios. Target: each within 3x.</source>
-        <translation>Öffnet jedes Tabellenmodell der Oberfläche auf der Datenbank und gibt die Zeit bis zu den ersten Zeilen, bis zur letzten Zeile, zum Umsortieren und zum Filtern nach Konto aus, neben der Zeit, die sqlite3 oder psql für dieselbe Abfrage brauchen, als Verhältnis. Ziel: jeweils höchstens das Dreifache.</translation>
-    </message>
-    <message>
         <source>%1, account %2, best of %3 runs each; ms, model vs %4</source>
         <translation>%1, Konto %2, jeweils bester von %3 Läufen; ms, Modell gegenüber %4</translation>
     </message>
@@ -370,10 +366,6 @@ audit: hängt Audit-Zeilen an und misst dann audit verify neben sqlite3 oder psq
     <message>
         <source>re-sort</source>
         <translation>umsortieren</translation>
-    </message>
-    <message>
-        <source>filter</source>
-        <translation>filtern</translation>
     </message>
     <message>
         <source>every step within 3x of the bare query</source>
@@ -566,6 +558,22 @@ audit: hängt Audit-Zeilen an und misst dann audit verify neben sqlite3 oder psq
     <message>
         <source>Exports the ledger (the transactions report) as CSV and prints rows per second and the growth of peak memory, next to sqlite3 -csv or psql \copy writing the same rows. Targets: within 1.1x of sqlite3, 1.2x of psql.</source>
         <translation>Exportiert die Buchungen (den Transaktionsbericht) als CSV und gibt Zeilen pro Sekunde und den Zuwachs des Spitzenspeichers aus, neben sqlite3 -csv oder psql \copy mit denselben Zeilen. Ziele: höchstens 1,1-mal sqlite3, 1,2-mal psql.</translation>
+    </message>
+    <message>
+        <source>Opens each table model of the desk on the database and prints the time to the first rows, to the last row, to re-sort and to filter by account, by status and by the last week, next to the time sqlite3 or psql takes for the same query, as ratios. Target: each within 3x.</source>
+        <translation>Öffnet jedes Tabellenmodell der Oberfläche auf der Datenbank und gibt die Zeit bis zu den ersten Zeilen, bis zur letzten Zeile, zum Umsortieren und zum Filtern nach Konto, nach Status und nach der letzten Woche aus, neben der Zeit, die sqlite3 oder psql für dieselbe Abfrage brauchen, als Verhältnis. Ziel: jeweils höchstens das Dreifache.</translation>
+    </message>
+    <message>
+        <source>by account</source>
+        <translation>nach Konto</translation>
+    </message>
+    <message>
+        <source>by status</source>
+        <translation>nach Status</translation>
+    </message>
+    <message>
+        <source>by date</source>
+        <translation>nach Datum</translation>
     </message>
 </context>
 <context>

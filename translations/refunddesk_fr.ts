@@ -324,10 +324,6 @@ audit : ajoute des lignes d&apos;audit, puis chronomètre audit verify à côté
         <translation>Ce qu&apos;il faut mesurer.</translation>
     </message>
     <message>
-        <source>Opens each table model of the desk on the database and prints the time to the first rows, to the last row, to re-sort and to filter by account, next to the time sqlite3 or psql takes for the same query, as ratios. Target: each within 3x.</source>
-        <translation>Ouvre chaque modèle de tableau du bureau sur la base et affiche le temps jusqu&apos;aux premières lignes, jusqu&apos;à la dernière ligne, pour retrier et pour filtrer par compte, à côté du temps que mettent sqlite3 ou psql pour la même requête, en rapport. Objectif : chacun dans un facteur 3.</translation>
-    </message>
-    <message>
         <source>%1, account %2, best of %3 runs each; ms, model vs %4</source>
         <translation>%1, compte %2, meilleur de %3 essais chacun ; ms, modèle contre %4</translation>
     </message>
@@ -370,10 +366,6 @@ audit : ajoute des lignes d&apos;audit, puis chronomètre audit verify à côté
     <message>
         <source>re-sort</source>
         <translation>retri</translation>
-    </message>
-    <message>
-        <source>filter</source>
-        <translation>filtre</translation>
     </message>
     <message>
         <source>every step within 3x of the bare query</source>
@@ -566,6 +558,22 @@ audit : ajoute des lignes d&apos;audit, puis chronomètre audit verify à côté
     <message>
         <source>Exports the ledger (the transactions report) as CSV and prints rows per second and the growth of peak memory, next to sqlite3 -csv or psql \copy writing the same rows. Targets: within 1.1x of sqlite3, 1.2x of psql.</source>
         <translation>Exporte les écritures (le rapport des transactions) en CSV et affiche les lignes par seconde et la hausse du pic de mémoire, à côté de sqlite3 -csv ou psql \copy écrivant les mêmes lignes. Objectifs : 1,1 fois sqlite3, 1,2 fois psql au plus.</translation>
+    </message>
+    <message>
+        <source>Opens each table model of the desk on the database and prints the time to the first rows, to the last row, to re-sort and to filter by account, by status and by the last week, next to the time sqlite3 or psql takes for the same query, as ratios. Target: each within 3x.</source>
+        <translation>Ouvre chaque modèle de tableau du bureau sur la base et affiche le temps jusqu&apos;aux premières lignes, jusqu&apos;à la dernière ligne, pour retrier et pour filtrer par compte, par statut et sur la dernière semaine, à côté du temps que mettent sqlite3 ou psql pour la même requête, en rapport. Objectif : chacun dans un facteur 3.</translation>
+    </message>
+    <message>
+        <source>by account</source>
+        <translation>par compte</translation>
+    </message>
+    <message>
+        <source>by status</source>
+        <translation>par statut</translation>
+    </message>
+    <message>
+        <source>by date</source>
+        <translation>par date</translation>
     </message>
 </context>
 <context>
