@@ -42,6 +42,7 @@ private:
     QSqlDatabase m_db;
     QStringList m_tables;
     QList<Saved> m_saved;
+    QList<Saved> m_keys; // primary keys dropped for the load (PostgreSQL)
     bool m_sqlite = false;
     QList<std::pair<Rollups::Spec, QString>> m_pausedRollups; // and SQLite's trigger SQL
     bool m_foreignKeysOff = false;
