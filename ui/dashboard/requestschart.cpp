@@ -23,7 +23,6 @@ bool RequestsChart::draw()
     plot->yAxis->grid()->setVisible(false);
     plot->xAxis->setLabel(tr("Decided requests"));
     countAxis(plot->xAxis);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
 
     QCPBars *below = nullptr;
     double widest = 0;

@@ -22,7 +22,6 @@ bool ReviewersChart::draw()
     plot->yAxis->grid()->setVisible(false);
     plot->xAxis->setLabel(tr("Decisions"));
     countAxis(plot->xAxis);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     double widest = 0;
     const QHash<QString, qint64> decisions =
         byBucket(data().decisionsPerReviewer, QStringLiteral("decisions"));
