@@ -84,6 +84,29 @@ private slots:
         QCOMPARE(stats.value(QStringLiteral("refunded_cents")).toInteger(),
                  sql("SELECT SUM(amount_cents) FROM payouts WHERE status <> 'failed'"));
         QVERIFY(stats.value(QStringLiteral("credits_restored")).toInteger() > 0);
+
+        // The dashboard's rollups agree with the demo's facts; one tampered with is found by
+        // both checks, and a rebuild puts it right.
+        const QStringList db{QStringLiteral("--database"), url};
+        r = refundctl(QStringList{QStringLiteral("rollups"), QStringLiteral("check")} + db);
+        QVERIFY2(r.exitCode == 0, r.out.constData());
+        QCOMPARE(r.out.count("agrees with the facts"), 9);
+        SqlStatement::run(t.db().connection(),
+                          QStringLiteral("UPDATE rollup_purchases SET purchases = purchases + 1"
+                                         " WHERE day = (SELECT MIN(day) FROM rollup_purchases)"));
+        r = refundctl(QStringList{QStringLiteral("rollups"), QStringLiteral("check")} + db);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains("rollup_purchases: 1 group(s) differ from the facts"),
+                 r.out.constData());
+        r = refundctl(QStringList{QStringLiteral("check")} + db);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains("rollup_purchases") || r.err.contains("rollup_purchases"),
+                 r.out.constData());
+        r = refundctl(QStringList{QStringLiteral("rollups"), QStringLiteral("rebuild")} + db);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out.count("groups, counted in"), 9);
+        r = refundctl(QStringList{QStringLiteral("check")} + db);
+        QVERIFY2(r.exitCode == 0, r.out.constData());
     }
 
     void cliDemoMatchesSeed()
@@ -123,6 +146,11 @@ private slots:
         QTest::newRow("bad date") << QStringList{QStringLiteral("demo"), QStringLiteral("--until"),
                                                  QStringLiteral("31/12/2026")}
                                   << 2 << QStringLiteral("--until");
+        QTest::newRow("rollups without an action")
+            << QStringList{QStringLiteral("rollups")} << 2 << QStringLiteral("rebuild or check");
+        QTest::newRow("rollups, unknown action")
+            << QStringList{QStringLiteral("rollups"), QStringLiteral("recount")} << 2
+            << QStringLiteral("unknown action 'recount'");
         QTest::newRow("bad url") << QStringList{QStringLiteral("stats"),
                                                 QStringLiteral("--database"),
                                                 QStringLiteral("mysql://x/y")}
