@@ -9,6 +9,7 @@
 #include "models/ledgerrepository.h"
 #include "models/purchaserepository.h"
 #include "models/reportcatalog.h"
+#include "models/rollups.h"
 #include "models/schema.h"
 #include "models/sqldialect.h"
 #include "models/sqlstatement.h"
@@ -164,6 +165,47 @@ private slots:
         QVERIFY(SqlStatement::scalar(other->connection(),
                                      QStringLiteral("SELECT answered_on FROM refund_requests"))
                     .isNull());
+    }
+
+    // Version 17 counts what a database already holds into the new rollups as it upgrades:
+    // the dashboard then shows the same figures as before.
+    void theRollupsUpgradeCountsWhatIsThere()
+    {
+        REFUNDDESK_FRESH_DATABASE(t);
+        t.db().open(Database::Migrate::No);
+        t.db().migrate(16);
+        const qint64 account = makeAccount(t.db());
+        for (const QString &sql :
+             {QStringLiteral("INSERT INTO purchases (account_id, created_at, credits, amount_cents,"
+                             " currency, payment_ref) VALUES (%1, 86400, 100, 1000, 'USD', 'p1'),"
+                             " (%1, 2 * 86400, 50, 500, 'EUR', 'p2')"),
+              QStringLiteral("INSERT INTO jobs (account_id, created_at, credits, status, failure)"
+                             " VALUES (%1, 86400, 5, 'failed', 'platform')"),
+              QStringLiteral("INSERT INTO ledger_entries (account_id, created_at, entry_type,"
+                             " credits, created_by, job_id) SELECT %1, 86400 + 60,"
+                             " 'job_credit_back', 5, 'x', id FROM jobs"),
+              QStringLiteral("INSERT INTO refund_requests (account_id, type, received_at,"
+                             " updated_at, rec_respond_by) VALUES (%1, 'dissatisfaction', 86400,"
+                             " 86400, '1970-01-05')")})
+            SqlStatement::run(t.db().connection(), sql.arg(account));
+        auto other = t.openAnother();
+        other->open();
+        QCOMPARE(other->schemaVersion(), Schema::latestVersion());
+        for (const Rollups::Count &c : Rollups::compare(other->connection()))
+            QVERIFY2(c.value == 0, qPrintable(c.table));
+        const auto total = [&](const char *sql) {
+            return SqlStatement::scalar(other->connection(), QLatin1String(sql)).toLongLong();
+        };
+        QCOMPARE(total("SELECT SUM(purchases) FROM rollup_purchases"), qint64(2));
+        QCOMPARE(total("SELECT SUM(cents) FROM rollup_purchases WHERE currency = 'USD'"),
+                 qint64(1000));
+        QCOMPARE(total("SELECT SUM(credits) FROM rollup_ledger WHERE entry_type ="
+                       " 'job_credit_back'"),
+                 qint64(5));
+        QCOMPARE(total("SELECT SUM(jobs) FROM rollup_jobs WHERE failure = 'platform'"), qint64(1));
+        QCOMPARE(total("SELECT SUM(requests) FROM rollup_open_requests WHERE respond_by ="
+                       " '1970-01-05'"),
+                 qint64(1));
     }
 
     void migrateFromV1()
