@@ -28,22 +28,6 @@ qint64 dayNumber(const QDate &date)
 }
 } // namespace
 
-QString DashboardRepository::scope(const DashboardRange &range, const QString &timeColumn,
-                                   const QString &accountColumn, QVariantList &values)
-{
-    Q_ASSERT(range.from.isValid() && range.to.isValid());
-    QString sql = QStringLiteral("%1 >= ? AND %1 < ?").arg(timeColumn);
-    values << dayNumber(range.from) * daySeconds << (dayNumber(range.to) + 1) * daySeconds;
-    if (!range.profile.isEmpty()) {
-        // A list of ids rather than a join: the planner may then walk the (account, time)
-        // index of the profile's accounts instead of looking up the account of every row.
-        sql += QStringLiteral(" AND %1 IN (SELECT id FROM accounts WHERE profile = ?)")
-                   .arg(accountColumn);
-        values << range.profile;
-    }
-    return sql;
-}
-
 QString DashboardRepository::rollupScope(const DashboardRange &range, QVariantList &values)
 {
     Q_ASSERT(range.from.isValid() && range.to.isValid());
@@ -156,19 +140,18 @@ DashboardKpis DashboardRepository::kpis(const DashboardRange &range, const QDate
                v + QVariantList{today.toString(Qt::ISODate)});
     // Payouts waiting: few, and whether one counts depends on another (its retry), so they are
     // read from the payouts themselves.
-    DashboardRange now = range;
-    now.from = QDate(1970, 1, 1);
-    now.to = QDate(9999, 12, 31);
     v.clear();
+    QString waiting = QStringLiteral("SELECT x.status, x.currency, CAST(COUNT(*) AS BIGINT),"
+                                     " CAST(SUM(x.amount_cents) AS BIGINT) FROM payouts x"
+                                     " WHERE x.status <> 'succeeded' AND NOT EXISTS (SELECT 1"
+                                     " FROM payouts n WHERE n.retry_of = x.id)");
+    if (!range.profile.isEmpty()) {
+        waiting += QStringLiteral(" AND x.account_id IN (SELECT id FROM accounts WHERE"
+                                  " profile = ?)");
+        v << range.profile;
+    }
     for (const DashboardPoint &p :
-         points(QStringLiteral("SELECT x.status, x.currency, CAST(COUNT(*) AS BIGINT),"
-                               " CAST(SUM(x.amount_cents) AS BIGINT) FROM payouts x"
-                               " WHERE x.status <> 'succeeded' AND NOT EXISTS (SELECT 1 FROM"
-                               " payouts n WHERE n.retry_of = x.id) AND %1"
-                               " GROUP BY x.status, x.currency")
-                    .arg(scope(now, QStringLiteral("x.created_at"), QStringLiteral("x.account_id"),
-                               v)),
-                v, true)) {
+         points(waiting + QStringLiteral(" GROUP BY x.status, x.currency"), v, true)) {
         k.payoutsWaiting[p.bucket] += p.value;
         k.payoutsWaitingCents[p.key] += p.extra;
     }

@@ -97,9 +97,6 @@ private:
                                  bool extra = false) const;
     // The value of `SELECT <sql>` (one number).
     qint64 number(const QString &sql, const QVariantList &values) const;
-    // The time range (and profile) condition on `timeColumn`, its values appended.
-    static QString scope(const DashboardRange &range, const QString &timeColumn,
-                         const QString &accountColumn, QVariantList &values);
     // The days (and profile) of a rollup aliased `r`, its values appended.
     static QString rollupScope(const DashboardRange &range, QVariantList &values);
     // A rollup's rows in the range (and `condition`) as (day, k, n).

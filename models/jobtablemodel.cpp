@@ -52,8 +52,7 @@ void JobTableModel::setRecordFilter(const RecordFilter &filter)
         .equals(QStringLiteral("j.failure"), filter.cause)
         .equals(QStringLiteral("a.profile"), filter.profile)
         .dayRange(QStringLiteral("j.created_at"), filter.from, filter.to, filter.utcDays);
-    const bool days = filter.from.isValid() || filter.to.isValid();
-    setDefaultOrder(days ? QStringLiteral("j.created_at") : QString());
+    setDefaultOrder(filter.hasDays() ? QStringLiteral("j.created_at") : QString());
     setCountSource(filter.profile.isEmpty() ? QStringLiteral("jobs j") : QString());
     setFilter(where.condition(), where.values());
 }

@@ -55,8 +55,7 @@ void LedgerTableModel::setRecordFilter(const RecordFilter &filter)
     if (m_scope == Scope::AllAccounts && !filter.profile.isEmpty())
         where.add(QStringLiteral("l.account_id IN (SELECT id FROM accounts WHERE profile = ?)"),
                   {filter.profile});
-    const bool days =
-        m_scope == Scope::AllAccounts && (filter.from.isValid() || filter.to.isValid());
+    const bool days = m_scope == Scope::AllAccounts && filter.hasDays();
     setDefaultOrder(days ? QStringLiteral("l.created_at") : QString());
     setFilter(where.condition(), where.values());
 }

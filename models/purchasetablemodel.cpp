@@ -75,8 +75,7 @@ void PurchaseTableModel::setRecordFilter(const RecordFilter &filter)
         where.add(QStringLiteral("NOT p.delivered"));
     else if (filter.kind == QLatin1String("duplicate"))
         where.add(QStringLiteral("p.charge_count > 1"));
-    const bool days = filter.from.isValid() || filter.to.isValid();
-    setDefaultOrder(days ? QStringLiteral("p.created_at") : QString());
+    setDefaultOrder(filter.hasDays() ? QStringLiteral("p.created_at") : QString());
     setCountSource(filter.profile.isEmpty() ? QStringLiteral("purchases p") : QString());
     setFilter(where.condition(), where.values());
 }

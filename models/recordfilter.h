@@ -15,5 +15,6 @@ struct RecordFilter
     QString profile;      // empty: any
     QString search;       // accounts: email, name or id
 
+    bool hasDays() const { return from.isValid() || to.isValid(); }
     bool operator==(const RecordFilter &) const = default;
 };

@@ -32,14 +32,19 @@ QStringList withProfile(QStringList keys, const QString &profile)
     return keys;
 }
 
+// The columns that name a group: the rollup's primary key.
+QStringList keyColumns(const Spec &s)
+{
+    return withProfile(names(s.keys), QStringLiteral("profile"));
+}
+
 QString onConflict(const Spec &s)
 {
     QStringList sets;
     for (const QString &v : names(s.values))
         sets << QStringLiteral("%1 = %2.%1 + excluded.%1").arg(v, s.table);
     return QStringLiteral(" ON CONFLICT (%1) DO UPDATE SET %2")
-        .arg(withProfile(names(s.keys), QStringLiteral("profile")).join(QStringLiteral(", ")),
-             sets.join(QStringLiteral(", ")));
+        .arg(keyColumns(s).join(QStringLiteral(", ")), sets.join(QStringLiteral(", ")));
 }
 
 QString insertInto(const Spec &s)
@@ -115,6 +120,12 @@ QString grouped(const Spec &s, const QString &factFrom, const QString &profile,
 QString factsOf(const Spec &s)
 {
     return s.fact + QStringLiteral(" f");
+}
+
+// Every fact, grouped as the rollup counts it: what the rollup should hold.
+QString allFactsGrouped(const Spec &s)
+{
+    return grouped(s, factsOf(s), QStringLiteral("a.profile"), QString(), QStringLiteral("1"));
 }
 
 // The groups of one account's facts, under the profile it had or has now.
@@ -287,7 +298,7 @@ const Spec *find(const QList<Spec> &specs, const QString &table)
 
 QStringList columns(const Spec &s)
 {
-    return withProfile(names(s.keys), QStringLiteral("profile")) + names(s.values);
+    return keyColumns(s) + names(s.values);
 }
 
 QString createTable(const Spec &s)
@@ -300,7 +311,7 @@ QString createTable(const Spec &s)
         declarations << v + QStringLiteral(" NOT NULL");
     return QStringLiteral("CREATE TABLE %1 (%2, PRIMARY KEY (%3))")
         .arg(s.table, declarations.join(QStringLiteral(", ")),
-             withProfile(names(s.keys), QStringLiteral("profile")).join(QStringLiteral(", ")));
+             keyColumns(s).join(QStringLiteral(", ")));
 }
 
 QString insertTrigger(const Spec &s)
@@ -392,8 +403,7 @@ QStringList dropTriggers(const Spec &s, const SqlDialect &d)
 
 QStringList recount(const Spec &s, const SqlDialect &d)
 {
-    const QString count = insertInto(s) + grouped(s, factsOf(s), QStringLiteral("a.profile"),
-                                                  QString(), QStringLiteral("1"));
+    const QString count = insertInto(s) + allFactsGrouped(s);
     if (d.isSqlite())
         return {QStringLiteral("DELETE FROM %1").arg(s.table), count};
     // PostgreSQL knows nothing of how many days an expression like created_at / 86400 yields
@@ -406,8 +416,7 @@ QStringList recount(const Spec &s, const SqlDialect &d)
 
 QString differences(const Spec &s)
 {
-    const QString facts =
-        grouped(s, factsOf(s), QStringLiteral("a.profile"), QString(), QStringLiteral("1"));
+    const QString facts = allFactsGrouped(s);
     // Groups whose sums came to zero (all their facts moved away) are no difference.
     QStringList zero;
     for (const QString &v : names(s.values))
@@ -416,8 +425,7 @@ QString differences(const Spec &s)
                                .arg(columns(s).join(QStringLiteral(", ")), s.table,
                                     zero.join(QStringLiteral(" AND ")));
     // A group whose sums differ is on both sides: counted once, by its keys.
-    const QString keys =
-        withProfile(names(s.keys), QStringLiteral("profile")).join(QStringLiteral(", "));
+    const QString keys = keyColumns(s).join(QStringLiteral(", "));
     return QStringLiteral("SELECT COUNT(*) FROM (SELECT %3 FROM (SELECT * FROM (%1) x EXCEPT"
                           " SELECT * FROM (%2) y) d1 UNION SELECT %3 FROM (SELECT * FROM (%2) y"
                           " EXCEPT SELECT * FROM (%1) x) d2) d")

@@ -142,6 +142,16 @@ void confirm(QWidget *dialog)
     QApplication::setActiveWindow(dialog);
     QTest::keyClick(dialog, Qt::Key_Return, Qt::ControlModifier);
 }
+// One account: a desk with data shows its tabs, not the welcome page.
+void addSomeone(Database &db)
+{
+    AccountRecord someone;
+    someone.email = QStringLiteral("someone@example.com");
+    someone.displayName = QStringLiteral("Someone");
+    someone.profile = QStringLiteral("aidancing");
+    someone.createdAt = 1'772'000'000;
+    AccountRepository(db.connection()).create(someone);
+}
 } // namespace
 
 class TestReviewerDesk : public QObject
@@ -355,12 +365,7 @@ private slots:
             QCoreApplication::removeTranslator(&ours);
             QLocale::setDefault(QLocale::c());
         });
-        AccountRecord someone;
-        someone.email = QStringLiteral("someone@example.com");
-        someone.displayName = QStringLiteral("Someone");
-        someone.profile = QStringLiteral("aidancing");
-        someone.createdAt = 1'772'000'000;
-        AccountRepository(t.db().connection()).create(someone);
+        addSomeone(t.db());
         MainWindow w(t.db());
         QVERIFY2(w.minimumSizeHint().width() <= 1280,
                  qPrintable(QString::number(w.minimumSizeHint().width())));
@@ -395,12 +400,7 @@ private slots:
     {
         REFUNDDESK_FRESH_DATABASE(t);
         t.db().open();
-        AccountRecord someone; // a desk with data shows its tabs, not the welcome page
-        someone.email = QStringLiteral("someone@example.com");
-        someone.displayName = QStringLiteral("Someone");
-        someone.profile = QStringLiteral("aidancing");
-        someone.createdAt = 1'772'000'000;
-        AccountRepository(t.db().connection()).create(someone);
+        addSomeone(t.db()); // a desk with data shows its tabs, not the welcome page
         MainWindow w(t.db());
         QVERIFY2(w.minimumSizeHint().width() <= 1280,
                  qPrintable(QString::number(w.minimumSizeHint().width())));

@@ -14,29 +14,17 @@ bool AnswersChart::draw()
     const QList<Bucket> list = buckets(g);
     const QHash<double, Bucket> at = byMiddle(list);
     useDateAxis(list, g);
-    QCPBars *below = nullptr;
-    QHash<double, double> stacked;
-    double top = 0;
+    BarStack stack(plot);
     qint64 onTime = 0;
     qint64 late = 0;
     for (const QString &key : {QStringLiteral("on_time"), QStringLiteral("late")}) {
         const QHash<QString, qint64> counts = byBucket(data().answersOnTime, key);
-        auto *bars = new QCPBars(plot->xAxis, plot->yAxis);
-        bars->setName(DisplayNames::value(key));
-        bars->setBrush(colour(key));
-        bars->setPen(Qt::NoPen);
-        bars->setStackingGap(0);
+        QCPBars *bars = stack.layer(DisplayNames::value(key), key);
         for (const Bucket &b : list) {
             const qint64 n = counts.value(b.key);
-            bars->addData(b.x, double(n));
-            bars->setWidth(b.width * 0.8);
-            stacked[b.x] += double(n);
-            top = qMax(top, stacked.value(b.x));
+            stack.add(bars, b, double(n), 0.8);
             (key == QLatin1String("late") ? late : onTime) += n;
         }
-        if (below)
-            bars->moveAbove(below);
-        below = bars;
         addSeries(bars, {[this, at, counts, key, g](double x) {
                              const Bucket b = at.value(x);
                              return tr("%1\n%2: %3 answer(s)\nClick or Enter: these requests")
@@ -54,7 +42,7 @@ bool AnswersChart::draw()
     }
     plot->yAxis->setLabel(tr("Answers"));
     countAxis(plot->yAxis);
-    plot->yAxis->setRange(0, top > 0 ? top * 1.2 : 1);
+    stack.fitValueAxis();
     const qint64 answers = onTime + late;
     setSummary(answers == 0 ? QString()
                             : tr("%Ln answer(s): %1 on time, %2 late", nullptr, int(answers))

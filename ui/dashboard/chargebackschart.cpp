@@ -16,30 +16,18 @@ bool ChargebacksChart::draw()
     useDateAxis(list, g);
     plot->xAxis->ticker().dynamicCast<QCPAxisTickerDateTime>()->setTickCount(
         qMin(6, qMax(1, int(list.size()))));
-    QCPBars *below = nullptr;
-    QHash<double, double> stacked;
-    double top = 0;
+    BarStack stack(plot);
     QStringList summary;
     for (const QString &status :
          {QStringLiteral("lost"), QStringLiteral("won"), QStringLiteral("open")}) {
         const QHash<QString, qint64> counts = byBucket(data().chargebacks, status);
-        auto *bars = new QCPBars(plot->xAxis, plot->yAxis);
-        bars->setName(DisplayNames::value(status));
-        bars->setBrush(colour(status));
-        bars->setPen(Qt::NoPen);
-        bars->setStackingGap(0);
+        QCPBars *bars = stack.layer(DisplayNames::value(status), status);
         qint64 total = 0;
         for (const Bucket &b : list) {
             const qint64 n = counts.value(b.key);
-            bars->addData(b.x, double(n));
-            bars->setWidth(b.width * 0.6);
-            stacked[b.x] += double(n);
-            top = qMax(top, stacked.value(b.x));
+            stack.add(bars, b, double(n), 0.6);
             total += n;
         }
-        if (below)
-            bars->moveAbove(below);
-        below = bars;
         summary << tr("%1: %2").arg(DisplayNames::value(status), number(total));
         addSeries(bars, {[this, at, counts, status](double x) {
                              const Bucket b = at.value(x);
@@ -55,7 +43,7 @@ bool ChargebacksChart::draw()
     }
     plot->yAxis->setLabel(tr("Chargebacks"));
     countAxis(plot->yAxis);
-    plot->yAxis->setRange(0, top > 0 ? top * 1.2 : 1);
+    stack.fitValueAxis();
     setSummary(data().chargebacks.isEmpty() ? QString() : summary.join(QStringLiteral(", ")));
     return data().chargebacks.isEmpty();
 }

@@ -169,3 +169,29 @@ void DashboardChart::openRecords(DashboardView::Records records, RecordFilter fi
     filter.utcDays = true;
     m_view.openRecords(records, std::move(filter));
 }
+
+QCPBars *DashboardChart::BarStack::layer(const QString &name, const QString &series)
+{
+    auto *bars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
+    bars->setName(name);
+    bars->setBrush(ChartFormat::colour(series));
+    bars->setPen(Qt::NoPen);
+    bars->setStackingGap(0);
+    if (m_top)
+        bars->moveAbove(m_top);
+    m_top = bars;
+    return bars;
+}
+
+void DashboardChart::BarStack::add(QCPBars *layer, const Bucket &bucket, double value, double share)
+{
+    layer->addData(bucket.x, value);
+    layer->setWidth(bucket.width * share);
+    m_heights[bucket.x] += value;
+    m_highest = qMax(m_highest, m_heights.value(bucket.x));
+}
+
+void DashboardChart::BarStack::fitValueAxis() const
+{
+    m_plot->yAxis->setRange(0, m_highest > 0 ? m_highest * 1.2 : 1);
+}

@@ -16,6 +16,7 @@
 #include <functional>
 
 class QCPAbstractPlottable;
+class QCPBars;
 class QCustomPlot;
 class QFrame;
 class QLabel;
@@ -58,6 +59,26 @@ protected:
     // The credits-restored line on the right axis; returns their total.
     qint64 addCreditsRestored(const QList<Bucket> &buckets, bool dots);
     void addSeries(QCPAbstractPlottable *plottable, ChartPoints::Series series);
+    // Layers of bars stacked over the buckets, each drawn on the one added before it.
+    class BarStack
+    {
+    public:
+        explicit BarStack(QCustomPlot *plot) : m_plot(plot) {}
+        // A new layer on top, in `series`' colour.
+        QCPBars *layer(const QString &name, const QString &series);
+        // The layer's bar for `bucket`, `share` of the bucket wide.
+        void add(QCPBars *layer, const Bucket &bucket, double value, double share);
+        // How high the stack stands at `x` (a bucket's middle).
+        double height(double x) const { return m_heights.value(x); }
+        // The value axis from 0 to a little above the highest stack.
+        void fitValueAxis() const;
+
+    private:
+        QCustomPlot *m_plot;
+        QCPBars *m_top = nullptr;
+        QHash<double, double> m_heights;
+        double m_highest = 0;
+    };
     // The slices a click opens, within the dashboard's profile.
     void openQueue(QueueFilter filter) const;
     void openRecords(DashboardView::Records records, RecordFilter filter,

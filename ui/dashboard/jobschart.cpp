@@ -15,9 +15,7 @@ bool JobsChart::draw()
     const QHash<double, Bucket> at = byMiddle(list);
     useDateAxis(list, g);
     const QHash<QString, qint64> all = byBucket(data().jobsByCause, QStringLiteral("all"));
-    QCPBars *below = nullptr;
-    double top = 0;
-    QHash<double, double> stacked;
+    BarStack stack(plot);
     qint64 jobs = 0;
     for (const qint64 n : all)
         jobs += n;
@@ -25,24 +23,14 @@ bool JobsChart::draw()
     for (const QString &cause :
          {QStringLiteral("platform"), QStringLiteral("user"), QStringLiteral("unknown")}) {
         const QHash<QString, qint64> failed = byBucket(data().jobsByCause, cause);
-        auto *bars = new QCPBars(plot->xAxis, plot->yAxis);
-        bars->setName(tr("Failed: %1").arg(DisplayNames::value(cause)));
-        bars->setBrush(colour(cause));
-        bars->setPen(Qt::NoPen);
-        bars->setStackingGap(0);
+        QCPBars *bars = stack.layer(tr("Failed: %1").arg(DisplayNames::value(cause)), cause);
         qint64 total = 0;
         for (const Bucket &b : list) {
             const qint64 n = all.value(b.key);
             const double rate = n > 0 ? 100.0 * double(failed.value(b.key)) / double(n) : 0;
-            bars->addData(b.x, rate);
-            bars->setWidth(b.width * 0.8);
-            stacked[b.x] += rate;
-            top = qMax(top, stacked.value(b.x));
+            stack.add(bars, b, rate, 0.8);
             total += failed.value(b.key);
         }
-        if (below)
-            bars->moveAbove(below);
-        below = bars;
         if (jobs > 0)
             causes << tr("%1 %2").arg(DisplayNames::value(cause),
                                       percent(double(total) / double(jobs)));
@@ -63,7 +51,7 @@ bool JobsChart::draw()
                    }});
     }
     plot->yAxis->setLabel(tr("Failure rate (%)"));
-    plot->yAxis->setRange(0, top > 0 ? top * 1.2 : 1);
+    stack.fitValueAxis();
 
     addCreditsRestored(list, false);
 
@@ -72,7 +60,7 @@ bool JobsChart::draw()
     if (list.size() >= 2) {
         auto rate = [&](const Bucket &b) {
             const qint64 n = all.value(b.key);
-            return n > 0 ? stacked.value(b.x) : -1.0;
+            return n > 0 ? stack.height(b.x) : -1.0;
         };
         const double first = rate(list.first());
         const double last = rate(list.last());
